@@ -1,0 +1,44 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+  name: "rtpsynth",
+  platforms: [.macOS(.v15)],
+  products: [
+    .library(name: "RTPCore", targets: ["RTPCore"]),
+    .executable(name: "rtpgen", targets: ["rtpgen"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+  ],
+  targets: [
+    .target(
+      name: "RTPCore",
+      dependencies: [.product(name: "SystemPackage", package: "swift-system")]
+    ),
+    .target(
+      name: "RTPToolSupport",
+      dependencies: [
+        "RTPCore",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "SystemPackage", package: "swift-system"),
+      ]
+    ),
+    .executableTarget(
+      name: "rtpgen",
+      dependencies: [
+        "RTPCore", "RTPToolSupport",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .testTarget(
+      name: "RTPCoreTests",
+      dependencies: ["RTPCore"]
+    ),
+    .testTarget(
+      name: "ToolTests",
+      dependencies: ["RTPCore", "rtpgen"]
+    ),
+  ]
+)

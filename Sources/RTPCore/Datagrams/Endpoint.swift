@@ -1,0 +1,45 @@
+/// A UDP endpoint: an address and a port.
+public struct Endpoint: Hashable, Sendable, Comparable, CustomStringConvertible {
+  public var address: IPAddress
+  public var port: UInt16
+
+  public init(address: IPAddress, port: UInt16) {
+    self.address = address
+    self.port = port
+  }
+
+  /// Parses `HOST:PORT` with a literal address: `192.0.2.1:5004`, `[::1]:5004` or `::1:5004`.
+  public init?(_ text: some StringProtocol) {
+    guard let (host, port) = Endpoint.split(text), let address = IPAddress(host) else {
+      return nil
+    }
+    self.init(address: address, port: port)
+  }
+
+  /// Splits `HOST:PORT` into its host text and port, accepting bracketed IPv6 and, for an
+  /// unbracketed IPv6 literal, taking the port after the last colon.
+  public static func split(_ text: some StringProtocol) -> (host: String, port: UInt16)? {
+    let string = String(text)
+    guard let colon = string.lastIndex(of: ":") else { return nil }
+    var host = String(string[..<colon])
+    guard let port = UInt16(string[string.index(after: colon)...]) else { return nil }
+    if host.hasPrefix("[") {
+      guard host.hasSuffix("]"), host.count >= 2 else { return nil }
+      host = String(host.dropFirst().dropLast())
+    }
+    guard !host.isEmpty else { return nil }
+    return (host, port)
+  }
+
+  /// `192.0.2.1:5004`, or `[2001:db8::1]:5004` for IPv6.
+  public var description: String {
+    switch address {
+    case .v4(let v4): return "\(v4):\(port)"
+    case .v6(let v6): return "[\(v6)]:\(port)"
+    }
+  }
+
+  public static func < (lhs: Self, rhs: Self) -> Bool {
+    (lhs.address, lhs.port) < (rhs.address, rhs.port)
+  }
+}

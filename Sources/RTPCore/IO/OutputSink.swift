@@ -1,0 +1,87 @@
+import SystemPackage
+
+/// A buffered writer to a file descriptor.
+///
+/// Writers fill space reserved with ``reserve(_:)`` in place and ``commit(_:)`` it, so a record
+/// is assembled once, in the buffer, and leaves in large `write(2)` calls.
+public final class OutputSink {
+  private let fileDescriptor: FileDescriptor
+  private var storage: UnsafeMutableRawBufferPointer
+  private var used = 0
+  /// Bytes handed to the operating system so far.
+  public private(set) var bytesWritten: UInt64 = 0
+
+  /// Creates a sink writing to `fileDescriptor`, which the caller keeps open and closes.
+  public init(fileDescriptor: FileDescriptor, capacity: Int = 1 << 20) {
+    self.fileDescriptor = fileDescriptor
+    self.storage = .allocate(byteCount: max(capacity, 4096), alignment: 16)
+  }
+
+  deinit {
+    storage.deallocate()
+  }
+
+  /// Returns `count` writable bytes at the end of the buffer, flushing first if they do not fit.
+  /// Only the bytes later committed are written.
+  public func reserve(_ count: Int) throws(IOError) -> UnsafeMutableRawBufferPointer {
+    if storage.count - used < count {
+      try flush()
+      if storage.count < count {
+        storage.deallocate()
+        storage = .allocate(byteCount: count, alignment: 16)
+      }
+    }
+    return UnsafeMutableRawBufferPointer(rebasing: storage[used..<(used + count)])
+  }
+
+  /// Appends `count` bytes of the space last reserved.
+  public func commit(_ count: Int) {
+    precondition(used + count <= storage.count)
+    used += count
+  }
+
+  /// Appends `bytes`.
+  public func write(_ bytes: UnsafeRawBufferPointer) throws(IOError) {
+    if bytes.count > storage.count {
+      try flush()
+      try writeAll(bytes)
+      return
+    }
+    let space = try reserve(bytes.count)
+    space.copyMemory(from: bytes)
+    commit(bytes.count)
+  }
+
+  /// Appends `bytes`.
+  public func write(_ bytes: some Sequence<UInt8>) throws(IOError) {
+    for byte in bytes {
+      let space = try reserve(1)
+      space[0] = byte
+      commit(1)
+    }
+  }
+
+  /// Writes everything buffered.
+  public func flush() throws(IOError) {
+    guard used > 0 else { return }
+    let pending = UnsafeRawBufferPointer(rebasing: storage[0..<used])
+    used = 0
+    try writeAll(pending)
+  }
+
+  private func writeAll(_ bytes: UnsafeRawBufferPointer) throws(IOError) {
+    var rest = bytes
+    while !rest.isEmpty {
+      do {
+        let n = try fileDescriptor.write(rest, retryOnInterrupt: true)
+        rest = UnsafeRawBufferPointer(rebasing: rest[n...])
+        bytesWritten += UInt64(n)
+      } catch let errno as Errno {
+        if errno == .brokenPipe { throw .brokenPipe }
+        throw .writeFailed(offset: bytesWritten, errno: errno)
+      } catch {
+        throw .writeFailed(offset: bytesWritten, errno: .ioError)
+      }
+    }
+  }
+}
