@@ -1,8 +1,202 @@
 import ArgumentParser
+import RTPCore
 import RTPToolSupport
+import SystemPackage
 
 @main
-struct RTPGen: ParsableCommand {
+struct RTPGen: ToolCommand {
   static let configuration = CommandConfiguration(
-    commandName: "rtpgen", abstract: "Generate an RTP stream.", version: ToolVersion.current)
+    commandName: "rtpgen",
+    abstract: "Generate an RTP stream as a capture on standard output.",
+    discussion: """
+      The payload comes from FILE (raw encoded bytes: 1 byte a sample for PCMU and PCMA, 2 for \
+      L16 in network order), from standard input when it is a pipe or a file, or is built in: a \
+      tone with --tone, silence otherwise. The stream is written as pcap unless --format says \
+      otherwise; capture timestamps advance by the packet time from --start.
+      """,
+    version: ToolVersion.current)
+
+  @Argument(help: "Raw payload bytes to packetise ('-' for standard input).")
+  var file: String?
+
+  @Option(
+    name: .customLong("pt"), help: "RTP payload type (0 PCMU, 8 PCMA, 11 L16, 96-127 dynamic).")
+  var payloadType: UInt8 = 0
+
+  @Option(help: "RTP clock rate in Hz (default: the payload type's, or 8000).")
+  var rate: Int?
+
+  @Option(help: "Packet time in milliseconds.")
+  var ptime: Double = 20
+
+  @Option(help: "Payload encoding of built-in audio: pcmu, pcma or l16 (default: by --pt).")
+  var encoding: PayloadEncodingArgument?
+
+  @Option(help: "SSRC (decimal or 0x hex; default random).")
+  var ssrc: IntegerArgument<UInt32>?
+
+  @Option(name: .customLong("seq"), help: "First sequence number (default random).")
+  var sequenceNumber: IntegerArgument<UInt16>?
+
+  @Option(name: .customLong("ts"), help: "First RTP timestamp (default random).")
+  var timestamp: IntegerArgument<UInt32>?
+
+  @Option(help: "Seed for SSRC, sequence and timestamp, for reproducible output.")
+  var seed: IntegerArgument<UInt64>?
+
+  @Option(help: "Stop after writing this many packets.")
+  var count: UInt64?
+
+  @Option(help: "Stop after this many seconds of media (decimals allowed).")
+  var duration: DecimalSeconds?
+
+  @Option(help: "Generate a sine tone of this frequency in Hz.")
+  var tone: Double?
+
+  @Flag(help: "Generate silence, even when standard input is a pipe.")
+  var silence = false
+
+  @Option(help: "Source address of the packets, HOST:PORT.")
+  var src: HostPort?
+
+  @Option(help: "Destination address of the packets, HOST:PORT.")
+  var dst: HostPort = HostPort(Endpoint(address: .v4(.loopback), port: 5004))
+
+  @Option(
+    help:
+      "Capture time of the first packet: Unix epoch seconds or 'now' (default now; 0 with --seed)."
+  )
+  var start: StartTime?
+
+  @Flag(help: "Voice activity detection: suppress silent packets, mark each talkspurt's first.")
+  var vad = false
+
+  @Option(help: "Output format: pcap, pcap-ns, pcapng or rtpdump.")
+  var format: OutputFormat = .pcap
+
+  @Option(name: .shortAndLong, help: "Write to FILE instead of standard output.")
+  var output: String?
+
+  @Flag(help: "Print counters as one JSON object on standard error at the end.")
+  var stats = false
+
+  mutating func validate() throws {
+    guard payloadType <= 127 else { throw ValidationError("--pt must be 0 to 127") }
+    guard !(64...95).contains(payloadType) else {
+      throw ValidationError(
+        "--pt \(payloadType) collides with RTCP packet types (RFC 5761); use 96 to 127")
+    }
+    if let rate, !(1...1_000_000).contains(rate) {
+      throw ValidationError("--rate must be 1 to 1000000 Hz")
+    }
+    guard ptime.isFinite, ptime >= 0.125, ptime <= 1000 else {
+      throw ValidationError("--ptime must be 0.125 to 1000 ms")
+    }
+    if let tone {
+      guard tone.isFinite, tone > 0, tone < Double(clockRate) / 2 else {
+        throw ValidationError(
+          "--tone must be above 0 and below half the rate (\(clockRate / 2) Hz)")
+      }
+      guard file == nil, !silence else {
+        throw ValidationError("--tone cannot be combined with a FILE or --silence")
+      }
+    }
+    if silence, file != nil {
+      throw ValidationError("--silence cannot be combined with a FILE")
+    }
+    if let duration, duration.nanoseconds <= 0 {
+      throw ValidationError("--duration must be positive")
+    }
+    let payloadBytes =
+      (clockRate * packetTimeMicroseconds + 999_999) / 1_000_000
+      * payloadEncoding.bytesPerSample
+    guard payloadBytes <= RTPStreamGenerator.maximumPayloadLength else {
+      throw ValidationError(
+        "--rate × --ptime gives \(payloadBytes)-byte payloads; UDP holds at most \(RTPStreamGenerator.maximumPayloadLength)"
+      )
+    }
+    guard payloadBytes >= 1 else {
+      throw ValidationError("--rate × --ptime is less than one sample a packet")
+    }
+    if let src, src.endpoint.address.isIPv6 != dst.endpoint.address.isIPv6 {
+      throw ValidationError("--src and --dst must both be IPv4 or both IPv6")
+    }
+  }
+
+  var clockRate: Int {
+    rate ?? PayloadEncoding.staticClockRate(payloadType: payloadType) ?? 8000
+  }
+
+  var packetTimeMicroseconds: Int { Int((ptime * 1000).rounded()) }
+
+  var payloadEncoding: PayloadEncoding {
+    encoding?.value ?? PayloadEncoding(staticPayloadType: payloadType) ?? .l16
+  }
+
+  mutating func execute() throws {
+    var streamStart = seed.map { RTPStreamStart.seeded($0.value) } ?? .random()
+    if let ssrc { streamStart.ssrc = ssrc.value }
+    if let sequenceNumber { streamStart.sequenceNumber = sequenceNumber.value }
+    if let timestamp { streamStart.timestamp = timestamp.value }
+    let destination = dst.endpoint
+    let source =
+      src?.endpoint
+      ?? Endpoint(address: destination.address.isIPv6 ? .v6(.loopback) : .v4(.loopback), port: 5006)
+    let startTime = (start ?? (seed == nil ? .now : .epoch(nanoseconds: 0))).nanosecondsSinceEpoch
+    let packetTimeNanoseconds = Int64(packetTimeMicroseconds) * 1000
+    let slots = duration.map {
+      UInt64(($0.nanoseconds + packetTimeNanoseconds - 1) / packetTimeNanoseconds)
+    }
+    let configuration = RTPStreamGenerator.Configuration(
+      payloadType: payloadType, encoding: payloadEncoding, sampleRate: clockRate,
+      packetTimeMicroseconds: packetTimeMicroseconds, start: streamStart, source: source,
+      destination: destination, startTime: startTime, packetLimit: count, packetTimeLimit: slots,
+      voiceActivityDetection: vad)
+
+    var input: InputFile? = nil
+    let payload: PayloadSource
+    if let tone {
+      payload = .tone(frequency: tone)
+    } else if file != nil || (!silence && Terminal.carriesData(.standardInput)) {
+      let opened = try InputFile(path: file)
+      input = opened
+      payload = .input(InputSource(fileDescriptor: opened.descriptor))
+    } else {
+      payload = .silence
+    }
+    defer { input?.close() }
+
+    let outputFile = try OutputFile(path: output, binary: true)
+    let sink = OutputSink(fileDescriptor: outputFile.descriptor)
+    let (captureFormat, precision) = format.writerSettings
+    let generator = RTPStreamGenerator(configuration: configuration, payload: payload)
+    var failure: ToolFailure?
+    do {
+      let writer = try CaptureWriter(sink: sink, format: captureFormat, precision: precision)
+      do {
+        try generator.run(into: writer)
+      } catch .write(let error) {
+        throw error
+      } catch .read(let error) {
+        failure = ToolFailure(.ioError, "\(input?.displayName ?? "stdin"): \(error)")
+      } catch {
+        failure = ToolFailure(.dataError, "\(input?.displayName ?? "stdin"): \(error)")
+      }
+      try writer.finish()
+    } catch .brokenPipe {
+      throw IOError.brokenPipe
+    } catch {
+      throw ToolFailure(.ioError, "\(outputFile.displayName): \(error)")
+    }
+    try outputFile.close()
+    if stats {
+      var json = StatisticsJSON()
+      json.add("written", generator.statistics.written)
+      json.add("suppressed", generator.statistics.suppressed)
+      json.add("talkspurts", generator.statistics.talkspurts)
+      json.add("inputBytes", generator.statistics.inputBytes)
+      Terminal.printError(json.description)
+    }
+    if let failure { throw failure }
+  }
 }

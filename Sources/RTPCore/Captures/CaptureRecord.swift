@@ -20,7 +20,8 @@ public struct CaptureRecord {
 
   public init(
     index: Int, offset: UInt64, timestamp: Int64, linkType: LinkType, originalLength: Int,
-    bytes: UnsafeRawBufferPointer, rtpdumpEndpoints: (source: Endpoint, destination: Endpoint)? = nil
+    bytes: UnsafeRawBufferPointer,
+    rtpdumpEndpoints: (source: Endpoint, destination: Endpoint)? = nil
   ) {
     self.index = index
     self.offset = offset

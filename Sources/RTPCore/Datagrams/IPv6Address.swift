@@ -27,6 +27,8 @@ public struct IPv6Address: Hashable, Sendable, Comparable, CustomStringConvertib
     var gap: Int? = nil
     let string = String(text)
     if string.isEmpty { return nil }
+    if string.hasPrefix(":") && !string.hasPrefix("::") { return nil }
+    if string.hasSuffix(":") && !string.hasSuffix("::") { return nil }
     var parts = string.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
     // "::" at either end produces two empty parts; collapse them into one marker.
     if parts.count >= 2, parts[0].isEmpty, parts[1].isEmpty { parts.removeFirst() }

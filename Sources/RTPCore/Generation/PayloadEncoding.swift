@@ -1,0 +1,81 @@
+/// How audio samples are carried in an RTP payload, for the codecs the generator synthesises.
+public enum PayloadEncoding: String, Sendable, CaseIterable, CustomStringConvertible {
+  /// G.711 µ-law, one octet a sample (PCMU, static payload type 0).
+  case pcmu
+  /// G.711 A-law, one octet a sample (PCMA, static payload type 8).
+  case pcma
+  /// 16-bit linear PCM in network byte order (L16, RFC 3551 section 4.5.11).
+  case l16
+
+  public var description: String { rawValue }
+
+  /// The encoding RFC 3551 assigns to a static payload type, `nil` for others.
+  public init?(staticPayloadType: UInt8) {
+    switch staticPayloadType {
+    case 0: self = .pcmu
+    case 8: self = .pcma
+    case 10, 11: self = .l16
+    default: return nil
+    }
+  }
+
+  /// The RTP clock rate RFC 3551 gives a static payload type, `nil` for dynamic or unknown ones.
+  public static func staticClockRate(payloadType: UInt8) -> Int? {
+    switch payloadType {
+    case 0, 3, 4, 5, 7, 8, 9, 12, 15, 18: return 8000
+    case 6: return 16000
+    case 10, 11: return 44100
+    case 16: return 11025
+    case 17: return 22050
+    case 14, 25, 26, 28, 31, 32, 33, 34: return 90000
+    case 13: return 8000
+    default: return nil
+    }
+  }
+
+  /// Octets one sample takes.
+  public var bytesPerSample: Int {
+    self == .l16 ? 2 : 1
+  }
+
+  /// The octet pattern of digital silence: `0xFF` for µ-law, `0xD5` for A-law, zero for L16.
+  public var silenceByte: UInt8 {
+    switch self {
+    case .pcmu: return 0xFF
+    case .pcma: return 0xD5
+    case .l16: return 0
+    }
+  }
+
+  /// Writes `samples` encoded into the start of `buffer`, which holds
+  /// `samples.count × bytesPerSample` bytes or more.
+  public func encode(
+    _ samples: UnsafeBufferPointer<Int16>, into buffer: UnsafeMutableRawBufferPointer
+  ) {
+    precondition(buffer.count >= samples.count * bytesPerSample)
+    switch self {
+    case .pcmu:
+      for index in samples.indices { buffer[index] = G711.ulawEncode(samples[index]) }
+    case .pcma:
+      for index in samples.indices { buffer[index] = G711.alawEncode(samples[index]) }
+    case .l16:
+      for index in samples.indices { buffer.storeBigEndian(samples[index], at: 2 * index) }
+    }
+  }
+
+  /// The largest sample magnitude in an encoded payload; a trailing odd byte of L16 is ignored.
+  public func peakMagnitude(of payload: UnsafeRawBufferPointer) -> Int {
+    var peak = 0
+    switch self {
+    case .pcmu:
+      for byte in payload { peak = max(peak, abs(Int(G711.ulawDecode(byte)))) }
+    case .pcma:
+      for byte in payload { peak = max(peak, abs(Int(G711.alawDecode(byte)))) }
+    case .l16:
+      for index in 0..<(payload.count / 2) {
+        peak = max(peak, abs(Int(payload.loadBigEndian(at: 2 * index, as: Int16.self))))
+      }
+    }
+    return peak
+  }
+}

@@ -1,0 +1,18 @@
+/// Why generating a stream stopped before its end.
+public enum RTPGenerationError: Error, CustomStringConvertible {
+  /// Reading the payload input failed.
+  case read(IOError)
+  /// Writing the capture failed (`.write(.brokenPipe)` when the reader went away).
+  case write(IOError)
+  /// The payload input ended inside a sample; every whole sample before it was sent.
+  case partialSample(offset: UInt64, bytesPerSample: Int)
+
+  public var description: String {
+    switch self {
+    case .read(let error): return error.description
+    case .write(let error): return error.description
+    case .partialSample(let offset, let bytesPerSample):
+      return "input ends at byte \(offset) inside a \(bytesPerSample)-byte sample"
+    }
+  }
+}

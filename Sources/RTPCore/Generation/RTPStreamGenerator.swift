@@ -1,0 +1,201 @@
+/// Generates an RTP stream into a capture: the engine behind `rtpgen`.
+///
+/// Packets are cut every packet time from the payload source; capture timestamps advance by the
+/// packet time from ``Configuration/startTime``. With voice activity detection, packets whose
+/// audio is silent are not sent while the RTP timestamp keeps running, and the first packet of
+/// each talkspurt carries the marker, as RFC 3551 section 4.1 asks of audio senders.
+public final class RTPStreamGenerator {
+  /// What to generate.
+  public struct Configuration: Sendable {
+    public var payloadType: UInt8
+    public var encoding: PayloadEncoding
+    public var sampleRate: Int
+    public var packetTimeMicroseconds: Int
+    public var start: RTPStreamStart
+    public var source: Endpoint
+    public var destination: Endpoint
+    /// Capture time of the first packet, nanoseconds since the Unix epoch.
+    public var startTime: Int64
+    /// Stop after writing this many packets.
+    public var packetLimit: UInt64?
+    /// Stop after this many packet times of media, sent or suppressed.
+    public var packetTimeLimit: UInt64?
+    /// Suppress packets whose peak magnitude is at most ``silenceThreshold``.
+    public var voiceActivityDetection: Bool
+    /// The loudest sample, in 16-bit units, that still counts as silence (default −60 dBFS).
+    public var silenceThreshold: Int
+
+    public init(
+      payloadType: UInt8, encoding: PayloadEncoding, sampleRate: Int, packetTimeMicroseconds: Int,
+      start: RTPStreamStart, source: Endpoint, destination: Endpoint, startTime: Int64,
+      packetLimit: UInt64? = nil, packetTimeLimit: UInt64? = nil,
+      voiceActivityDetection: Bool = false, silenceThreshold: Int = 32
+    ) {
+      self.payloadType = payloadType
+      self.encoding = encoding
+      self.sampleRate = sampleRate
+      self.packetTimeMicroseconds = packetTimeMicroseconds
+      self.start = start
+      self.source = source
+      self.destination = destination
+      self.startTime = startTime
+      self.packetLimit = packetLimit
+      self.packetTimeLimit = packetTimeLimit
+      self.voiceActivityDetection = voiceActivityDetection
+      self.silenceThreshold = silenceThreshold
+    }
+  }
+
+  /// What a run did.
+  public struct Statistics: Sendable, Hashable {
+    /// Packets written to the capture.
+    public var written: UInt64 = 0
+    /// Packets that voice activity detection suppressed.
+    public var suppressed: UInt64 = 0
+    /// Talkspurts started (packets sent with the marker).
+    public var talkspurts: UInt64 = 0
+    /// Payload bytes taken from the input.
+    public var inputBytes: UInt64 = 0
+  }
+
+  public let configuration: Configuration
+  /// Counters, updated as the run proceeds (also after it stops with an error).
+  public private(set) var statistics = Statistics()
+
+  private var source: PayloadSource
+  private var synth: RTPSynth
+  private var tone: ToneGenerator?
+  private let samples: UnsafeMutableBufferPointer<Int16>
+  private let payload: UnsafeMutableRawBufferPointer
+
+  /// The largest payload the generator builds: 10 s of packet time is refused by `RTPSynth`, and
+  /// UDP cannot carry more than this anyway.
+  public static let maximumPayloadLength = 65_507 - RTPHeader.fixedLength
+
+  public init(configuration: Configuration, payload source: PayloadSource) {
+    self.configuration = configuration
+    self.source = source
+    self.synth = RTPSynth(
+      sampleRate: configuration.sampleRate,
+      packetTimeMicroseconds: configuration.packetTimeMicroseconds, start: configuration.start)
+    if case .tone(let frequency) = source {
+      tone = ToneGenerator(frequency: frequency, sampleRate: configuration.sampleRate)
+    }
+    let maxSamples = synth.samplesInNextPacket + 1
+    samples = .allocate(capacity: maxSamples)
+    payload = .allocate(
+      byteCount: maxSamples * configuration.encoding.bytesPerSample, alignment: 16)
+    payload.initializeMemory(as: UInt8.self, repeating: configuration.encoding.silenceByte)
+  }
+
+  deinit {
+    samples.deallocate()
+    payload.deallocate()
+  }
+
+  /// Writes the stream to `writer` until a limit is reached or the payload input ends.
+  public func run(into writer: CaptureWriter) throws(RTPGenerationError) {
+    let config = configuration
+    let bytesPerSample = config.encoding.bytesPerSample
+    let packetTimeNanoseconds = Int64(config.packetTimeMicroseconds) * 1000
+    var slot: UInt64 = 0
+    var lastSentSlot: UInt64? = nil
+    var inTalkspurt = false
+    while true {
+      if let limit = config.packetTimeLimit, slot >= limit { break }
+      if let limit = config.packetLimit, statistics.written >= limit { break }
+      let sampleCount = synthSamples(forSlot: slot)
+      var byteCount = sampleCount * bytesPerSample
+      let body: UnsafeRawBufferPointer
+      var partial = false
+      switch source {
+      case .silence:
+        body = UnsafeRawBufferPointer(rebasing: payload[0..<byteCount])
+      case .tone:
+        let slice = UnsafeMutableBufferPointer(rebasing: samples[0..<sampleCount])
+        tone!.fill(slice)
+        config.encoding.encode(UnsafeBufferPointer(slice), into: payload)
+        body = UnsafeRawBufferPointer(rebasing: payload[0..<byteCount])
+      case .input(let input):
+        let window: UnsafeRawBufferPointer
+        do {
+          window = try input.peek(byteCount)
+        } catch {
+          throw .read(error)
+        }
+        if window.isEmpty { return }
+        if window.count < byteCount {
+          byteCount = window.count - window.count % bytesPerSample
+          partial = window.count != byteCount
+          if byteCount == 0 {
+            throw .partialSample(offset: input.offset, bytesPerSample: bytesPerSample)
+          }
+        }
+        body = UnsafeRawBufferPointer(rebasing: window[0..<byteCount])
+      }
+      let silent =
+        config.voiceActivityDetection
+        && config.encoding.peakMagnitude(of: body) <= config.silenceThreshold
+      if silent {
+        statistics.suppressed += 1
+        inTalkspurt = false
+      } else {
+        if !inTalkspurt {
+          if let lastSentSlot {
+            synth.resync(
+              elapsedNanoseconds: (slot - lastSentSlot) * UInt64(config.packetTimeMicroseconds)
+                * 1000)
+          }
+          statistics.talkspurts += 1
+          inTalkspurt = true
+        }
+        try write(
+          body, slot: slot, packetTimeNanoseconds: packetTimeNanoseconds, into: writer)
+        lastSentSlot = slot
+      }
+      if case .input(let input) = source {
+        input.consume(byteCount)
+        statistics.inputBytes += UInt64(byteCount)
+        if partial {
+          throw .partialSample(offset: input.offset, bytesPerSample: bytesPerSample)
+        }
+      }
+      slot += 1
+    }
+  }
+
+  private func write(
+    _ body: UnsafeRawBufferPointer, slot: UInt64, packetTimeNanoseconds: Int64,
+    into writer: CaptureWriter
+  ) throws(RTPGenerationError) {
+    let config = configuration
+    let time = config.startTime &+ Int64(truncatingIfNeeded: slot) &* packetTimeNanoseconds
+    do {
+      try writer.writePacket(
+        timestamp: time, source: config.source, destination: config.destination,
+        payloadLength: RTPHeader.fixedLength + body.count
+      ) { packet in
+        _ = try? synth.nextPacket(
+          payloadType: config.payloadType, payloadLength: body.count, into: packet)
+        if !body.isEmpty {
+          UnsafeMutableRawBufferPointer(rebasing: packet[RTPHeader.fixedLength...])
+            .copyMemory(from: body)
+        }
+      }
+    } catch {
+      throw .write(error)
+    }
+    statistics.written += 1
+  }
+
+  /// Samples in media slot `slot`: the difference of cumulative sample counts, so a fractional
+  /// samples-per-packet rate (11,025 Hz at 20 ms) alternates as the timestamps do. The pattern
+  /// repeats every million slots, which keeps the arithmetic small.
+  private func synthSamples(forSlot slot: UInt64) -> Int {
+    let perSlot = UInt64(configuration.sampleRate) * UInt64(configuration.packetTimeMicroseconds)
+    let whole = perSlot / 1_000_000
+    let remainder = perSlot % 1_000_000
+    let phase = slot % 1_000_000
+    return Int(whole + ((phase + 1) * remainder) / 1_000_000 - (phase * remainder) / 1_000_000)
+  }
+}
