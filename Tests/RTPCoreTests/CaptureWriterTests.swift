@@ -255,6 +255,37 @@ struct CaptureWriterTests {
     #expect(frames[0]["ip.checksum.status"] == (sample.source.address.isIPv6 ? "" : "1"))
   }
 
+  @Test("headers stay right across many endpoint pairs, in turn, revisited and past the cache")
+  func manyEndpointPairs() throws {
+    // 4,500 pairs (more than the header cache holds), then the first ones again in reverse,
+    // then three streams in turn.
+    var samples = (0..<4500).map { index in
+      Sample(
+        base + Int64(index), index % 2 == 0 ? "192.0.2.1:4000" : "[2001:db8::1]:4000",
+        index % 2 == 0 ? "198.51.100.2:\(10_000 + index)" : "[2001:db8::2]:\(10_000 + index)",
+        length: 20 + index % 3)
+    }
+    samples += samples[0..<50].reversed()
+    for index in 0..<30 {
+      samples.append(Sample(base, "192.0.2.7:4000", "198.51.100.7:\(6000 + index % 3)", length: 12))
+    }
+    let path = try writeCapture(samples, format: .pcap, inPlace: true)
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let frames = try Oracle.tshark(path)
+    try #require(frames.count == samples.count)
+    for (sample, frame) in zip(samples, frames) {
+      #expect(frame["udp.dstport"] == String(sample.destination.port))
+      #expect(frame["udp.length"] == String(sample.payload.count + 8))
+      #expect(frame["udp.checksum.status"] == "1")
+      if case .v4(let source) = sample.source.address {
+        #expect(frame["ip.src"] == source.description)
+        #expect(frame["ip.checksum.status"] == "1")
+      } else {
+        #expect(frame["ipv6.src"] == sample.source.address.description)
+      }
+    }
+  }
+
   @Test("timestamps outside a format's range are clamped, not trapped")
   func clampedTimestamps() throws {
     let samples = [

@@ -29,10 +29,11 @@ public final class CaptureWriter {
 
   private let sink: OutputSink
   private var identification: UInt16 = 0
-  private var templateSource: Endpoint
-  private var templateDestination: Endpoint
-  private var template: FrameTemplate
-  private var templates: [TemplateKey: FrameTemplate] = [:]
+  /// Headers built so far, one per endpoint pair, and where each pair's are.
+  private var templates: [FrameTemplate]
+  private var templateIndex: [TemplateKey: Int] = [:]
+  /// The index in `templates` of the headers last used.
+  private var current = 0
   /// The rtpdump recording's start in nanoseconds, once its header is written.
   private var rtpdumpStart: Int64?
 
@@ -54,9 +55,8 @@ public final class CaptureWriter {
     self.format = format
     self.precision = precision
     let unspecified = Endpoint(address: .v4(.any), port: 0)
-    templateSource = unspecified
-    templateDestination = unspecified
-    template = FrameTemplate(source: unspecified, destination: unspecified)
+    templates = [FrameTemplate(source: unspecified, destination: unspecified)]
+    templateIndex[TemplateKey(source: unspecified, destination: unspecified)] = 0
     switch format {
     case .pcap:
       try PcapFileFormat.writeFileHeader(to: sink, precision: precision)
@@ -205,24 +205,37 @@ public final class CaptureWriter {
     identification &+= 1
   }
 
-  /// Makes `template` the headers for `source` → `destination`, from the cache or built anew.
-  @inline(__always)
-  private func useTemplate(source: Endpoint, destination: Endpoint) {
-    if source == templateSource && destination == templateDestination { return }
-    switchTemplate(source: source, destination: destination)
+  /// The headers last chosen by ``useTemplate(source:destination:)``.
+  private var template: FrameTemplate {
+    @inline(__always) _read { yield templates[current] }
   }
 
-  private func switchTemplate(source: Endpoint, destination: Endpoint) {
-    templates[TemplateKey(source: templateSource, destination: templateDestination)] = template
-    let key = TemplateKey(source: source, destination: destination)
-    if let cached = templates[key] {
-      template = cached
-    } else {
-      if templates.count >= Self.templateCacheLimit { templates.removeAll(keepingCapacity: true) }
-      template = FrameTemplate(source: source, destination: destination)
+  /// Chooses the headers for `source` → `destination`: the same as last time, the next ones
+  /// built (streams written in turn), or from the index; built anew only for a new pair.
+  @inline(__always)
+  private func useTemplate(source: Endpoint, destination: Endpoint) {
+    if templates[current].matches(source: source, destination: destination) { return }
+    let next = current + 1 == templates.count ? 0 : current + 1
+    if templates[next].matches(source: source, destination: destination) {
+      current = next
+      return
     }
-    templateSource = source
-    templateDestination = destination
+    findTemplate(source: source, destination: destination)
+  }
+
+  private func findTemplate(source: Endpoint, destination: Endpoint) {
+    let key = TemplateKey(source: source, destination: destination)
+    if let index = templateIndex[key] {
+      current = index
+      return
+    }
+    if templates.count >= Self.templateCacheLimit {
+      templates.removeAll(keepingCapacity: true)
+      templateIndex.removeAll(keepingCapacity: true)
+    }
+    templateIndex[key] = templates.count
+    current = templates.count
+    templates.append(FrameTemplate(source: source, destination: destination))
   }
 
   /// A pair of endpoints, the key of the header cache.

@@ -24,6 +24,9 @@ struct FrameTemplate {
   private var storage: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (
     0, 0, 0, 0, 0, 0, 0, 0
   )
+  /// The endpoints these headers are for, as given (before any IPv4 mapping).
+  let source: Endpoint
+  let destination: Endpoint
   /// The length of the Ethernet, IP and UDP headers: 42 for IPv4, 62 for IPv6.
   let headerLength: Int
   /// Whether the frame carries IPv6.
@@ -100,6 +103,8 @@ struct FrameTemplate {
     udpSum.add(word: source.port)
     udpSum.add(word: destination.port)
 
+    self.source = source
+    self.destination = destination
     self.isIPv6 = isIPv6
     self.headerLength = udpOffset + Self.udpLength
     self.maximumPayloadLength =
@@ -108,6 +113,12 @@ struct FrameTemplate {
     self.ipv4HeaderSum = ipv4Sum
     self.udpSum = udpSum
     self.storage = storage
+  }
+
+  /// Whether these are the headers for `source` → `destination`.
+  @inline(__always)
+  func matches(source: Endpoint, destination: Endpoint) -> Bool {
+    self.source == source && self.destination == destination
   }
 
   /// Writes the headers in front of a payload of `payloadLength` bytes already at
