@@ -1,0 +1,90 @@
+/// The RFC 1071 Internet checksum: the ones' complement of the ones' complement sum of 16-bit
+/// words, as IPv4 headers and UDP (with its pseudo-header) carry it.
+///
+/// The sum is accumulated in the host's own byte order, 8 bytes per step, and swapped once at the
+/// end (RFC 1071 §2(B) shows that the ones' complement sum does not depend on byte order). Data
+/// may be added in pieces; every piece but the last must have an even length, because a piece is
+/// summed as though it started on a 16-bit boundary.
+struct InternetChecksum {
+  /// The unfolded sum of 16-bit words in memory (host) order; no carry is lost before 2^32
+  /// additions of 32-bit values.
+  private var accumulator: UInt64 = 0
+
+  /// Creates an empty sum.
+  init() {}
+
+  /// Adds one 16-bit word given as a number (`0x4500` is the octets `45 00`).
+  @inline(__always)
+  mutating func add(word: UInt16) {
+    accumulator &+= UInt64(word.bigEndian)
+  }
+
+  /// Adds a 32-bit value given as a number, as two 16-bit words, most significant first.
+  @inline(__always)
+  mutating func add(doubleWord: UInt32) {
+    accumulator &+= UInt64(doubleWord.bigEndian)
+  }
+
+  /// Adds `count` bytes at `start`; an odd final byte is summed as if followed by a zero octet.
+  @inline(__always)
+  mutating func add(_ start: UnsafeRawPointer, count: Int) {
+    var sum = accumulator
+    var offset = 0
+    // Two independent chains let the processor overlap the additions.
+    var other: UInt64 = 0
+    while count - offset >= 16 {
+      let a = start.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+      let b = start.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self)
+      sum &+= (a & 0xFFFF_FFFF) &+ (a >> 32)
+      other &+= (b & 0xFFFF_FFFF) &+ (b >> 32)
+      offset += 16
+    }
+    sum &+= other
+    if count - offset >= 8 {
+      let a = start.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+      sum &+= (a & 0xFFFF_FFFF) &+ (a >> 32)
+      offset += 8
+    }
+    if count - offset >= 4 {
+      sum &+= UInt64(start.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+      offset += 4
+    }
+    if count - offset >= 2 {
+      sum &+= UInt64(start.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
+      offset += 2
+    }
+    if count - offset == 1 {
+      let last = start.load(fromByteOffset: offset, as: UInt8.self)
+      sum &+= UInt64((UInt16(last) << 8).bigEndian)
+    }
+    accumulator = sum
+  }
+
+  /// Adds the bytes of `buffer`; an odd final byte is summed as if followed by a zero octet.
+  mutating func add(_ buffer: UnsafeRawBufferPointer) {
+    guard let start = buffer.baseAddress else { return }
+    add(start, count: buffer.count)
+  }
+
+  /// The checksum as a number: the complement of the folded sum (`0xB861` is stored `B8 61`).
+  var value: UInt16 {
+    UInt16(bigEndian: ~folded)
+  }
+
+  /// The checksum in memory order: store it with `storeBytes(of:as:)` to get network order.
+  @inline(__always)
+  var valueInMemoryOrder: UInt16 {
+    ~folded
+  }
+
+  /// The ones' complement sum folded to 16 bits, in memory order.
+  @inline(__always)
+  private var folded: UInt16 {
+    var sum = accumulator
+    sum = (sum & 0xFFFF_FFFF) &+ (sum >> 32)
+    sum = (sum & 0xFFFF) &+ (sum >> 16)
+    sum = (sum & 0xFFFF) &+ (sum >> 16)
+    sum = (sum & 0xFFFF) &+ (sum >> 16)
+    return UInt16(truncatingIfNeeded: sum)
+  }
+}
