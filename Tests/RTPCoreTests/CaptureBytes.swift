@@ -154,7 +154,8 @@ enum CaptureBytes {
       u32(destination), options, payload)
   }
 
-  static let ipv6Source: [UInt8] = [0x20, 0x01, 0x0D, 0xB8] + [UInt8](repeating: 0, count: 11) + [1]
+  static let ipv6Source: [UInt8] =
+    [0x20, 0x01, 0x0D, 0xB8] + [UInt8](repeating: 0, count: 11) + [1]
   static let ipv6Destination: [UInt8] =
     [0x20, 0x01, 0x0D, 0xB8] + [UInt8](repeating: 0, count: 11) + [2]
 

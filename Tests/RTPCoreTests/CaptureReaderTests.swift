@@ -61,8 +61,9 @@ struct CaptureReaderTests {
       + B.pcapRecord(seconds: 1, fraction: 0, data: [], caplen: 262_145)
     let result = try TestInput.records(file)
     #expect(
-      result.error == .caplenExceedsSnaplen(
-        at: .record(index: 1, offset: 24), caplen: 262_145, snaplen: 262_144))
+      result.error
+        == .caplenExceedsSnaplen(
+          at: .record(index: 1, offset: 24), caplen: 262_145, snaplen: 262_144))
   }
 
   @Test("pcap truncated at every byte offset: good records first, then the right error")
@@ -215,19 +216,23 @@ struct CaptureReaderTests {
   func pcapngBadLengths(length: UInt32, reason: String) throws {
     let header = B.sectionHeader() + B.interfaceDescription()
     let good = B.enhancedPacket(ticks: 0, data: [1, 2, 3, 4])
-    let file = header + good + B.u32(6, bigEndian: false) + B.u32(length, bigEndian: false)
+    let file =
+      header + good + B.u32(6, bigEndian: false) + B.u32(length, bigEndian: false)
       + [UInt8](repeating: 0, count: 40)
     let result = try TestInput.records(file)
     #expect(result.records.count == 1)
     #expect(
-      result.error == .malformed(at: .block(index: 4, offset: UInt64(header.count + good.count)),
-        reason: reason))
+      result.error
+        == .malformed(
+          at: .block(index: 4, offset: UInt64(header.count + good.count)),
+          reason: reason))
   }
 
   @Test("pcapng trailer mismatch, in a packet block and in a skipped block")
   func pcapngTrailerMismatch() throws {
     for type: UInt32 in [6, 0x0BAD] {
-      var block = B.block(type: type, body: B.u32(0, bigEndian: false) + [UInt8](repeating: 0, count: 20))
+      var block = B.block(
+        type: type, body: B.u32(0, bigEndian: false) + [UInt8](repeating: 0, count: 20))
       block[block.count - 4] ^= 0x10
       let file = B.sectionHeader() + B.interfaceDescription() + block
       let result = try TestInput.records(file)
@@ -245,7 +250,8 @@ struct CaptureReaderTests {
     let huge = B.enhancedPacket(ticks: 0, data: [1, 2, 3, 4], caplen: 0xFFFF_FFFF)
     #expect(
       try TestInput.records(header + huge).error
-        == .caplenExceedsSnaplen(at: .block(index: 3, offset: 48), caplen: 0xFFFF_FFFF, snaplen: 100))
+        == .caplenExceedsSnaplen(
+          at: .block(index: 3, offset: 48), caplen: 0xFFFF_FFFF, snaplen: 100))
   }
 
   @Test("pcapng truncated at every byte offset")
@@ -302,30 +308,42 @@ struct CaptureReaderTests {
     let destination = Endpoint("10.0.0.2:5004")!
     #expect(result.records.first?.endpoints == [source, destination])
     let datagrams = try TestInput.datagrams(file)
-    #expect(datagrams.datagrams.first == ReadDatagram(
-      timestamp: 1_000_020_250_000, source: source, destination: destination, payload: rtp))
+    #expect(
+      datagrams.datagrams.first
+        == ReadDatagram(
+          timestamp: 1_000_020_250_000, source: source, destination: destination, payload: rtp))
     #expect(datagrams.datagrams.count == 3)
   }
 
   @Test("rtpdump with an IPv6 destination line")
   func rtpdumpIPv6() throws {
     let file =
-      B.rtpdumpHeader(line: "#!rtpplay1.0 2001:db8::2/5004\n", seconds: 0, microseconds: 0,
+      B.rtpdumpHeader(
+        line: "#!rtpplay1.0 2001:db8::2/5004\n", seconds: 0, microseconds: 0,
         source: 0, port: 0) + B.rtpdumpRecord(milliseconds: 0, data: [1])
-    #expect(try TestInput.records(file).records.first?.endpoints.last == Endpoint("[2001:db8::2]:5004"))
+    #expect(
+      try TestInput.records(file).records.first?.endpoints.last == Endpoint("[2001:db8::2]:5004"))
   }
 
   static let rtpdumpStart = B.rtpdumpHeader(seconds: 0, microseconds: 0, source: 0, port: 0)
   static let rtpdumpDamages: [([UInt8], String)] = [
-    (Array("#!rtpplay1.0 nowhere\n".utf8), "rtpdump header at byte 0: bad address/port \"nowhere\""),
+    (
+      Array("#!rtpplay1.0 nowhere\n".utf8), "rtpdump header at byte 0: bad address/port \"nowhere\""
+    ),
     (Array("#!rtpplay2.0 1.2.3.4/5\n".utf8), "rtpdump header at byte 0: not an rtpplay1.0 line"),
     (Array("#!rtpplay1.0 1.2.3.4/5".utf8), "rtpdump header at byte 0: truncated: 22 of 23 bytes"),
-    (B.cat(Array("#!rtpplay1.0 1.2.3.4/5\n".utf8), [0, 0]),
-      "rtpdump header at byte 23: truncated: 2 of 16 bytes"),
-    (B.cat(rtpdumpStart, [0, 4, 0, 0, 0, 0, 0, 0]),
-      "record 1 at byte 43: record length 4 is shorter than its 8-byte header"),
-    (B.cat(rtpdumpStart, [0xFF, 0xFF, 0, 0, 0, 0, 0, 0, 1]),
-      "record 1 at byte 43: truncated: 9 of 65535 bytes"),
+    (
+      B.cat(Array("#!rtpplay1.0 1.2.3.4/5\n".utf8), [0, 0]),
+      "rtpdump header at byte 23: truncated: 2 of 16 bytes"
+    ),
+    (
+      B.cat(rtpdumpStart, [0, 4, 0, 0, 0, 0, 0, 0]),
+      "record 1 at byte 43: record length 4 is shorter than its 8-byte header"
+    ),
+    (
+      B.cat(rtpdumpStart, [0xFF, 0xFF, 0, 0, 0, 0, 0, 0, 1]),
+      "record 1 at byte 43: truncated: 9 of 65535 bytes"
+    ),
   ]
 
   @Test("rtpdump damaged headers and records", arguments: rtpdumpDamages)

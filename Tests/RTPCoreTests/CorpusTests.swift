@@ -18,9 +18,11 @@ struct CorpusTests {
     for line in text.split(separator: "\n") {
       if line.hasPrefix("### ") {
         file = String(line.dropFirst(4))
-      } else if let file, let field = line.split(separator: " ").first(where: {
-        $0.hasPrefix("packets=")
-      }), let count = Int(field.dropFirst("packets=".count)) {
+      } else if let file,
+        let field = line.split(separator: " ").first(where: {
+          $0.hasPrefix("packets=")
+        }), let count = Int(field.dropFirst("packets=".count))
+      {
         counts.append((file, count))
       }
     }

@@ -21,24 +21,35 @@ struct DatagramDecoderTests {
 
   static let sll: [UInt8] = B.cat([0, 0, 0, 1, 0, 6, 1, 2, 3, 4, 5, 6, 0, 0], B.u16(0x0800))
   static let sll6: [UInt8] = B.cat([0, 0, 0, 1, 0, 6, 1, 2, 3, 4, 5, 6, 0, 0], B.u16(0x86DD))
-  static let sll2: [UInt8] = B.cat(B.u16(0x0800), [0, 0, 0, 0, 0, 2, 0, 1, 0, 6], [UInt8](repeating: 0, count: 8))
+  static let sll2: [UInt8] = B.cat(
+    B.u16(0x0800), [0, 0, 0, 0, 0, 2, 0, 1, 0, 6], [UInt8](repeating: 0, count: 8))
 
   static let linkTypes: [(String, LinkType, [UInt8], Decoded)] = [
     ("ethernet v4", .ethernet, B.ethernet(type: 0x0800, payload: ipv4), v4Expected),
     ("ethernet v6", .ethernet, B.ethernet(type: 0x86DD, payload: ipv6), v6Expected),
     ("802.1Q", .ethernet, B.ethernet(type: 0x0800, tags: [0x8100], payload: ipv4), v4Expected),
-    ("QinQ 88a8", .ethernet, B.ethernet(type: 0x86DD, tags: [0x88A8, 0x8100], payload: ipv6),
-      v6Expected),
-    ("QinQ 9100 x3", .ethernet,
-      B.ethernet(type: 0x0800, tags: [0x9100, 0x8100, 0x8100], payload: ipv4), v4Expected),
-    ("ethernet padding", .ethernet, B.ethernet(type: 0x0800, payload: ipv4 + [0, 0, 0, 0]),
-      v4Expected),
-    ("ARP", .ethernet, B.ethernet(type: 0x0806, payload: [UInt8](repeating: 0, count: 28)),
-      .skipped(.notIP)),
+    (
+      "QinQ 88a8", .ethernet, B.ethernet(type: 0x86DD, tags: [0x88A8, 0x8100], payload: ipv6),
+      v6Expected
+    ),
+    (
+      "QinQ 9100 x3", .ethernet,
+      B.ethernet(type: 0x0800, tags: [0x9100, 0x8100, 0x8100], payload: ipv4), v4Expected
+    ),
+    (
+      "ethernet padding", .ethernet, B.ethernet(type: 0x0800, payload: ipv4 + [0, 0, 0, 0]),
+      v4Expected
+    ),
+    (
+      "ARP", .ethernet, B.ethernet(type: 0x0806, payload: [UInt8](repeating: 0, count: 28)),
+      .skipped(.notIP)
+    ),
     ("802.3 length", .ethernet, B.ethernet(type: 0x0040, payload: ipv4), .skipped(.notIP)),
     ("short ethernet", .ethernet, [1, 2, 3], .skipped(.truncated)),
-    ("tag cut off", .ethernet, B.cat([UInt8](repeating: 0, count: 12), [0x81, 0, 0]),
-      .skipped(.truncated)),
+    (
+      "tag cut off", .ethernet, B.cat([UInt8](repeating: 0, count: 12), [0x81, 0, 0]),
+      .skipped(.truncated)
+    ),
     ("raw v4", .raw, ipv4, v4Expected),
     ("raw v6", .raw, ipv6, v6Expected),
     ("raw 12", .rawLegacy12, ipv4, v4Expected),
@@ -71,22 +82,32 @@ struct DatagramDecoderTests {
     ("IHL 4", B.ipv4(payload: udp, versionAndLength: 0x44), .skipped(.malformedIPv4)),
     ("IHL 0", B.ipv4(payload: udp, versionAndLength: 0x40), .skipped(.malformedIPv4)),
     ("version 5", B.ipv4(payload: udp, versionAndLength: 0x55), .skipped(.malformedIPv4)),
-    ("IHL beyond packet", B.ipv4(payload: [], totalLength: 60, versionAndLength: 0x4F),
-      .skipped(.truncated)),
+    (
+      "IHL beyond packet", B.ipv4(payload: [], totalLength: 60, versionAndLength: 0x4F),
+      .skipped(.truncated)
+    ),
     ("total below header", B.ipv4(payload: udp, totalLength: 19), .skipped(.malformedIPv4)),
     ("total beyond capture", B.ipv4(payload: udp, totalLength: 1500), .skipped(.truncated)),
     ("total 65535", B.ipv4(payload: udp, totalLength: 0xFFFF), .skipped(.truncated)),
     ("options", B.ipv4(options: [1, 1, 1, 0], payload: udp), v4Expected),
     ("TCP", B.ipv4(proto: 6, payload: udp), .skipped(.notUDP)),
     ("short", Array(ipv4[0..<19]), .skipped(.truncated)),
-    ("UDP length 7", B.ipv4(payload: B.udp(payload: payload, lengthField: 7)),
-      .skipped(.malformedUDP)),
-    ("UDP length beyond IP", B.ipv4(payload: B.udp(payload: payload, lengthField: 0xFFFF)),
-      .skipped(.malformedUDP)),
+    (
+      "UDP length 7", B.ipv4(payload: B.udp(payload: payload, lengthField: 7)),
+      .skipped(.malformedUDP)
+    ),
+    (
+      "UDP length beyond IP", B.ipv4(payload: B.udp(payload: payload, lengthField: 0xFFFF)),
+      .skipped(.malformedUDP)
+    ),
     ("UDP header cut", B.ipv4(payload: [0, 1, 2]), .skipped(.malformedUDP)),
-    ("UDP shorter than IP", B.ipv4(payload: B.udp(payload: payload + [9, 9])
-      .enumerated().map { $0.offset == 5 ? UInt8(8 + payload.count) : $0.element }),
-      v4Expected),
+    (
+      "UDP shorter than IP",
+      B.ipv4(
+        payload: B.udp(payload: payload + [9, 9])
+          .enumerated().map { $0.offset == 5 ? UInt8(8 + payload.count) : $0.element }),
+      v4Expected
+    ),
   ]
 
   @Test("IPv4 and UDP length lies are counted skips", arguments: ipv4Lies)
@@ -101,22 +122,32 @@ struct DatagramDecoderTests {
 
   static let ipv6Cases: [(String, [UInt8], Decoded)] = [
     ("hop-by-hop", B.ipv6(nextHeader: 0, payload: hopByHop + udp), v6Expected),
-    ("routing then destination options",
-      B.ipv6(nextHeader: 43, payload: routing + destination + udp), v6Expected),
+    (
+      "routing then destination options",
+      B.ipv6(nextHeader: 43, payload: routing + destination + udp), v6Expected
+    ),
     ("authentication header", B.ipv6(nextHeader: 51, payload: authentication + udp), v6Expected),
-    ("fragment", B.ipv6(nextHeader: 44, payload: [17, 0, 0, 1, 0, 0, 0, 1] + udp),
-      .skipped(.ipv6Fragment)),
+    (
+      "fragment", B.ipv6(nextHeader: 44, payload: [17, 0, 0, 1, 0, 0, 0, 1] + udp),
+      .skipped(.ipv6Fragment)
+    ),
     ("TCP", B.ipv6(nextHeader: 6, payload: udp), .skipped(.notUDP)),
     ("no next header", B.ipv6(nextHeader: 59, payload: udp), .skipped(.notUDP)),
     ("jumbogram", B.ipv6(payload: udp, payloadLength: 0), .skipped(.malformedIPv6)),
-    ("payload length beyond capture", B.ipv6(payload: udp, payloadLength: 2000),
-      .skipped(.truncated)),
-    ("extension beyond payload", B.ipv6(nextHeader: 0, payload: [17, 200, 0, 0, 0, 0, 0, 0]),
-      .skipped(.malformedIPv6)),
+    (
+      "payload length beyond capture", B.ipv6(payload: udp, payloadLength: 2000),
+      .skipped(.truncated)
+    ),
+    (
+      "extension beyond payload", B.ipv6(nextHeader: 0, payload: [17, 200, 0, 0, 0, 0, 0, 0]),
+      .skipped(.malformedIPv6)
+    ),
     ("version 4 nibble", [0x40] + Array(ipv6.dropFirst()), .skipped(.malformedIPv6)),
     ("short", Array(ipv6[0..<39]), .skipped(.truncated)),
-    ("UDP length lie", B.ipv6(payload: B.udp(payload: payload, lengthField: 3)),
-      .skipped(.malformedUDP)),
+    (
+      "UDP length lie", B.ipv6(payload: B.udp(payload: payload, lengthField: 3)),
+      .skipped(.malformedUDP)
+    ),
   ]
 
   @Test("IPv6 extension headers are walked to UDP", arguments: ipv6Cases)
@@ -128,7 +159,10 @@ struct DatagramDecoderTests {
   func truncatedEverywhere() {
     let frames: [(LinkType, [UInt8])] = [
       (.ethernet, B.ethernet(type: 0x0800, tags: [0x8100], payload: Self.ipv4)),
-      (.ethernet, B.ethernet(type: 0x86DD, payload: B.ipv6(nextHeader: 0, payload: Self.hopByHop + Self.udp))),
+      (
+        .ethernet,
+        B.ethernet(type: 0x86DD, payload: B.ipv6(nextHeader: 0, payload: Self.hopByHop + Self.udp))
+      ),
       (.linuxSLL2, B.cat(Self.sll2, Self.ipv4)),
     ]
     for (linkType, frame) in frames {
@@ -144,7 +178,9 @@ struct DatagramDecoderTests {
   func randomPackets(seed: Int) {
     var generator = SplitMix(seed: UInt64(seed) &+ 1000)
     let decoder = DatagramDecoder()
-    let linkTypes: [LinkType] = [.ethernet, .raw, .null, .loop, .linuxSLL, .linuxSLL2, .ipv4, .ipv6]
+    let linkTypes: [LinkType] = [
+      .ethernet, .raw, .null, .loop, .linuxSLL, .linuxSLL2, .ipv4, .ipv6,
+    ]
     for round in 0..<500 {
       var packet = (0..<Int(generator.next() % 200)).map { _ in
         UInt8(truncatingIfNeeded: generator.next())

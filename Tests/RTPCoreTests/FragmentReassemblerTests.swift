@@ -24,8 +24,7 @@ struct FragmentReassemblerTests {
     return (payload, fragments)
   }
 
-  static func feed(_ packets: [[UInt8]], decoder: DatagramDecoder, start: Int64 = 0) -> [Decoded]
-  {
+  static func feed(_ packets: [[UInt8]], decoder: DatagramDecoder, start: Int64 = 0) -> [Decoded] {
     packets.map { packet in
       TestInput.decode(packet, linkType: .ipv4, timestamp: start, decoder: decoder)
     }
@@ -103,16 +102,18 @@ struct FragmentReassemblerTests {
   func malformedFragments() {
     let odd = B.ipv4(moreFragments: true, fragmentOffset: 0, payload: [1, 2, 3])
     let beyond = B.ipv4(fragmentOffset: 65_528, payload: [UInt8](repeating: 0, count: 100))
-    #expect(Self.feed([odd, beyond], decoder: DatagramDecoder()) == [
-      .skipped(.malformedIPv4), .skipped(.malformedIPv4),
-    ])
+    #expect(
+      Self.feed([odd, beyond], decoder: DatagramDecoder()) == [
+        .skipped(.malformedIPv4), .skipped(.malformedIPv4),
+      ])
   }
 
   @Test("a never completed datagram expires after 30 s of capture time")
   func expiry() {
     let decoder = DatagramDecoder()
     let (_, fragments) = Self.fragments(identification: 1)
-    #expect(TestInput.decode(fragments[0], linkType: .ipv4, timestamp: 0, decoder: decoder) == .held)
+    #expect(
+      TestInput.decode(fragments[0], linkType: .ipv4, timestamp: 0, decoder: decoder) == .held)
     #expect(decoder.datagramsInProgress == 1)
     let (payload, other) = Self.fragments(identification: 2, size: 100, chunk: 64)
     let late: Int64 = 31_000_000_000

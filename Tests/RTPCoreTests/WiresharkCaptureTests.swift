@@ -10,13 +10,19 @@ struct WiresharkCaptureTests {
   static let variants: [(String, [String], [String], String)] = [
     ("pcap ethernet IPv4", ["-F", "pcap", "-4", "10.0.0.1,10.0.0.2"], [], "10.0.0.1"),
     ("pcapng ethernet IPv6", ["-n", "-6", "2001:db8::1,2001:db8::2"], [], "2001:db8::1"),
-    ("nanosecond pcap", ["-F", "pcap", "-4", "10.0.0.1,10.0.0.2"], ["-F", "nsecpcap"], "10.0.0.1"),
+    (
+      "nanosecond pcap", ["-F", "pcap", "-4", "10.0.0.1,10.0.0.2"], ["-F", "nsecpcap"], "10.0.0.1"
+    ),
     ("pcap to pcapng", ["-F", "pcap", "-4", "10.0.0.1,10.0.0.2"], ["-F", "pcapng"], "10.0.0.1"),
     ("raw IPv4", ["-F", "pcap", "-E", "rawip4", "-4", "10.0.0.1,10.0.0.2"], [], "10.0.0.1"),
-    ("raw IP (101) IPv6", ["-F", "pcap", "-l", "101", "-6", "2001:db8::1,2001:db8::2"], [],
-      "2001:db8::1"),
-    ("raw IPv6 (229)", ["-F", "pcap", "-E", "rawip6", "-6", "2001:db8::1,2001:db8::2"], [],
-      "2001:db8::1"),
+    (
+      "raw IP (101) IPv6", ["-F", "pcap", "-l", "101", "-6", "2001:db8::1,2001:db8::2"], [],
+      "2001:db8::1"
+    ),
+    (
+      "raw IPv6 (229)", ["-F", "pcap", "-E", "rawip6", "-6", "2001:db8::1,2001:db8::2"], [],
+      "2001:db8::1"
+    ),
   ]
 
   @Test("text2pcap and editcap captures decode to the payloads given", arguments: variants)

@@ -169,7 +169,8 @@ final class FragmentReassembler {
   private static func equal(
     _ lhs: UnsafeMutableRawPointer, _ rhs: UnsafeRawPointer, count: Int
   ) -> Bool {
-    for index in 0..<count where lhs.load(fromByteOffset: index, as: UInt8.self)
+    for index in 0..<count
+    where lhs.load(fromByteOffset: index, as: UInt8.self)
       != rhs.load(fromByteOffset: index, as: UInt8.self)
     {
       return false

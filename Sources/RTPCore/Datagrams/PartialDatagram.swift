@@ -20,8 +20,7 @@ struct PartialDatagram {
 
   /// Whether this slot holds the datagram with this key.
   @inline(__always)
-  func matches(source: UInt32, destination: UInt32, identification: UInt16, proto: UInt8) -> Bool
-  {
+  func matches(source: UInt32, destination: UInt32, identification: UInt16, proto: UInt8) -> Bool {
     inUse && self.identification == identification && self.source == source
       && self.destination == destination && self.proto == proto
   }
