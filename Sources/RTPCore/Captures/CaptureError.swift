@@ -1,0 +1,42 @@
+/// Why a capture could not be read further: where the damage is and what it is.
+///
+/// Records before the damage have already been returned by the reader; the tools print
+/// `tool: FILE: ` followed by ``description`` and exit with status 65 (bad input data), or 74 for
+/// ``io(_:)``.
+public enum CaptureError: Error, CustomStringConvertible, Sendable, Equatable {
+  /// The input holds no bytes at all.
+  case emptyInput
+  /// The first bytes match none of the formats read here; `prefix` holds up to four of them.
+  case unrecognizedFormat(prefix: [UInt8])
+  /// The input ends inside a header, record or block: `got` of the `expected` bytes are there.
+  case truncated(at: CaptureLocation, got: Int, expected: Int)
+  /// A record claims more captured bytes than the file's (or interface's) snapshot length
+  /// allows; `snaplen` is the limit applied (262144 when the file declares none or more).
+  case caplenExceedsSnaplen(at: CaptureLocation, caplen: UInt32, snaplen: UInt32)
+  /// A header, record or block is inconsistent; `reason` says how.
+  case malformed(at: CaptureLocation, reason: String)
+  /// Reading the input failed.
+  case io(IOError)
+
+  /// One line such as `record 17 at byte 2316: caplen 4294967295 exceeds snaplen 65535`.
+  public var description: String {
+    switch self {
+    case .emptyInput:
+      return "empty input"
+    case .unrecognizedFormat(let prefix):
+      let hex = prefix.map { byte in
+        let digits = String(byte, radix: 16)
+        return digits.count == 1 ? "0" + digits : digits
+      }
+      return "byte 0: not a pcap, pcapng or rtpdump capture (starts 0x\(hex.joined()))"
+    case .truncated(let location, let got, let expected):
+      return "\(location): truncated: \(got) of \(expected) bytes"
+    case .caplenExceedsSnaplen(let location, let caplen, let snaplen):
+      return "\(location): caplen \(caplen) exceeds snaplen \(snaplen)"
+    case .malformed(let location, let reason):
+      return "\(location): \(reason)"
+    case .io(let error):
+      return error.description
+    }
+  }
+}

@@ -1,0 +1,54 @@
+/// Reads packet records from a pcap, pcapng or rtpdump capture, whichever its first bytes say
+/// it is.
+///
+/// Records come out one at a time with their bytes still in the ``InputSource``'s buffer (no
+/// copy), so memory stays flat however long the capture is. Length fields are checked against
+/// fixed bounds before anything is buffered, so a corrupt or hostile capture ends in a
+/// ``CaptureError`` naming the record and byte offset, after every good record before it.
+///
+/// rtpdump records are bare UDP payloads: their ``CaptureRecord/rtpdumpEndpoints`` hold the
+/// addresses and their link type is `LinkType(rawValue: 0xFFFF_FFFF)`, a value no pcap or pcapng
+/// file can carry.
+public final class CaptureReader {
+  /// The format sniffed from the first bytes.
+  public let format: CaptureFormat
+  private let reader: any CaptureFormatReader
+  private var failure: CaptureError?
+
+  /// Identifies the format from the first bytes of `source` and reads the file header.
+  ///
+  /// - Throws: ``CaptureError/emptyInput``, ``CaptureError/unrecognizedFormat(prefix:)``, or an
+  ///   error in the file header.
+  public init(source: InputSource) throws(CaptureError) {
+    let prefix = try source.capturePeek(4)
+    guard !prefix.isEmpty else { throw .emptyInput }
+    guard prefix.count >= 4 else { throw .unrecognizedFormat(prefix: Array(prefix)) }
+    switch prefix.uint32BE(at: 0) {
+    case 0xA1B2_C3D4, 0xD4C3_B2A1, 0xA1B2_3C4D, 0x4D3C_B2A1:
+      format = .pcap
+      reader = try PcapReader(source: source)
+    case 0x0A0D_0D0A:
+      format = .pcapng
+      reader = PcapngReader(source: source)
+    case 0x2321_7274:  // "#!rt"
+      format = .rtpdump
+      reader = try RtpdumpReader(source: source)
+    default:
+      throw .unrecognizedFormat(prefix: Array(prefix))
+    }
+  }
+
+  /// Returns the next packet record, or `nil` at the clean end of the input.
+  ///
+  /// The record's `bytes` are valid until the next call. After an error, every later call throws
+  /// the same error.
+  public func next() throws(CaptureError) -> CaptureRecord? {
+    if let failure { throw failure }
+    do {
+      return try reader.next()
+    } catch {
+      failure = error
+      throw error
+    }
+  }
+}

@@ -1,0 +1,75 @@
+/// Reads libpcap's classic format: a 24-byte header, then records of a 16-byte header and the
+/// captured bytes, in either byte order, with micro- or nanosecond timestamps.
+final class PcapReader: CaptureFormatReader {
+  private let source: InputSource
+  private let bigEndian: Bool
+  /// The timestamp resolution the magic number declares.
+  let precision: TimestampPrecision
+  /// The link type of every record (the header's low 16 bits; the upper bits carry FCS flags).
+  let linkType: LinkType
+  /// The largest caplen accepted.
+  let snaplen: UInt32
+  private var pendingConsume = 0
+  private var recordCount = 0
+
+  /// Reads the file header; `source` must start with a pcap magic number.
+  init(source: InputSource) throws(CaptureError) {
+    self.source = source
+    let location = CaptureLocation.fileHeader(format: .pcap, offset: source.offset)
+    let header = try source.capturePeek(24)
+    guard header.count >= 24 else {
+      throw .truncated(at: location, got: header.count, expected: 24)
+    }
+    switch header.uint32BE(at: 0) {
+    case 0xA1B2_C3D4: (bigEndian, precision) = (true, .microseconds)
+    case 0xD4C3_B2A1: (bigEndian, precision) = (false, .microseconds)
+    case 0xA1B2_3C4D: (bigEndian, precision) = (true, .nanoseconds)
+    case 0x4D3C_B2A1: (bigEndian, precision) = (false, .nanoseconds)
+    default: throw .malformed(at: location, reason: "not a pcap magic number")
+    }
+    let major = header.uint16(at: 4, bigEndian: bigEndian)
+    let minor = header.uint16(at: 6, bigEndian: bigEndian)
+    guard major == 2 else {
+      throw .malformed(at: location, reason: "unsupported pcap version \(major).\(minor)")
+    }
+    snaplen = CaptureLimits.effectiveSnaplen(header.uint32(at: 16, bigEndian: bigEndian))
+    linkType = LinkType(rawValue: header.uint32(at: 20, bigEndian: bigEndian) & 0xFFFF)
+    source.consume(24)
+  }
+
+  func next() throws(CaptureError) -> CaptureRecord? {
+    if pendingConsume > 0 {
+      source.consume(pendingConsume)
+      pendingConsume = 0
+    }
+    let offset = source.offset
+    let header = try source.capturePeek(16)
+    if header.isEmpty { return nil }
+    let index = recordCount + 1
+    let location = CaptureLocation.record(index: index, offset: offset)
+    guard header.count >= 16 else {
+      throw .truncated(at: location, got: header.count, expected: 16)
+    }
+    let seconds = header.uint32(at: 0, bigEndian: bigEndian)
+    let fraction = header.uint32(at: 4, bigEndian: bigEndian)
+    let caplen = header.uint32(at: 8, bigEndian: bigEndian)
+    let origlen = header.uint32(at: 12, bigEndian: bigEndian)
+    guard caplen <= snaplen else {
+      throw .caplenExceedsSnaplen(at: location, caplen: caplen, snaplen: snaplen)
+    }
+    let total = 16 + Int(caplen)
+    let record = try source.capturePeek(total)
+    guard record.count >= total else {
+      throw .truncated(at: location, got: record.count, expected: total)
+    }
+    recordCount = index
+    pendingConsume = total
+    // Both terms are at most 2^32 × 10^9, so the sum cannot overflow Int64.
+    let scale: Int64 = precision == .microseconds ? 1_000 : 1
+    let timestamp = Int64(seconds) * 1_000_000_000 + Int64(fraction) * scale
+    return CaptureRecord(
+      index: index, offset: offset, timestamp: timestamp, linkType: linkType,
+      originalLength: max(Int(origlen), Int(caplen)),
+      bytes: UnsafeRawBufferPointer(rebasing: record[16..<total]))
+  }
+}
