@@ -34,7 +34,7 @@ let package = Package(
     ),
     .testTarget(
       name: "RTPCoreTests",
-      dependencies: ["RTPCore"]
+      dependencies: ["RTPCore", .product(name: "SystemPackage", package: "swift-system")]
     ),
     .testTarget(
       name: "ToolTests",

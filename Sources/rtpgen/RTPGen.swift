@@ -183,9 +183,8 @@ struct RTPGen: ToolCommand {
         failure = ToolFailure(.dataError, "\(input?.displayName ?? "stdin"): \(error)")
       }
       try writer.finish()
-    } catch .brokenPipe {
-      throw IOError.brokenPipe
-    } catch {
+    } catch let error as IOError {
+      if error == .brokenPipe { throw error }
       throw ToolFailure(.ioError, "\(outputFile.displayName): \(error)")
     }
     try outputFile.close()

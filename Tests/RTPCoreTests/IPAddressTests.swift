@@ -50,7 +50,9 @@ struct IPAddressTests {
     #expect(endpoint.description == expected)
   }
 
-  @Test("Endpoints without a valid port are refused", arguments: ["127.0.0.1", "1.2.3.4:65536", ":80", "[::1:5004"])
+  @Test(
+    "Endpoints without a valid port are refused",
+    arguments: ["127.0.0.1", "1.2.3.4:65536", ":80", "[::1:5004"])
   func endpointRejects(text: String) {
     #expect(Endpoint(text) == nil)
   }

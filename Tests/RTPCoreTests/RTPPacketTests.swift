@@ -89,14 +89,22 @@ struct RTPPacketTests {
       ([0x80, 200, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0], .rtcp(packetType: 200)),
       ([0x80, 0xC9, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0], .rtcp(packetType: 201)),
       ([0x82, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4], .csrcPastEnd(count: 2, length: 16)),
-      ([0x90, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xBE, 0xDE], .extensionPastEnd(declaredBytes: 4, available: 2)),
-      ([0x90, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xBE, 0xDE, 0xFF, 0xFF], .extensionPastEnd(declaredBytes: 262_144, available: 4)),
+      (
+        [0x90, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xBE, 0xDE],
+        .extensionPastEnd(declaredBytes: 4, available: 2)
+      ),
+      (
+        [0x90, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xBE, 0xDE, 0xFF, 0xFF],
+        .extensionPastEnd(declaredBytes: 262_144, available: 4)
+      ),
       ([0xA0, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0], .zeroPadding),
-      ([0xA0, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 3], .paddingTooLong(padding: 3, available: 2)),
+      (
+        [0xA0, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 3], .paddingTooLong(padding: 3, available: 2)
+      ),
       ([0xA0, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], .paddingTooLong(padding: 1, available: 0)),
     ] as [([UInt8], RTPParseError)])
   func rejects(bytes: [UInt8], expected: RTPParseError) {
-    bytes.withUnsafeBytes { raw in
+    _ = bytes.withUnsafeBytes { raw in
       #expect(throws: expected) { try RTPPacket(validating: raw) }
     }
   }
@@ -105,7 +113,8 @@ struct RTPPacketTests {
     "RTCP is told from RTP by the second octet (RFC 5761)",
     arguments: [
       (UInt8(200), RTPPacketKind.rtcp), (201, .rtcp), (202, .rtcp), (203, .rtcp), (204, .rtcp),
-      (192, .rtcp), (223, .rtcp), (0x80 | 63, .rtp), (0x80 | 71, .rtcp), (0x80 | 96, .rtp), (72, .rtp), (0, .rtp),
+      (192, .rtcp), (223, .rtcp), (0x80 | 63, .rtp), (0x80 | 71, .rtcp), (0x80 | 96, .rtp),
+      (72, .rtp), (0, .rtp),
       (0x7F, .rtp),
     ])
   func classification(second: UInt8, expected: RTPPacketKind) {
@@ -123,7 +132,7 @@ struct RTPPacketTests {
   func bufferTooSmall() {
     let header = RTPHeader(payloadType: 0, sequenceNumber: 1, timestamp: 2, ssrc: 3)
     var buffer = [UInt8](repeating: 0, count: 11)
-    buffer.withUnsafeMutableBytes { raw in
+    _ = buffer.withUnsafeMutableBytes { raw in
       #expect(throws: RTPSerializationError.bufferTooSmall(needed: 12, available: 11)) {
         try header.serialize(into: raw)
       }
@@ -133,7 +142,8 @@ struct RTPPacketTests {
   @Test("Headers the wire cannot carry are refused")
   func serialisationLimits() {
     let tooMany = RTPHeader(
-      payloadType: 0, sequenceNumber: 0, timestamp: 0, ssrc: 0, csrcs: Array(repeating: 1, count: 16))
+      payloadType: 0, sequenceNumber: 0, timestamp: 0, ssrc: 0,
+      csrcs: Array(repeating: 1, count: 16))
     #expect(throws: RTPSerializationError.tooManyCSRCs(16)) { try tooMany.serialized() }
     let badType = RTPHeader(payloadType: 128, sequenceNumber: 0, timestamp: 0, ssrc: 0)
     #expect(throws: RTPSerializationError.payloadTypeOutOfRange(128)) { try badType.serialized() }

@@ -4,10 +4,13 @@ import Testing
 
 @Suite("RTPSynth, the packet generator")
 struct RTPSynthTests {
-  static let start = RTPStreamStart(ssrc: 0x1122_3344, sequenceNumber: 65534, timestamp: 0xFFFF_FF00)
+  static let start = RTPStreamStart(
+    ssrc: 0x1122_3344, sequenceNumber: 65534, timestamp: 0xFFFF_FF00)
 
   /// Generates `count` packets and returns their headers.
-  static func headers(_ synth: inout RTPSynth, count: Int, payloadLength: Int = 0) throws -> [RTPHeader] {
+  static func headers(_ synth: inout RTPSynth, count: Int, payloadLength: Int = 0) throws
+    -> [RTPHeader]
+  {
     var buffer = [UInt8](repeating: 0, count: 12 + payloadLength)
     var result: [RTPHeader] = []
     for _ in 0..<count {
@@ -22,7 +25,9 @@ struct RTPSynthTests {
 
   @Test(
     "The timestamp step is rate × ptime / 1000",
-    arguments: [(8000, 20, 160), (16000, 20, 320), (48000, 20, 960), (8000, 30, 240), (44100, 10, 441)])
+    arguments: [
+      (8000, 20, 160), (16000, 20, 320), (48000, 20, 960), (8000, 30, 240), (44100, 10, 441),
+    ])
   func step(rate: Int, ptimeMilliseconds: Int, expected: UInt32) throws {
     var synth = RTPSynth(
       sampleRate: rate, packetTimeMicroseconds: ptimeMilliseconds * 1000, start: Self.start)
@@ -120,7 +125,7 @@ struct RTPSynthTests {
   func tooSmall() throws {
     var synth = RTPSynth(sampleRate: 8000, packetTimeMicroseconds: 20_000, start: Self.start)
     var buffer = [UInt8](repeating: 0, count: 100)
-    buffer.withUnsafeMutableBytes { raw in
+    _ = buffer.withUnsafeMutableBytes { raw in
       #expect(throws: RTPSerializationError.bufferTooSmall(needed: 172, available: 100)) {
         try synth.nextPacket(payloadType: 0, payloadLength: 160, into: raw)
       }

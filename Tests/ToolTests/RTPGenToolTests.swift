@@ -11,7 +11,12 @@ struct RTPGenToolTests {
     let result = Shell.run(
       "\(command) | tshark -n -r - -d udp.port==\(port),rtp -T fields -e rtp.seq -e rtp.timestamp"
         + " -e rtp.marker -e rtp.ssrc -e rtp.p_type -e udp.length -E separator=,")
-    return (result, result.lines.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) })
+    return (
+      result,
+      result.lines.map {
+        $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+      }
+    )
   }
 
   @Test(
@@ -49,8 +54,8 @@ struct RTPGenToolTests {
   }
 
   @Test(
-    "Every output format is read back by tshark with the packets' times",
-    .enabled(if: tshark), arguments: ["pcap", "pcap-ns", "pcapng", "rtpdump"])
+    "Every pcap and pcapng variant is read back by tshark with the packets' times",
+    .enabled(if: tshark), arguments: ["pcap", "pcap-ns", "pcapng"])
   func formats(format: String) throws {
     let dir = Shell.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
@@ -72,10 +77,11 @@ struct RTPGenToolTests {
   func ipv6() throws {
     let result = Shell.run(
       "rtpgen --count 5 --dst '[::1]:6000' | tshark -n -r - -o udp.check_checksum:TRUE"
-        + " -d udp.port==6000,rtp -T fields -e ipv6.src -e ipv6.dst -e udp.checksum.status -e rtp.seq")
+        + " -d udp.port==6000,rtp -T fields -e ipv6.src -e ipv6.dst -e udp.checksum.status -e rtp.seq"
+    )
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.lines.count == 5)
-    #expect(result.lines.allSatisfy { $0.hasPrefix("::1\t::1\t2\t") || $0.hasPrefix("::1\t::1\tGood") })
+    #expect(result.lines.allSatisfy { $0.hasPrefix("::1\t::1\t1\t") })
   }
 
   @Test("IPv4 header checksums are correct", .enabled(if: tshark))
@@ -84,7 +90,7 @@ struct RTPGenToolTests {
       "rtpgen --count 20 --src 192.0.2.1:4000 --dst 198.51.100.7:5004 | tshark -n -r -"
         + " -o ip.check_checksum:TRUE -T fields -e ip.src -e ip.dst -e ip.checksum.status")
     #expect(result.lines.count == 20)
-    #expect(result.lines.allSatisfy { $0 == "192.0.2.1\t198.51.100.7\t2" || $0.hasSuffix("Good") })
+    #expect(result.lines.allSatisfy { $0 == "192.0.2.1\t198.51.100.7\t1" })
   }
 
   @Test("A fractional samples-per-packet rate alternates payload sizes", .enabled(if: tshark))
@@ -149,7 +155,8 @@ struct RTPGenToolTests {
     let result = Shell.run("rtpgen --pt 96 --encoding l16 \(input.path) -o \(out) --stats")
     #expect(result.status == 65)
     let errorLines = result.stderr.split(separator: "\n").filter { !$0.hasPrefix("{") }
-    #expect(errorLines == ["rtpgen: \(input.path): input ends at byte 1061 inside a 2-byte sample"])
+    #expect(
+      errorLines == ["rtpgen: \(input.path): input of 1061 bytes ends inside a 2-byte sample"])
     #expect(result.stderr.contains("\"written\":4"))
     guard Self.tshark else { return }
     let read = Shell.run("tshark -n -r \(out) -T fields -e udp.length")
@@ -178,10 +185,12 @@ struct RTPGenToolTests {
 
   @Test("A closed pipe downstream ends rtpgen quietly")
   func closedPipe() {
-    let result = Shell.run("rtpgen --count 100000000 | head -c 1000 | wc -c; echo \"${PIPESTATUS:-}\"")
+    let result = Shell.run(
+      "rtpgen --count 100000000 | head -c 1000 | wc -c; echo \"${PIPESTATUS:-}\"")
     #expect(result.lines.first?.trimmingCharacters(in: .whitespaces) == "1000")
     #expect(result.stderr.isEmpty, "\(result.stderr)")
-    let status = Shell.run("set -o pipefail 2>/dev/null; rtpgen --count 100000000 | head -c 10 > /dev/null")
+    let status = Shell.run(
+      "bash -c 'rtpgen --count 100000000 | head -c 10 > /dev/null; exit ${PIPESTATUS[0]}'")
     #expect(status.status == 0)
   }
 

@@ -4,15 +4,16 @@ public enum RTPGenerationError: Error, CustomStringConvertible {
   case read(IOError)
   /// Writing the capture failed (`.write(.brokenPipe)` when the reader went away).
   case write(IOError)
-  /// The payload input ended inside a sample; every whole sample before it was sent.
-  case partialSample(offset: UInt64, bytesPerSample: Int)
+  /// The payload input, `length` bytes long, ended inside a sample; every whole sample before
+  /// it was sent.
+  case partialSample(length: UInt64, bytesPerSample: Int)
 
   public var description: String {
     switch self {
     case .read(let error): return error.description
     case .write(let error): return error.description
-    case .partialSample(let offset, let bytesPerSample):
-      return "input ends at byte \(offset) inside a \(bytesPerSample)-byte sample"
+    case .partialSample(let length, let bytesPerSample):
+      return "input of \(length) bytes ends inside a \(bytesPerSample)-byte sample"
     }
   }
 }

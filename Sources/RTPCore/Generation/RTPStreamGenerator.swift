@@ -107,7 +107,7 @@ public final class RTPStreamGenerator {
       let sampleCount = synthSamples(forSlot: slot)
       var byteCount = sampleCount * bytesPerSample
       let body: UnsafeRawBufferPointer
-      var partial = false
+      var leftover = 0
       switch source {
       case .silence:
         body = UnsafeRawBufferPointer(rebasing: payload[0..<byteCount])
@@ -126,9 +126,10 @@ public final class RTPStreamGenerator {
         if window.isEmpty { return }
         if window.count < byteCount {
           byteCount = window.count - window.count % bytesPerSample
-          partial = window.count != byteCount
+          leftover = window.count - byteCount
           if byteCount == 0 {
-            throw .partialSample(offset: input.offset, bytesPerSample: bytesPerSample)
+            throw .partialSample(
+              length: input.offset + UInt64(window.count), bytesPerSample: bytesPerSample)
           }
         }
         body = UnsafeRawBufferPointer(rebasing: window[0..<byteCount])
@@ -156,8 +157,9 @@ public final class RTPStreamGenerator {
       if case .input(let input) = source {
         input.consume(byteCount)
         statistics.inputBytes += UInt64(byteCount)
-        if partial {
-          throw .partialSample(offset: input.offset, bytesPerSample: bytesPerSample)
+        if leftover > 0 {
+          throw .partialSample(
+            length: input.offset + UInt64(leftover), bytesPerSample: bytesPerSample)
         }
       }
       slot += 1
