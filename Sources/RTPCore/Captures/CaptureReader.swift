@@ -23,7 +23,7 @@ public final class CaptureReader {
     let prefix = try source.capturePeek(4)
     guard !prefix.isEmpty else { throw .emptyInput }
     guard prefix.count >= 4 else { throw .unrecognizedFormat(prefix: Array(prefix)) }
-    switch prefix.uint32BE(at: 0) {
+    switch prefix.loadBigEndian(as: UInt32.self, at: 0) {
     case 0xA1B2_C3D4, 0xD4C3_B2A1, 0xA1B2_3C4D, 0x4D3C_B2A1:
       format = .pcap
       reader = try PcapReader(source: source)

@@ -20,20 +20,20 @@ final class PcapReader: CaptureFormatReader {
     guard header.count >= 24 else {
       throw .truncated(at: location, got: header.count, expected: 24)
     }
-    switch header.uint32BE(at: 0) {
+    switch header.loadBigEndian(as: UInt32.self, at: 0) {
     case 0xA1B2_C3D4: (bigEndian, precision) = (true, .microseconds)
     case 0xD4C3_B2A1: (bigEndian, precision) = (false, .microseconds)
     case 0xA1B2_3C4D: (bigEndian, precision) = (true, .nanoseconds)
     case 0x4D3C_B2A1: (bigEndian, precision) = (false, .nanoseconds)
     default: throw .malformed(at: location, reason: "not a pcap magic number")
     }
-    let major = header.uint16(at: 4, bigEndian: bigEndian)
-    let minor = header.uint16(at: 6, bigEndian: bigEndian)
+    let major = header.loadInteger(as: UInt16.self, at: 4, bigEndian: bigEndian)
+    let minor = header.loadInteger(as: UInt16.self, at: 6, bigEndian: bigEndian)
     guard major == 2 else {
       throw .malformed(at: location, reason: "unsupported pcap version \(major).\(minor)")
     }
-    snaplen = CaptureLimits.effectiveSnaplen(header.uint32(at: 16, bigEndian: bigEndian))
-    linkType = LinkType(rawValue: header.uint32(at: 20, bigEndian: bigEndian) & 0xFFFF)
+    snaplen = CaptureLimits.effectiveSnaplen(header.loadInteger(as: UInt32.self, at: 16, bigEndian: bigEndian))
+    linkType = LinkType(rawValue: header.loadInteger(as: UInt32.self, at: 20, bigEndian: bigEndian) & 0xFFFF)
     source.consume(24)
   }
 
@@ -50,10 +50,10 @@ final class PcapReader: CaptureFormatReader {
     guard header.count >= 16 else {
       throw .truncated(at: location, got: header.count, expected: 16)
     }
-    let seconds = header.uint32(at: 0, bigEndian: bigEndian)
-    let fraction = header.uint32(at: 4, bigEndian: bigEndian)
-    let caplen = header.uint32(at: 8, bigEndian: bigEndian)
-    let origlen = header.uint32(at: 12, bigEndian: bigEndian)
+    let seconds = header.loadInteger(as: UInt32.self, at: 0, bigEndian: bigEndian)
+    let fraction = header.loadInteger(as: UInt32.self, at: 4, bigEndian: bigEndian)
+    let caplen = header.loadInteger(as: UInt32.self, at: 8, bigEndian: bigEndian)
+    let origlen = header.loadInteger(as: UInt32.self, at: 12, bigEndian: bigEndian)
     guard caplen <= snaplen else {
       throw .caplenExceedsSnaplen(at: location, caplen: caplen, snaplen: snaplen)
     }

@@ -37,22 +37,22 @@ final class PcapngReader: CaptureFormatReader {
         throw .truncated(at: location, got: head.count, expected: 12)
       }
       let type: UInt32
-      if head.uint32BE(at: 0) == Self.sectionHeaderType {
+      if head.loadBigEndian(as: UInt32.self, at: 0) == Self.sectionHeaderType {
         type = Self.sectionHeaderType
-        switch head.uint32BE(at: 8) {
+        switch head.loadBigEndian(as: UInt32.self, at: 8) {
         case Self.byteOrderMagic: bigEndian = true
         case Self.byteOrderMagic.byteSwapped: bigEndian = false
         default:
-          let magic = hex(head.uint32BE(at: 8))
+          let magic = hex(head.loadBigEndian(as: UInt32.self, at: 8))
           throw .malformed(at: location, reason: "bad byte-order magic \(magic)")
         }
       } else {
         guard blockCount > 1 else {
           throw .malformed(at: location, reason: "first block is not a section header")
         }
-        type = head.uint32(at: 0, bigEndian: bigEndian)
+        type = head.loadInteger(as: UInt32.self, at: 0, bigEndian: bigEndian)
       }
-      let length = head.uint32(at: 4, bigEndian: bigEndian)
+      let length = head.loadInteger(as: UInt32.self, at: 4, bigEndian: bigEndian)
       guard length >= 12, length % 4 == 0 else {
         throw .malformed(
           at: location, reason: "block length \(length) is not a multiple of 4 of at least 12")
@@ -87,7 +87,7 @@ final class PcapngReader: CaptureFormatReader {
     guard block.count >= length else {
       throw .truncated(at: location, got: block.count, expected: length)
     }
-    let trailer = block.uint32(at: length - 4, bigEndian: bigEndian)
+    let trailer = block.loadInteger(as: UInt32.self, at: length - 4, bigEndian: bigEndian)
     guard trailer == UInt32(length) else {
       throw .malformed(
         at: location,
@@ -98,8 +98,8 @@ final class PcapngReader: CaptureFormatReader {
 
   private func readSectionHeader(length: Int, location: CaptureLocation) throws(CaptureError) {
     let block = try peekBlock(length: length, minimum: 28, location: location)
-    let major = block.uint16(at: 12, bigEndian: bigEndian)
-    let minor = block.uint16(at: 14, bigEndian: bigEndian)
+    let major = block.loadInteger(as: UInt16.self, at: 12, bigEndian: bigEndian)
+    let minor = block.loadInteger(as: UInt16.self, at: 14, bigEndian: bigEndian)
     guard major == 1 else {
       throw .malformed(at: location, reason: "unsupported pcapng version \(major).\(minor)")
     }
@@ -117,13 +117,13 @@ final class PcapngReader: CaptureFormatReader {
         reason: "more than \(CaptureLimits.maxInterfaces) interfaces in one section")
     }
     var interface = PcapngInterface(
-      linkType: LinkType(rawValue: UInt32(block.uint16(at: 8, bigEndian: bigEndian))),
-      snaplen: CaptureLimits.effectiveSnaplen(block.uint32(at: 12, bigEndian: bigEndian)))
+      linkType: LinkType(rawValue: UInt32(block.loadInteger(as: UInt16.self, at: 8, bigEndian: bigEndian))),
+      snaplen: CaptureLimits.effectiveSnaplen(block.loadInteger(as: UInt32.self, at: 12, bigEndian: bigEndian)))
     var position = 16
     let end = length - 4
     while position + 4 <= end {
-      let code = block.uint16(at: position, bigEndian: bigEndian)
-      let valueLength = Int(block.uint16(at: position + 2, bigEndian: bigEndian))
+      let code = block.loadInteger(as: UInt16.self, at: position, bigEndian: bigEndian)
+      let valueLength = Int(block.loadInteger(as: UInt16.self, at: position + 2, bigEndian: bigEndian))
       if code == 0 { break }
       let value = position + 4
       guard value + valueLength <= end else {
@@ -135,7 +135,7 @@ final class PcapngReader: CaptureFormatReader {
         interface.resolution = block[value]
       case 14 where valueLength >= 8:
         interface.offsetSeconds = Int64(
-          bitPattern: block.uint64(at: value, bigEndian: bigEndian))
+          bitPattern: block.loadInteger(as: UInt64.self, at: value, bigEndian: bigEndian))
       default:
         break
       }
@@ -159,16 +159,16 @@ final class PcapngReader: CaptureFormatReader {
     case Self.simplePacketType:
       interfaceID = 0
       dataOffset = 12
-      origlen = block.uint32(at: 8, bigEndian: bigEndian)
+      origlen = block.loadInteger(as: UInt32.self, at: 8, bigEndian: bigEndian)
       caplen = min(origlen, UInt32(length - 16))
     default:
       interfaceID =
         type == Self.enhancedPacketType
-        ? Int(block.uint32(at: 8, bigEndian: bigEndian))
-        : Int(block.uint16(at: 8, bigEndian: bigEndian))
+        ? Int(block.loadInteger(as: UInt32.self, at: 8, bigEndian: bigEndian))
+        : Int(block.loadInteger(as: UInt16.self, at: 8, bigEndian: bigEndian))
       dataOffset = 28
-      caplen = block.uint32(at: 20, bigEndian: bigEndian)
-      origlen = block.uint32(at: 24, bigEndian: bigEndian)
+      caplen = block.loadInteger(as: UInt32.self, at: 20, bigEndian: bigEndian)
+      origlen = block.loadInteger(as: UInt32.self, at: 24, bigEndian: bigEndian)
     }
     guard interfaceID < interfaces.count else {
       throw .malformed(
@@ -187,8 +187,8 @@ final class PcapngReader: CaptureFormatReader {
           at: location, reason: "captured length \(caplen) overruns the block length \(length)")
       }
       let ticks =
-        UInt64(block.uint32(at: 12, bigEndian: bigEndian)) << 32
-        | UInt64(block.uint32(at: 16, bigEndian: bigEndian))
+        UInt64(block.loadInteger(as: UInt32.self, at: 12, bigEndian: bigEndian)) << 32
+        | UInt64(block.loadInteger(as: UInt32.self, at: 16, bigEndian: bigEndian))
       timestamp = interface.nanoseconds(fromTicks: ticks)
       lastTimestamp = timestamp
     }
@@ -210,7 +210,7 @@ final class PcapngReader: CaptureFormatReader {
       throw .truncated(
         at: location, got: Int(skipped) + trailer.count, expected: Int(length))
     }
-    let value = trailer.uint32(at: 0, bigEndian: bigEndian)
+    let value = trailer.loadInteger(as: UInt32.self, at: 0, bigEndian: bigEndian)
     guard value == length else {
       throw .malformed(
         at: location,

@@ -49,11 +49,11 @@ final class RtpdumpReader: CaptureFormatReader {
     guard header.count >= 16 else {
       throw .truncated(at: headerLocation, got: header.count, expected: 16)
     }
-    let seconds = Int64(header.uint32BE(at: 0))
-    let microseconds = Int64(header.uint32BE(at: 4))
+    let seconds = Int64(header.loadBigEndian(as: UInt32.self, at: 0))
+    let microseconds = Int64(header.loadBigEndian(as: UInt32.self, at: 4))
     let sourceEndpoint = Endpoint(
-      address: .v4(IPv4Address(rawValue: header.uint32BE(at: 8))),
-      port: header.uint16BE(at: 12))
+      address: .v4(IPv4Address(rawValue: header.loadBigEndian(as: UInt32.self, at: 8))),
+      port: header.loadBigEndian(as: UInt16.self, at: 12))
     // At most 2^32 × 10^9 + 2^32 × 10^3: no overflow.
     startNanoseconds = seconds * 1_000_000_000 + microseconds * 1_000
     endpoints = (sourceEndpoint, destination)
@@ -73,9 +73,9 @@ final class RtpdumpReader: CaptureFormatReader {
     guard header.count >= 8 else {
       throw .truncated(at: location, got: header.count, expected: 8)
     }
-    let length = Int(header.uint16BE(at: 0))
-    let packetLength = Int(header.uint16BE(at: 2))
-    let milliseconds = Int64(header.uint32BE(at: 4))
+    let length = Int(header.loadBigEndian(as: UInt16.self, at: 0))
+    let packetLength = Int(header.loadBigEndian(as: UInt16.self, at: 2))
+    let milliseconds = Int64(header.loadBigEndian(as: UInt32.self, at: 4))
     guard length >= 8 else {
       throw .malformed(
         at: location, reason: "record length \(length) is shorter than its 8-byte header")

@@ -7,17 +7,17 @@ extension DatagramDecoder {
     let versionAndLength = packet[0]
     guard versionAndLength >> 4 == 4 else { return .skipped(.malformedIPv4) }
     let headerLength = Int(versionAndLength & 0x0F) * 4
-    let totalLength = Int(packet.uint16BE(at: 2))
+    let totalLength = Int(packet.loadBigEndian(as: UInt16.self, at: 2))
     guard headerLength >= 20, totalLength >= headerLength else {
       return .skipped(.malformedIPv4)
     }
     guard packet[9] == Self.protocolUDP else { return .skipped(.notUDP) }
     // Bytes past the total length are link-layer padding; fewer bytes are a short snaplen.
     guard totalLength <= packet.count else { return .skipped(.truncated) }
-    let source = packet.uint32BE(at: 12)
-    let destination = packet.uint32BE(at: 16)
+    let source = packet.loadBigEndian(as: UInt32.self, at: 12)
+    let destination = packet.loadBigEndian(as: UInt32.self, at: 16)
     let payload = UnsafeRawBufferPointer(rebasing: packet[headerLength..<totalLength])
-    let fragment = packet.uint16BE(at: 6)
+    let fragment = packet.loadBigEndian(as: UInt16.self, at: 6)
     let moreFragments = fragment & 0x2000 != 0
     let fragmentOffset = Int(fragment & 0x1FFF) * 8
     guard moreFragments || fragmentOffset != 0 else {
@@ -26,7 +26,7 @@ extension DatagramDecoder {
         destination: .v4(IPv4Address(rawValue: destination)), timestamp: timestamp)
     }
     let result = reassembler.add(
-      source: source, destination: destination, identification: packet.uint16BE(at: 4),
+      source: source, destination: destination, identification: packet.loadBigEndian(as: UInt16.self, at: 4),
       proto: Self.protocolUDP, offset: fragmentOffset, moreFragments: moreFragments,
       data: payload, timestamp: timestamp)
     switch result {
@@ -46,7 +46,7 @@ extension DatagramDecoder {
   func decodeIPv6(_ packet: UnsafeRawBufferPointer, timestamp: Int64) -> DecodeOutcome {
     guard packet.count >= 40 else { return .skipped(.truncated) }
     guard packet[0] >> 4 == 6 else { return .skipped(.malformedIPv6) }
-    let payloadLength = Int(packet.uint16BE(at: 4))
+    let payloadLength = Int(packet.loadBigEndian(as: UInt16.self, at: 4))
     // A zero payload length announces a jumbogram, which cannot be UDP over a 16-bit length here.
     guard payloadLength > 0 else { return .skipped(.malformedIPv6) }
     let end = 40 + payloadLength
@@ -83,13 +83,13 @@ extension DatagramDecoder {
     timestamp: Int64
   ) -> DecodeOutcome {
     guard segment.count >= 8 else { return .skipped(.malformedUDP) }
-    let length = Int(segment.uint16BE(at: 4))
+    let length = Int(segment.loadBigEndian(as: UInt16.self, at: 4))
     guard length >= 8, length <= segment.count else { return .skipped(.malformedUDP) }
     return .datagram(
       UDPDatagram(
         timestamp: timestamp,
-        source: Endpoint(address: source, port: segment.uint16BE(at: 0)),
-        destination: Endpoint(address: destination, port: segment.uint16BE(at: 2)),
+        source: Endpoint(address: source, port: segment.loadBigEndian(as: UInt16.self, at: 0)),
+        destination: Endpoint(address: destination, port: segment.loadBigEndian(as: UInt16.self, at: 2)),
         payload: UnsafeRawBufferPointer(rebasing: segment[8..<length])))
   }
 }

@@ -10,7 +10,7 @@ extension DatagramDecoder {
     case .ethernet:
       guard bytes.count >= 14 else { return .skipped(.truncated) }
       return decodeEtherType(
-        bytes.uint16BE(at: 12), UnsafeRawBufferPointer(rebasing: bytes[14...]),
+        bytes.loadBigEndian(as: UInt16.self, at: 12), UnsafeRawBufferPointer(rebasing: bytes[14...]),
         timestamp: timestamp)
     case .raw, .rawLegacy12, .rawLegacy14:
       guard let first = bytes.first else { return .skipped(.truncated) }
@@ -21,7 +21,7 @@ extension DatagramDecoder {
       }
     case .null, .loop:
       guard bytes.count >= 4 else { return .skipped(.truncated) }
-      var family = bytes.uint32BE(at: 0)
+      var family = bytes.loadBigEndian(as: UInt32.self, at: 0)
       // DLT_NULL stores the family in the capturing host's byte order: families are small, so
       // a value with high bits set was written little-endian.
       if linkType == .null && family & 0xFFFF_0000 != 0 { family = family.byteSwapped }
@@ -34,12 +34,12 @@ extension DatagramDecoder {
     case .linuxSLL:
       guard bytes.count >= 16 else { return .skipped(.truncated) }
       return decodeEtherType(
-        bytes.uint16BE(at: 14), UnsafeRawBufferPointer(rebasing: bytes[16...]),
+        bytes.loadBigEndian(as: UInt16.self, at: 14), UnsafeRawBufferPointer(rebasing: bytes[16...]),
         timestamp: timestamp)
     case .linuxSLL2:
       guard bytes.count >= 20 else { return .skipped(.truncated) }
       return decodeEtherType(
-        bytes.uint16BE(at: 0), UnsafeRawBufferPointer(rebasing: bytes[20...]),
+        bytes.loadBigEndian(as: UInt16.self, at: 0), UnsafeRawBufferPointer(rebasing: bytes[20...]),
         timestamp: timestamp)
     case .ipv4:
       return decodeIPv4(bytes, timestamp: timestamp)
@@ -59,7 +59,7 @@ extension DatagramDecoder {
     var offset = 0
     while type == 0x8100 || type == 0x88A8 || type == 0x9100 {
       guard offset + 4 <= bytes.count else { return .skipped(.truncated) }
-      type = bytes.uint16BE(at: offset + 2)
+      type = bytes.loadBigEndian(as: UInt16.self, at: offset + 2)
       offset += 4
     }
     let packet = UnsafeRawBufferPointer(rebasing: bytes[offset...])

@@ -73,7 +73,7 @@ public enum PayloadEncoding: String, Sendable, CaseIterable, CustomStringConvert
       for byte in payload { peak = max(peak, abs(Int(G711.alawDecode(byte)))) }
     case .l16:
       for index in 0..<(payload.count / 2) {
-        peak = max(peak, abs(Int(payload.loadBigEndian(at: 2 * index, as: Int16.self))))
+        peak = max(peak, abs(Int(payload.loadBigEndian(as: Int16.self, at: 2 * index))))
       }
     }
     return peak

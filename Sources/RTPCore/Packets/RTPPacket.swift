@@ -26,7 +26,7 @@ public struct RTPPacket {
       guard length + 4 <= count else {
         throw .extensionPastEnd(declaredBytes: 4, available: count - length)
       }
-      let words = Int(bytes.loadBigEndian(at: length + 2, as: UInt16.self))
+      let words = Int(bytes.loadBigEndian(as: UInt16.self, at: length + 2))
       let declared = 4 + 4 * words
       guard declared <= count - length else {
         throw .extensionPastEnd(declaredBytes: declared, available: count - length)
@@ -73,7 +73,7 @@ public struct RTPPacket {
   public var extensionBytes: (profile: UInt16, data: UnsafeRawBufferPointer)? {
     guard hasExtension else { return nil }
     let start = 12 + 4 * csrcCount
-    let profile = bytes.loadBigEndian(at: start, as: UInt16.self)
+    let profile = bytes.loadBigEndian(as: UInt16.self, at: start)
     return (profile, UnsafeRawBufferPointer(rebasing: bytes[(start + 4)..<headerLength]))
   }
 
