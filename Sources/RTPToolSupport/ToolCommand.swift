@@ -1,14 +1,60 @@
 import ArgumentParser
 import RTPCore
 
+#if canImport(Glibc)
+  import Glibc
+  private let terminate = Glibc.exit
+#elseif canImport(Musl)
+  import Musl
+  private let terminate = Musl.exit
+#elseif canImport(Darwin)
+  import Darwin
+  private let terminate = Darwin.exit
+#endif
+
 /// A tool's command: parse arguments with ArgumentParser, then ``execute()``, reporting any
-/// failure as one line on standard error and the documented exit status.
+/// failure as one line, `tool: what: why`, on standard error and the documented exit status.
 public protocol ToolCommand: ParsableCommand {
   /// The tool's work. Throw ``ToolFailure`` for a reportable failure.
   mutating func execute() throws
 }
 
 extension ToolCommand {
+  /// Parses the command line and runs the tool. Help and version go to standard output with
+  /// status 0; a command-line mistake is one line on standard error and status 64.
+  public static func main() {
+    var command: Self
+    do {
+      command = try parse()
+    } catch {
+      finish(with: error)
+    }
+    do {
+      try command.run()
+    } catch {
+      finish(with: error)
+    }
+    terminate(0)
+  }
+
+  private static func finish(with error: Error) -> Never {
+    let code = exitCode(for: error)
+    if code == .success {
+      let text = fullMessage(for: error)
+      if !text.isEmpty { print(text) }
+      terminate(0)
+    }
+    let message = message(for: error)
+    if !message.isEmpty {
+      if code.rawValue == ExitStatus.usage.rawValue {
+        Terminal.printError("\(_commandName): \(message) (see '\(_commandName) --help')")
+      } else {
+        Terminal.printError("\(_commandName): \(message)")
+      }
+    }
+    terminate(code.rawValue)
+  }
+
   public mutating func run() throws {
     Terminal.ignoreBrokenPipeSignal()
     do {

@@ -173,7 +173,18 @@ struct RTPGenToolTests {
   func usageErrors(options: String) {
     let result = Shell.run("rtpgen \(options) > /dev/null")
     #expect(result.status == 64, "\(options): \(result.stderr)")
-    #expect(!result.stderr.isEmpty)
+    #expect(result.stderr.hasPrefix("rtpgen: "))
+    #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+  }
+
+  @Test("--help and --version print to standard output and exit 0")
+  func helpAndVersion() {
+    let help = Shell.run("rtpgen --help")
+    #expect(help.status == 0)
+    #expect(help.output.contains("USAGE: rtpgen"))
+    let version = Shell.run("rtpgen --version")
+    #expect(version.status == 0)
+    #expect(version.output.split(separator: ".").count == 3)
   }
 
   @Test("A missing input file is exit 66 with the system's reason")

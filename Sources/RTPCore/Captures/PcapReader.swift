@@ -32,8 +32,10 @@ final class PcapReader: CaptureFormatReader {
     guard major == 2 else {
       throw .malformed(at: location, reason: "unsupported pcap version \(major).\(minor)")
     }
-    snaplen = CaptureLimits.effectiveSnaplen(header.loadInteger(as: UInt32.self, at: 16, bigEndian: bigEndian))
-    linkType = LinkType(rawValue: header.loadInteger(as: UInt32.self, at: 20, bigEndian: bigEndian) & 0xFFFF)
+    snaplen = CaptureLimits.effectiveSnaplen(
+      header.loadInteger(as: UInt32.self, at: 16, bigEndian: bigEndian))
+    linkType = LinkType(
+      rawValue: header.loadInteger(as: UInt32.self, at: 20, bigEndian: bigEndian) & 0xFFFF)
     source.consume(24)
   }
 

@@ -117,13 +117,16 @@ final class PcapngReader: CaptureFormatReader {
         reason: "more than \(CaptureLimits.maxInterfaces) interfaces in one section")
     }
     var interface = PcapngInterface(
-      linkType: LinkType(rawValue: UInt32(block.loadInteger(as: UInt16.self, at: 8, bigEndian: bigEndian))),
-      snaplen: CaptureLimits.effectiveSnaplen(block.loadInteger(as: UInt32.self, at: 12, bigEndian: bigEndian)))
+      linkType: LinkType(
+        rawValue: UInt32(block.loadInteger(as: UInt16.self, at: 8, bigEndian: bigEndian))),
+      snaplen: CaptureLimits.effectiveSnaplen(
+        block.loadInteger(as: UInt32.self, at: 12, bigEndian: bigEndian)))
     var position = 16
     let end = length - 4
     while position + 4 <= end {
       let code = block.loadInteger(as: UInt16.self, at: position, bigEndian: bigEndian)
-      let valueLength = Int(block.loadInteger(as: UInt16.self, at: position + 2, bigEndian: bigEndian))
+      let valueLength = Int(
+        block.loadInteger(as: UInt16.self, at: position + 2, bigEndian: bigEndian))
       if code == 0 { break }
       let value = position + 4
       guard value + valueLength <= end else {

@@ -26,7 +26,8 @@ extension DatagramDecoder {
         destination: .v4(IPv4Address(rawValue: destination)), timestamp: timestamp)
     }
     let result = reassembler.add(
-      source: source, destination: destination, identification: packet.loadBigEndian(as: UInt16.self, at: 4),
+      source: source, destination: destination,
+      identification: packet.loadBigEndian(as: UInt16.self, at: 4),
       proto: Self.protocolUDP, offset: fragmentOffset, moreFragments: moreFragments,
       data: payload, timestamp: timestamp)
     switch result {
@@ -89,7 +90,8 @@ extension DatagramDecoder {
       UDPDatagram(
         timestamp: timestamp,
         source: Endpoint(address: source, port: segment.loadBigEndian(as: UInt16.self, at: 0)),
-        destination: Endpoint(address: destination, port: segment.loadBigEndian(as: UInt16.self, at: 2)),
+        destination: Endpoint(
+          address: destination, port: segment.loadBigEndian(as: UInt16.self, at: 2)),
         payload: UnsafeRawBufferPointer(rebasing: segment[8..<length])))
   }
 }

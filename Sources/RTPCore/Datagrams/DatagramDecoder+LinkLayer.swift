@@ -10,7 +10,8 @@ extension DatagramDecoder {
     case .ethernet:
       guard bytes.count >= 14 else { return .skipped(.truncated) }
       return decodeEtherType(
-        bytes.loadBigEndian(as: UInt16.self, at: 12), UnsafeRawBufferPointer(rebasing: bytes[14...]),
+        bytes.loadBigEndian(as: UInt16.self, at: 12),
+        UnsafeRawBufferPointer(rebasing: bytes[14...]),
         timestamp: timestamp)
     case .raw, .rawLegacy12, .rawLegacy14:
       guard let first = bytes.first else { return .skipped(.truncated) }
@@ -34,7 +35,8 @@ extension DatagramDecoder {
     case .linuxSLL:
       guard bytes.count >= 16 else { return .skipped(.truncated) }
       return decodeEtherType(
-        bytes.loadBigEndian(as: UInt16.self, at: 14), UnsafeRawBufferPointer(rebasing: bytes[16...]),
+        bytes.loadBigEndian(as: UInt16.self, at: 14),
+        UnsafeRawBufferPointer(rebasing: bytes[16...]),
         timestamp: timestamp)
     case .linuxSLL2:
       guard bytes.count >= 20 else { return .skipped(.truncated) }
