@@ -101,10 +101,25 @@ public final class RTPStreamGenerator {
     var slot: UInt64 = 0
     var lastSentSlot: UInt64? = nil
     var inTalkspurt = false
+    // The loop works on local copies: a class's stored properties would be checked for
+    // exclusive access at run time on every packet, which cost a fifth of rtpgen's time.
+    var synth = self.synth
+    var tone = self.tone
+    var statistics = self.statistics
+    defer {
+      self.synth = synth
+      self.tone = tone
+      self.statistics = statistics
+    }
+    let samples = self.samples
+    let payload = self.payload
+    let source = self.source
     while true {
       if let limit = config.packetTimeLimit, slot >= limit { break }
       if let limit = config.packetLimit, statistics.written >= limit { break }
-      let sampleCount = synthSamples(forSlot: slot)
+      let sampleCount = Self.samples(
+        inSlot: slot, sampleRate: config.sampleRate,
+        packetTimeMicroseconds: config.packetTimeMicroseconds)
       var byteCount = sampleCount * bytesPerSample
       let body: UnsafeRawBufferPointer
       var leftover = 0
@@ -150,8 +165,23 @@ public final class RTPStreamGenerator {
           statistics.talkspurts += 1
           inTalkspurt = true
         }
-        try write(
-          body, slot: slot, packetTimeNanoseconds: packetTimeNanoseconds, into: writer)
+        let time = config.startTime &+ Int64(truncatingIfNeeded: slot) &* packetTimeNanoseconds
+        do {
+          try writer.writePacket(
+            timestamp: time, source: config.source, destination: config.destination,
+            payloadLength: RTPHeader.fixedLength + body.count
+          ) { packet in
+            _ = try? synth.nextPacket(
+              payloadType: config.payloadType, payloadLength: body.count, into: packet)
+            if !body.isEmpty {
+              UnsafeMutableRawBufferPointer(rebasing: packet[RTPHeader.fixedLength...])
+                .copyMemory(from: body)
+            }
+          }
+        } catch {
+          throw .write(error)
+        }
+        statistics.written += 1
         lastSentSlot = slot
       }
       if case .input(let input) = source {
@@ -166,35 +196,13 @@ public final class RTPStreamGenerator {
     }
   }
 
-  private func write(
-    _ body: UnsafeRawBufferPointer, slot: UInt64, packetTimeNanoseconds: Int64,
-    into writer: CaptureWriter
-  ) throws(RTPGenerationError) {
-    let config = configuration
-    let time = config.startTime &+ Int64(truncatingIfNeeded: slot) &* packetTimeNanoseconds
-    do {
-      try writer.writePacket(
-        timestamp: time, source: config.source, destination: config.destination,
-        payloadLength: RTPHeader.fixedLength + body.count
-      ) { packet in
-        _ = try? synth.nextPacket(
-          payloadType: config.payloadType, payloadLength: body.count, into: packet)
-        if !body.isEmpty {
-          UnsafeMutableRawBufferPointer(rebasing: packet[RTPHeader.fixedLength...])
-            .copyMemory(from: body)
-        }
-      }
-    } catch {
-      throw .write(error)
-    }
-    statistics.written += 1
-  }
-
   /// Samples in media slot `slot`: the difference of cumulative sample counts, so a fractional
   /// samples-per-packet rate (11,025 Hz at 20 ms) alternates as the timestamps do. The pattern
   /// repeats every million slots, which keeps the arithmetic small.
-  private func synthSamples(forSlot slot: UInt64) -> Int {
-    let perSlot = UInt64(configuration.sampleRate) * UInt64(configuration.packetTimeMicroseconds)
+  private static func samples(inSlot slot: UInt64, sampleRate: Int, packetTimeMicroseconds: Int)
+    -> Int
+  {
+    let perSlot = UInt64(sampleRate) * UInt64(packetTimeMicroseconds)
     let whole = perSlot / 1_000_000
     let remainder = perSlot % 1_000_000
     let phase = slot % 1_000_000
