@@ -47,6 +47,14 @@ public struct RTPPacket {
     self.paddingLength = padding
   }
 
+  /// A view of bytes already validated, with the lengths validation found.
+  @inlinable
+  init(validated bytes: UnsafeRawBufferPointer, headerLength: Int, paddingLength: Int) {
+    self.bytes = bytes
+    self.headerLength = headerLength
+    self.paddingLength = paddingLength
+  }
+
   @inlinable public var marker: Bool { bytes[1] & 0x80 != 0 }
   @inlinable public var payloadType: UInt8 { bytes[1] & 0x7F }
   @inlinable public var sequenceNumber: UInt16 { bytes.loadBigEndian(at: 2) }

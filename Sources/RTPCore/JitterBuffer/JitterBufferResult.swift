@@ -1,0 +1,27 @@
+/// What one call of ``JitterBuffer/feed(_:arrival:)`` or ``JitterBuffer/flush()`` produced: the
+/// frames now ready, in play-out order, and the packets dropped, each with its reason.
+public struct JitterBufferResult: Sendable, Hashable {
+  public var ready: [JitterBufferFrame] = []
+  public var dropped: [JitterBufferDrop] = []
+
+  public init() {}
+
+  mutating func append(_ event: JitterBufferEvent) {
+    switch event {
+    case .streamStarted:
+      break
+    case .ready(let packet):
+      ready.append(
+        .packet(
+          extendedSequence: packet.extendedSequence, arrival: packet.arrival,
+          bytes: Array(packet.packet.bytes)))
+    case .erasure(let erasure):
+      ready.append(.erasure(erasure))
+    case .dropped(let packet, let reason):
+      dropped.append(
+        JitterBufferDrop(
+          extendedSequence: packet.extendedSequence, arrival: packet.arrival,
+          bytes: Array(packet.packet.bytes), reason: reason))
+    }
+  }
+}
