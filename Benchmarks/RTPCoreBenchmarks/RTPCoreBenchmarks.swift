@@ -1,0 +1,285 @@
+// Micro-benchmarks of RTPCore's hot paths. Every benchmark does one million packets per measured
+// run and uses scaling factor `.mega`, so `throughput` reads directly as M packets/s.
+//
+// Run: `swift package --package-path Benchmarks benchmark` (or scripts/bench, which also measures
+// rtpgen as a whole process). Figures drift on shared machines: compare within one run.
+
+import Benchmark
+import RTPCore
+import SystemPackage
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Packets per measured run: `.mega` makes `throughput` read as M packets/s.
+private let packetsPerRun = 1_000_000
+
+/// PCMU at 8000 Hz, 20 ms: 160 payload bytes, 172-byte RTP packets.
+private let pcmuPayloadLength = 160
+private let pcmuPacketLength = 12 + pcmuPayloadLength
+
+/// `.instructions` comes from perf counters; where the kernel or VM has none (`perf stat -e
+/// instructions true` says "not supported"), the tool leaves that row out.
+private let metrics: [BenchmarkMetric] = [
+  .throughput, .wallClock, .mallocCountTotal, .instructions,
+]
+
+private func configuration() -> Benchmark.Configuration {
+  .init(
+    metrics: metrics, timeUnits: .nanoseconds, warmupIterations: 3, scalingFactor: .mega,
+    maxDuration: .seconds(3), maxIterations: 200)
+}
+
+let benchmarks: @Sendable () -> Void = {
+  // MARK: Generation
+
+  Benchmark(
+    "RTPSynth.nextPacket into a caller's buffer (PCMU 20 ms)", configuration: configuration()
+  ) { benchmark in
+    // A ring of packet slots, as a writer filling a sink's buffer would use: every header lands
+    // at a distinct address, so no store can be folded into a later one.
+    let slots = 64
+    let ring = UnsafeMutableRawBufferPointer.allocate(
+      byteCount: slots * pcmuPacketLength, alignment: 16)
+    defer { ring.deallocate() }
+    ring.initializeMemory(as: UInt8.self, repeating: 0xFF)
+    var synth = RTPSynth(
+      sampleRate: 8000, packetTimeMicroseconds: 20_000, start: .seeded(1))
+    var written = 0
+    benchmark.startMeasurement()
+    for _ in 0..<(packetsPerRun / slots) {
+      for slot in 0..<slots {
+        let packet = UnsafeMutableRawBufferPointer(
+          rebasing: ring[(slot * pcmuPacketLength)..<((slot + 1) * pcmuPacketLength)])
+        written &+= try synth.nextPacket(
+          payloadType: 0, payloadLength: pcmuPayloadLength, into: packet)
+      }
+    }
+    // The remainder of a run that the ring does not divide.
+    for _ in 0..<(packetsPerRun % slots) {
+      written &+= try synth.nextPacket(
+        payloadType: 0, payloadLength: pcmuPayloadLength,
+        into: UnsafeMutableRawBufferPointer(rebasing: ring[0..<pcmuPacketLength]))
+    }
+    benchmark.stopMeasurement()
+    precondition(written == packetsPerRun * pcmuPacketLength)
+    precondition(synth.packetCount == UInt64(packetsPerRun))
+    blackHole(written)
+    blackHole(synth)
+    blackHole(UnsafeRawBufferPointer(ring))
+  }
+
+  // MARK: Parsing
+
+  Benchmark(
+    "RTPPacket(validating:) + ssrc/seq/ts/payload, 1000 varied packets",
+    configuration: configuration()
+  ) { benchmark in
+    let corpus = PacketCorpus(count: 1000)
+    defer { corpus.deallocate() }
+    let packets = corpus.packets
+    var checksum: UInt64 = 0
+    var payloadBytes = 0
+    benchmark.startMeasurement()
+    for _ in 0..<(packetsPerRun / packets.count) {
+      for bytes in packets {
+        let packet = try RTPPacket(validating: bytes)
+        let payload = packet.payload
+        checksum &+=
+          UInt64(packet.ssrc) ^ UInt64(packet.sequenceNumber) &<< 32 ^ UInt64(packet.timestamp)
+        payloadBytes &+= payload.count
+        if let first = payload.first { checksum &+= UInt64(first) }
+      }
+    }
+    benchmark.stopMeasurement()
+    precondition(packetsPerRun % packets.count == 0)
+    precondition(payloadBytes == corpus.payloadBytes * (packetsPerRun / packets.count))
+    blackHole(checksum)
+    blackHole(payloadBytes)
+  }
+
+  // MARK: Captures
+
+  Benchmark(
+    "CaptureWriter.writePacket, pcap to /dev/null (172-byte RTP)", configuration: configuration()
+  ) { benchmark in
+    let devNull = try FileDescriptor.open("/dev/null", .writeOnly)
+    defer { try? devNull.close() }
+    let sink = OutputSink(fileDescriptor: devNull)
+    let writer = try CaptureWriter(sink: sink, format: .pcap)
+    var synth = RTPSynth(sampleRate: 8000, packetTimeMicroseconds: 20_000, start: .seeded(2))
+    var packet = [UInt8](repeating: 0xFF, count: pcmuPacketLength)
+    _ = try packet.withUnsafeMutableBytes { bytes in
+      try synth.nextPacket(payloadType: 0, payloadLength: pcmuPayloadLength, into: bytes)
+    }
+    let source = Endpoint(address: .v4(IPv4Address(192, 0, 2, 1)), port: 40_000)
+    let destination = Endpoint(address: .v4(IPv4Address(192, 0, 2, 2)), port: 5004)
+    var timestamp: Int64 = 1_700_000_000_000_000_000
+    benchmark.startMeasurement()
+    try packet.withUnsafeBytes { packet in
+      for _ in 0..<packetsPerRun {
+        try writer.writePacket(
+          timestamp: timestamp, source: source, destination: destination,
+          payloadLength: pcmuPacketLength
+        ) { space in
+          space.copyMemory(from: packet)
+        }
+        timestamp &+= 20_000_000
+      }
+      try writer.finish()
+    }
+    benchmark.stopMeasurement()
+    precondition(writer.packetsWritten == packetsPerRun)
+  }
+
+  Benchmark(
+    "DatagramReader over a 100k-packet pcap file (172-byte RTP)", configuration: configuration()
+  ) { benchmark in
+    let path = try PcapFixture.shared.path()
+    let passes = packetsPerRun / PcapFixture.packetCount
+    var checksum = 0
+    benchmark.startMeasurement()
+    for _ in 0..<passes {
+      let file = try FileDescriptor.open(path, .readOnly)
+      defer { try? file.close() }
+      let reader = try DatagramReader(source: InputSource(fileDescriptor: file))
+      var count = 0
+      while let datagram = try reader.next() {
+        count += 1
+        checksum &+= datagram.payload.count &+ Int(datagram.destination.port)
+      }
+      precondition(count == PcapFixture.packetCount, "read \(count) datagrams")
+    }
+    benchmark.stopMeasurement()
+    blackHole(checksum)
+  }
+}
+
+// MARK: - Fixtures
+
+/// ~1000 valid RTP packets of varied shape in one allocation: payload lengths from 20 to 1200
+/// bytes, payload types, markers, and some with CSRCs, a header extension or padding.
+private struct PacketCorpus {
+  let storage: UnsafeMutableRawBufferPointer
+  let packets: [UnsafeRawBufferPointer]
+  let payloadBytes: Int
+
+  init(count: Int) {
+    var random = SplitMix(seed: 0x5EED)
+    var layouts: [(csrcs: Int, extensionWords: Int, payload: Int, padding: Int)] = []
+    for index in 0..<count {
+      let csrcs = index % 10 == 3 ? Int(random.next() % 4) + 1 : 0
+      let extensionWords = index % 7 == 2 ? Int(random.next() % 3) : -1
+      let payload = [20, 80, 160, 172, 320, 1200][Int(random.next() % 6)]
+      let padding = index % 13 == 5 ? Int(random.next() % 4) + 1 : 0
+      layouts.append((csrcs, extensionWords, payload, padding))
+    }
+    let lengths = layouts.map { layout in
+      12 + 4 * layout.csrcs + (layout.extensionWords >= 0 ? 4 + 4 * layout.extensionWords : 0)
+        + layout.payload + layout.padding
+    }
+    // Each packet starts on an 8-byte boundary, as datagrams in a receive buffer would.
+    let strides = lengths.map { ($0 + 7) & ~7 }
+    storage = .allocate(byteCount: strides.reduce(0, +), alignment: 16)
+    storage.initializeMemory(as: UInt8.self, repeating: 0)
+    var packets: [UnsafeRawBufferPointer] = []
+    var offset = 0
+    var payloadBytes = 0
+    for (index, layout) in layouts.enumerated() {
+      let base = storage.baseAddress! + offset
+      let first =
+        0x80 | UInt8(layout.csrcs) | (layout.extensionWords >= 0 ? 0x10 : 0)
+        | (layout.padding > 0 ? 0x20 : 0)
+      let payloadType: UInt8 = [0, 8, 9, 96, 101, 111][index % 6]
+      base.storeBytes(of: first, as: UInt8.self)
+      base.storeBytes(
+        of: (index % 50 == 0 ? 0x80 : 0) | payloadType, toByteOffset: 1, as: UInt8.self)
+      base.storeBytes(
+        of: UInt16(truncatingIfNeeded: index).bigEndian, toByteOffset: 2, as: UInt16.self)
+      base.storeBytes(
+        of: UInt32(truncatingIfNeeded: index * 160).bigEndian, toByteOffset: 4, as: UInt32.self)
+      base.storeBytes(
+        of: UInt32(truncatingIfNeeded: random.next()).bigEndian, toByteOffset: 8, as: UInt32.self)
+      var header = 12 + 4 * layout.csrcs
+      if layout.extensionWords >= 0 {
+        base.storeBytes(of: UInt16(0xBEDE).bigEndian, toByteOffset: header, as: UInt16.self)
+        base.storeBytes(
+          of: UInt16(layout.extensionWords).bigEndian, toByteOffset: header + 2, as: UInt16.self)
+        header += 4 + 4 * layout.extensionWords
+      }
+      for byte in 0..<layout.payload {
+        base.storeBytes(
+          of: UInt8(truncatingIfNeeded: byte &* 7), toByteOffset: header + byte, as: UInt8.self)
+      }
+      if layout.padding > 0 {
+        base.storeBytes(
+          of: UInt8(layout.padding), toByteOffset: lengths[index] - 1, as: UInt8.self)
+      }
+      packets.append(UnsafeRawBufferPointer(start: base, count: lengths[index]))
+      payloadBytes += layout.payload
+      offset += strides[index]
+    }
+    self.packets = packets
+    self.payloadBytes = payloadBytes
+  }
+
+  func deallocate() { storage.deallocate() }
+}
+
+/// A pcap of `packetCount` PCMU packets written once by CaptureWriter to a temporary file, and
+/// removed when the benchmark process exits.
+private final class PcapFixture: @unchecked Sendable {
+  static let shared = PcapFixture()
+  static let packetCount = 100_000
+
+  private var cached: FilePath?
+
+  func path() throws -> FilePath {
+    if let cached { return cached }
+    var template = Array("/tmp/rtpcore-bench-XXXXXX.pcap".utf8CString)
+    let fd = template.withUnsafeMutableBufferPointer { mkstemps($0.baseAddress!, 5) }
+    precondition(fd >= 0, "mkstemps failed")
+    let path = FilePath(template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) })
+    let file = FileDescriptor(rawValue: fd)
+    defer { try? file.close() }
+    let sink = OutputSink(fileDescriptor: file)
+    let writer = try CaptureWriter(sink: sink, format: .pcap)
+    var synth = RTPSynth(sampleRate: 8000, packetTimeMicroseconds: 20_000, start: .seeded(3))
+    let source = Endpoint(address: .v4(IPv4Address(192, 0, 2, 1)), port: 40_000)
+    let destination = Endpoint(address: .v4(IPv4Address(192, 0, 2, 2)), port: 5004)
+    for index in 0..<Self.packetCount {
+      try writer.writePacket(
+        timestamp: 1_700_000_000_000_000_000 + Int64(index) * 20_000_000, source: source,
+        destination: destination, payloadLength: pcmuPacketLength
+      ) { space in
+        _ = try? synth.nextPacket(payloadType: 0, payloadLength: pcmuPayloadLength, into: space)
+        UnsafeMutableRawBufferPointer(rebasing: space[12...]).initializeMemory(
+          as: UInt8.self, repeating: 0xFF)
+      }
+    }
+    try writer.finish()
+    cached = path
+    atexit { PcapFixture.shared.remove() }
+    return path
+  }
+
+  private func remove() {
+    if let cached { _ = cached.withPlatformString { unlink($0) } }
+  }
+}
+
+/// SplitMix64, for a corpus that is the same in every run.
+private struct SplitMix {
+  var state: UInt64
+  init(seed: UInt64) { state = seed }
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z &>> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z &>> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z &>> 31)
+  }
+}
