@@ -1,0 +1,277 @@
+import Testing
+
+@testable import RTPCore
+
+/// A packet for the tests: sequence, timestamp and SSRC in a 12-byte header and a 4-byte payload.
+private func rtp(_ sequence: UInt16, ts: UInt32? = nil, ssrc: UInt32 = 0xABCD, step: UInt32 = 160)
+  -> [UInt8]
+{
+  let header = RTPHeader(
+    payloadType: 0, sequenceNumber: sequence, timestamp: ts ?? UInt32(sequence) &* step, ssrc: ssrc)
+  return try! header.serialized(payload: [1, 2, 3, 4])
+}
+
+/// What the buffer reported, in order, as comparable values.
+private enum Seen: Hashable, CustomStringConvertible {
+  case start(UInt32)
+  case ready(Int64)
+  case erasure(Int64, Int64, span: Int64)
+  case dropped(Int64, JitterBufferDropReason)
+
+  var description: String {
+    switch self {
+    case .start(let ssrc): return "start \(ssrc)"
+    case .ready(let sequence): return "ready \(sequence)"
+    case .erasure(let first, let last, let span): return "erasure \(first)-\(last) span \(span)"
+    case .dropped(let sequence, let reason): return "dropped \(sequence) \(reason)"
+    }
+  }
+}
+
+private final class Recorder {
+  let buffer: JitterBuffer
+  var seen: [Seen] = []
+
+  init(capacity: Int, maxDelay: Int64? = nil) {
+    buffer = JitterBuffer(capacity: capacity, maxDelay: maxDelay)
+  }
+
+  func record(_ event: JitterBufferEvent) {
+    switch event {
+    case .streamStarted(let ssrc): seen.append(.start(ssrc))
+    case .ready(let packet): seen.append(.ready(packet.extendedSequence))
+    case .erasure(let erasure):
+      seen.append(
+        .erasure(erasure.firstSequence, erasure.lastSequence, span: erasure.timestampSpan))
+    case .dropped(let packet, let reason): seen.append(.dropped(packet.extendedSequence, reason))
+    }
+  }
+
+  func feed(_ bytes: [UInt8], at time: Int64 = 0) {
+    bytes.withUnsafeBytes { raw in
+      try! buffer.feed(raw, arrival: time) { record($0) }
+    }
+  }
+
+  func feed(sequences: [UInt16], ssrc: UInt32 = 0xABCD) {
+    for sequence in sequences { feed(rtp(sequence, ssrc: ssrc)) }
+  }
+
+  func flush() {
+    buffer.flush { record($0) }
+  }
+
+  /// Takes what was seen so far.
+  func take() -> [Seen] {
+    defer { seen = [] }
+    return seen
+  }
+}
+
+@Suite("JitterBuffer")
+struct JitterBufferTests {
+  @Test("An in-order stream is ready packet by packet, with no erasure")
+  func inOrder() {
+    let recorder = Recorder(capacity: 20)
+    recorder.feed(sequences: [10, 11, 12])
+    #expect(recorder.take() == [.start(0xABCD), .ready(10), .ready(11), .ready(12)])
+  }
+
+  @Test("Reordered packets within capacity come out in order")
+  func reorder() {
+    let recorder = Recorder(capacity: 5)
+    recorder.feed(sequences: [1, 3, 4, 2, 5])
+    #expect(
+      recorder.take() == [.start(0xABCD), .ready(1), .ready(2), .ready(3), .ready(4), .ready(5)])
+  }
+
+  @Test("A loss becomes one erasure with the timestamp span, once capacity pushes play-out on")
+  func lossErasure() {
+    let recorder = Recorder(capacity: 2)
+    recorder.feed(sequences: [1, 4, 5, 6])
+    #expect(
+      recorder.take() == [
+        .start(0xABCD), .ready(1), .erasure(2, 3, span: 480), .ready(4), .ready(5), .ready(6),
+      ])
+  }
+
+  @Test("Duplicates of played and of held packets, and late packets, are told apart")
+  func dropsClassified() {
+    let recorder = Recorder(capacity: 3)
+    recorder.feed(sequences: [1, 2, 2, 4, 4, 8, 3])
+    // 8 pushes play-out past 3 (capacity 3 holds 5...8), so 3 arrives late.
+    #expect(
+      recorder.take() == [
+        .start(0xABCD), .ready(1), .ready(2), .dropped(2, .duplicate), .dropped(4, .duplicate),
+        .erasure(3, 3, span: 320), .ready(4), .dropped(3, .late),
+      ])
+    recorder.flush()
+    #expect(recorder.take() == [.erasure(5, 7, span: 640), .ready(8)])
+  }
+
+  // MARK: librtpsynth's measured faults, each in a few packets
+
+  @Test("An outage across the 65535 → 0 wrap is a loss, not 63,536 late packets")
+  func outageAcrossWrap() {
+    let recorder = Recorder(capacity: 20)
+    recorder.feed(sequences: [65_000, 65_001])
+    // 1,134 packets lost (65002 ... 65535 and 0 ... 599): librtpsynth drops what follows as late.
+    for sequence in 600..<625 {
+      recorder.feed(
+        rtp(UInt16(sequence), ts: UInt32(truncatingIfNeeded: (65_536 + sequence) * 160)))
+    }
+    let seen = recorder.take()
+    let expected: [Seen] =
+      [.start(0xABCD), .ready(65_000), .ready(65_001), .erasure(65_002, 66_135, span: 1135 * 160)]
+      + (Int64(66_136)...66_160).map { .ready($0) }
+    #expect(seen == expected)
+    #expect(recorder.buffer.statistics.late == 0)
+  }
+
+  @Test("A straggler from before the wrap is late, not a 65,536-packet erasure")
+  func stragglerBeforeWrap() {
+    let recorder = Recorder(capacity: 4)
+    recorder.feed(sequences: [65_533, 65_534, 65_535, 0, 1, 65_532, 2])
+    #expect(
+      recorder.take() == [
+        .start(0xABCD), .ready(65_533), .ready(65_534), .ready(65_535), .ready(65_536),
+        .ready(65_537), .dropped(65_532, .late), .ready(65_538),
+      ])
+  }
+
+  @Test("An SSRC change ends the stream, releases what it held, and starts a new one")
+  func ssrcChange() {
+    let recorder = Recorder(capacity: 10)
+    recorder.feed(sequences: [1, 3], ssrc: 1)
+    recorder.feed(sequences: [500, 501], ssrc: 2)
+    #expect(
+      recorder.take() == [
+        .start(1), .ready(1), .erasure(2, 2, span: 320), .ready(3), .start(2), .ready(500),
+        .ready(501),
+      ])
+  }
+
+  @Test("Erasure spans are 64-bit: 2,500 packets lost at 48 kHz")
+  func wideSpan() {
+    let recorder = Recorder(capacity: 8)
+    recorder.feed(rtp(1, step: 960))
+    recorder.feed(rtp(2_502, step: 960))
+    recorder.flush()
+    #expect(
+      recorder.take() == [
+        .start(0xABCD), .ready(1), .erasure(2, 2_501, span: 2_501 * 960), .ready(2_502),
+      ])
+  }
+
+  @Test("flush releases every held run with an erasure before each")
+  func flushAllRuns() {
+    let recorder = Recorder(capacity: 10)
+    recorder.feed(sequences: [1, 3, 4, 6, 7, 9])
+    #expect(recorder.take() == [.start(0xABCD), .ready(1)])
+    #expect(recorder.buffer.heldCount == 5)
+    recorder.flush()
+    #expect(
+      recorder.take() == [
+        .erasure(2, 2, span: 320), .ready(3), .ready(4), .erasure(5, 5, span: 320), .ready(6),
+        .ready(7), .erasure(8, 8, span: 320), .ready(9),
+      ])
+    #expect(recorder.buffer.heldCount == 0)
+    recorder.feed(sequences: [10])
+    #expect(recorder.take() == [.ready(10)])
+  }
+
+  @Test("Capacity 1 and 2 work: in order passes, a swap within capacity is repaired")
+  func tinyCapacities() {
+    let one = Recorder(capacity: 1)
+    one.feed(sequences: [1, 2, 3, 5, 4, 6])
+    #expect(
+      one.take() == [
+        .start(0xABCD), .ready(1), .ready(2), .ready(3), .ready(4), .ready(5), .ready(6),
+      ])
+    let two = Recorder(capacity: 2)
+    two.feed(sequences: [1, 3, 4, 2, 5])
+    #expect(
+      two.take() == [.start(0xABCD), .ready(1), .ready(2), .ready(3), .ready(4), .ready(5)])
+    let tight = Recorder(capacity: 1)
+    tight.feed(sequences: [1, 3, 4, 2])
+    #expect(
+      tight.take() == [
+        .start(0xABCD), .ready(1), .erasure(2, 2, span: 320), .ready(3), .ready(4),
+        .dropped(2, .late),
+      ])
+  }
+
+  @Test("maxDelay releases a packet held behind a loss instead of waiting through a silence")
+  func maxDelay() {
+    let recorder = Recorder(capacity: 50, maxDelay: 100_000_000)
+    recorder.feed(rtp(1), at: 0)
+    recorder.feed(rtp(3), at: 40_000_000)
+    #expect(recorder.take() == [.start(0xABCD), .ready(1)])
+    recorder.buffer.advance(to: 120_000_000) { recorder.record($0) }
+    #expect(recorder.take() == [])
+    recorder.buffer.advance(to: 140_000_000) { recorder.record($0) }
+    #expect(recorder.take() == [.erasure(2, 2, span: 320), .ready(3)])
+    // After a silence the next packet does not wait for the held one to expire.
+    let patient = Recorder(capacity: 50, maxDelay: 100_000_000)
+    patient.feed(rtp(1), at: 0)
+    patient.feed(rtp(3), at: 20_000_000)
+    patient.feed(rtp(4, ts: 4 * 160 + 40_000), at: 5_000_000_000)
+    #expect(
+      patient.take() == [
+        .start(0xABCD), .ready(1), .erasure(2, 2, span: 320), .ready(3), .ready(4),
+      ])
+  }
+
+  @Test("A sequence jump confirmed by the next packet restarts the stream without an erasure")
+  func confirmedRestart() {
+    let recorder = Recorder(capacity: 10)
+    recorder.feed(sequences: [100, 101, 40_000, 40_001, 40_002])
+    let restart: Int64 = 65_536 + 40_000
+    let expected: [Seen] = [
+      .start(0xABCD), .ready(100), .ready(101), .start(0xABCD), .ready(restart),
+      .ready(restart + 1), .ready(restart + 2),
+    ]
+    #expect(recorder.take() == expected)
+  }
+
+  @Test("A lone stray far from the sequence is dropped as out of sequence")
+  func stray() {
+    let recorder = Recorder(capacity: 10)
+    recorder.feed(sequences: [100, 101, 30_000, 102, 103])
+    #expect(
+      recorder.take() == [
+        .start(0xABCD), .ready(100), .ready(101), .dropped(30_000, .outOfSequence),
+        .ready(102), .ready(103),
+      ])
+    #expect(recorder.buffer.statistics.outOfSequence == 1)
+  }
+
+  @Test("Invalid datagrams are thrown as parse errors and change nothing")
+  func parseErrors() {
+    let buffer = JitterBuffer(capacity: 4)
+    #expect(throws: RTPParseError.tooShort(length: 3)) { try buffer.feed([0x80, 0, 0]) }
+    #expect(throws: RTPParseError.rtcp(packetType: 200)) {
+      try buffer.feed([0x80, 200, 0, 6, 0, 0, 0, 1, 0, 0, 0, 0])
+    }
+    #expect(buffer.statistics.parseErrors == 2)
+    #expect(buffer.statistics.fed == 2)
+    #expect(buffer.statistics.streams == 0)
+  }
+
+  @Test("The collecting form returns copies of ready frames and drops")
+  func collecting() throws {
+    let buffer = JitterBuffer(capacity: 4)
+    _ = try buffer.feed(rtp(7))
+    let result = try buffer.feed(rtp(7))
+    #expect(result.ready.isEmpty)
+    #expect(result.dropped.map(\.reason) == [.duplicate])
+    #expect(result.dropped.first?.bytes == rtp(7))
+    _ = try buffer.feed(rtp(9))
+    let flushed = buffer.flush()
+    #expect(
+      flushed.ready == [
+        .erasure(JitterBufferErasure(firstSequence: 8, lastSequence: 8, timestampSpan: 320)),
+        .packet(extendedSequence: 9, arrival: 0, bytes: rtp(9)),
+      ])
+  }
+}
