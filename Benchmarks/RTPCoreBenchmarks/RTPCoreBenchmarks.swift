@@ -156,6 +156,34 @@ let benchmarks: @Sendable () -> Void = {
     benchmark.stopMeasurement()
     blackHole(checksum)
   }
+
+  // MARK: Jitter buffer
+
+  for pattern in JitterPattern.allCases {
+    for capacity in pattern.capacities {
+      Benchmark(
+        "JitterBuffer \(pattern.title), capacity \(capacity)", configuration: configuration()
+      ) { benchmark in
+        let traffic = JitterTraffic.shared(pattern)
+        let buffer = JitterBuffer(capacity: capacity)
+        var settled = 0
+        benchmark.startMeasurement()
+        for index in 0..<traffic.count {
+          try buffer.feed(traffic.packet(index), arrival: 0) { event in
+            switch event {
+            case .ready(let frame): settled &+= Int(frame.packet.sequenceNumber)
+            case .dropped: settled &+= 1
+            case .erasure, .streamStarted: break
+            }
+          }
+        }
+        buffer.flush { _ in settled &+= 1 }
+        benchmark.stopMeasurement()
+        precondition(buffer.statistics.settled == UInt64(traffic.count))
+        blackHole(settled)
+      }
+    }
+  }
 }
 
 // MARK: - Fixtures
@@ -281,5 +309,86 @@ private struct SplitMix {
     z = (z ^ (z &>> 30)) &* 0xBF58_476D_1CE4_E5B9
     z = (z ^ (z &>> 27)) &* 0x94D0_49BB_1331_11EB
     return z ^ (z &>> 31)
+  }
+}
+
+/// The arrival orders the jitter buffer is measured on.
+private enum JitterPattern: CaseIterable {
+  /// Every packet, in order.
+  case inOrder
+  /// 2 % of packets lost.
+  case loss
+  /// librtpsynth's own test pattern: windows of up to 200 packets shuffled, 10 % duplicated.
+  case reorderDuplicates
+
+  var title: String {
+    switch self {
+    case .inOrder: return "in order"
+    case .loss: return "2 % loss"
+    case .reorderDuplicates: return "reorder (windows <= 200) + 10 % duplicates"
+    }
+  }
+
+  var capacities: [Int] { [20, 200, 1000] }
+}
+
+/// One million 16-byte RTP packets laid out in arrival order for a pattern.
+private final class JitterTraffic: @unchecked Sendable {
+  static let packetLength = 16
+  let count: Int
+  private let storage: UnsafeMutableRawBufferPointer
+
+  init(_ pattern: JitterPattern) {
+    var random = SplitMix(seed: 0x1B7)
+    var order: [UInt32] = []
+    order.reserveCapacity(packetsPerRun)
+    var next: UInt32 = 0
+    while order.count < packetsPerRun {
+      switch pattern {
+      case .inOrder:
+        order.append(next)
+        next += 1
+      case .loss:
+        if random.next() % 50 != 0 { order.append(next) }
+        next += 1
+      case .reorderDuplicates:
+        let window = Int(random.next() % 200) + 1
+        var block = (0..<UInt32(window)).map { next + $0 }
+        next += UInt32(window)
+        for index in stride(from: block.count - 1, to: 0, by: -1) {
+          block.swapAt(index, Int(random.next() % UInt64(index + 1)))
+        }
+        for sequence in block {
+          order.append(sequence)
+          if random.next() % 10 == 0 { order.append(sequence) }
+        }
+      }
+    }
+    count = packetsPerRun
+    storage = .allocate(byteCount: count * Self.packetLength, alignment: 16)
+    for (index, sequence) in order.prefix(count).enumerated() {
+      let base = storage.baseAddress! + index * Self.packetLength
+      base.storeBytes(of: 0x80, as: UInt8.self)
+      base.storeBytes(of: 0, toByteOffset: 1, as: UInt8.self)
+      base.storeBytes(
+        of: UInt16(truncatingIfNeeded: sequence).bigEndian, toByteOffset: 2, as: UInt16.self)
+      base.storeBytes(of: (sequence &* 160).bigEndian, toByteOffset: 4, as: UInt32.self)
+      base.storeBytes(of: UInt32(0x5EED).bigEndian, toByteOffset: 8, as: UInt32.self)
+      base.storeBytes(of: UInt32(0xFFFF_FFFF), toByteOffset: 12, as: UInt32.self)
+    }
+  }
+
+  func packet(_ index: Int) -> UnsafeRawBufferPointer {
+    UnsafeRawBufferPointer(
+      rebasing: storage[(index * Self.packetLength)..<((index + 1) * Self.packetLength)])
+  }
+
+  nonisolated(unsafe) private static var cache: [JitterPattern: JitterTraffic] = [:]
+
+  static func shared(_ pattern: JitterPattern) -> JitterTraffic {
+    if let traffic = cache[pattern] { return traffic }
+    let traffic = JitterTraffic(pattern)
+    cache[pattern] = traffic
+    return traffic
   }
 }
