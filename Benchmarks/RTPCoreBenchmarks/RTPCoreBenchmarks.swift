@@ -184,6 +184,38 @@ let benchmarks: @Sendable () -> Void = {
       }
     }
   }
+  // MARK: Audio
+
+  for law in G711Law.allCases {
+    Benchmark("G711 bulk encode \(law.rawValue)-law (M samples/s)", configuration: configuration())
+    {
+      benchmark in
+      let samples = UnsafeMutableBufferPointer<Int16>.allocate(capacity: packetsPerRun)
+      defer { samples.deallocate() }
+      var random = SplitMix(seed: 7)
+      for index in 0..<packetsPerRun { samples[index] = Int16(truncatingIfNeeded: random.next()) }
+      let codes = UnsafeMutableRawBufferPointer.allocate(byteCount: packetsPerRun, alignment: 64)
+      defer { codes.deallocate() }
+      benchmark.startMeasurement()
+      G711.encode(law, UnsafeBufferPointer(samples), into: codes)
+      benchmark.stopMeasurement()
+      blackHole(codes[packetsPerRun / 2])
+    }
+    Benchmark("G711 bulk decode \(law.rawValue)-law (M samples/s)", configuration: configuration())
+    {
+      benchmark in
+      let codes = UnsafeMutableRawBufferPointer.allocate(byteCount: packetsPerRun, alignment: 64)
+      defer { codes.deallocate() }
+      var random = SplitMix(seed: 8)
+      for index in 0..<packetsPerRun { codes[index] = UInt8(truncatingIfNeeded: random.next()) }
+      let samples = UnsafeMutableBufferPointer<Int16>.allocate(capacity: packetsPerRun)
+      defer { samples.deallocate() }
+      benchmark.startMeasurement()
+      G711.decode(law, UnsafeRawBufferPointer(codes), into: samples)
+      benchmark.stopMeasurement()
+      blackHole(samples[packetsPerRun / 2])
+    }
+  }
 }
 
 // MARK: - Fixtures
