@@ -216,6 +216,37 @@ let benchmarks: @Sendable () -> Void = {
       blackHole(samples[packetsPerRun / 2])
     }
   }
+  for (quality, inputRate, outputRate) in [
+    (ResamplerQuality.linear, 8000, 11025), (.linear, 44100, 8000), (.high, 44100, 8000),
+  ] {
+    Benchmark(
+      "Resample \(quality) \(inputRate) -> \(outputRate) (M input samples/s)",
+      configuration: configuration()
+    ) { benchmark in
+      let samples = UnsafeMutableBufferPointer<Int16>.allocate(capacity: packetsPerRun)
+      defer { samples.deallocate() }
+      var random = SplitMix(seed: 11)
+      for index in 0..<packetsPerRun {
+        samples[index] = Int16(truncatingIfNeeded: random.next() >> 2)
+      }
+      let resampler = try makeResampler(
+        quality: quality, inputRate: inputRate, outputRate: outputRate)
+      var checksum = 0
+      benchmark.startMeasurement()
+      // 20 ms chunks, as a filter reading a pipe sees them.
+      let chunk = inputRate / 50
+      var start = 0
+      while start < packetsPerRun {
+        let end = min(start + chunk, packetsPerRun)
+        try resampler.process(UnsafeBufferPointer(rebasing: samples[start..<end])) {
+          checksum &+= Int($0[0])
+        }
+        start = end
+      }
+      benchmark.stopMeasurement()
+      blackHole(checksum)
+    }
+  }
 }
 
 // MARK: - Fixtures

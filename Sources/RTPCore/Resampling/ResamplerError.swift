@@ -1,0 +1,14 @@
+/// Why a resampler could not be made or could not go on.
+public enum ResamplerError: Error, CustomStringConvertible, Sendable, Hashable {
+  /// A rate that is not positive, or too large to mean anything.
+  case invalidRate(Int)
+  /// libsoxr refused, with its message.
+  case soxr(String)
+
+  public var description: String {
+    switch self {
+    case .invalidRate(let rate): return "invalid sample rate \(rate) Hz"
+    case .soxr(let message): return "libsoxr: \(message)"
+    }
+  }
+}
