@@ -5,11 +5,6 @@
 /// invalid, other streams, or the jitter buffer's ready and dropped packets. Memory is the jitter
 /// buffer's and a fixed table of endpoints; nothing is allocated per packet.
 public final class PlayoutPipeline {
-  /// The most distinct endpoint pairs remembered for the packets of the selected stream (only a
-  /// selection by SSRC alone can have more than one); a pair beyond that is written with the
-  /// last one remembered.
-  public static let maximumEndpointPairs = 256
-
   /// Counters so far.
   public private(set) var statistics = PlayoutStatistics()
 
@@ -47,39 +42,18 @@ public final class PlayoutPipeline {
     let reader = self.reader
     let selection = self.selection
     let jitterBuffer = self.jitterBuffer
-    // Each packet's endpoints, by its 16-bit sequence number, as an index into `pairs`: the
-    // jitter buffer gives back packets, not where they came from.
-    var pairs: [(source: Endpoint, destination: Endpoint)] = []
-    pairs.reserveCapacity(Self.maximumEndpointPairs)
-    let pairBySequence = UnsafeMutablePointer<UInt8>.allocate(capacity: 65536)
-    pairBySequence.initialize(repeating: 0, count: 65536)
-    defer { pairBySequence.deallocate() }
-    var currentPair = -1
-    var current: UnsafeRawPointer? = nil
-    var displaced: (sequence: Int, pair: UInt8) = (0, 0)
-    var writeFailure: IOError? = nil
+    // Everything the per-event function needs, behind one pointer: a closure that captures only
+    // trivial values costs no reference counting or exclusivity checks per packet.
+    let context = UnsafeMutablePointer<PlayoutContext<Handler>>.allocate(capacity: 1)
+    context.initialize(to: PlayoutContext(handler: handler))
+    defer {
+      context.pointee.release()
+      context.deinitialize(count: 1)
+      context.deallocate()
+    }
 
     func emit(_ event: JitterBufferEvent) {
-      guard writeFailure == nil else { return }
-      var pair = currentPair
-      switch event {
-      case .ready(let ready):
-        pair = Int(pairBySequence[Int(ready.packet.sequenceNumber)])
-      case .dropped(let dropped, _):
-        let sequence = Int(dropped.packet.sequenceNumber)
-        if dropped.packet.bytes.baseAddress == current {
-          // The packet just fed is dropped: its number's entry belongs to the one kept.
-          pairBySequence[sequence] = displaced.pair
-        }
-        pair = Int(pairBySequence[sequence])
-      case .erasure, .streamStarted:
-        break
-      }
-      do {
-        try handler.handle(event, source: pairs[pair].source, destination: pairs[pair].destination)
-      } catch {
-        writeFailure = error
-      }
+      context.pointee.emit(event)
     }
 
     var inputFailure: CaptureError? = nil
@@ -110,32 +84,24 @@ public final class PlayoutPipeline {
         counts.otherStreams += 1
         continue
       }
-      if currentPair < 0 || pairs[currentPair].source != datagram.source
-        || pairs[currentPair].destination != datagram.destination
-      {
-        currentPair = Self.pairIndex(
-          source: datagram.source, destination: datagram.destination, in: &pairs)
-      }
-      let sequence = Int(packet.sequenceNumber)
-      displaced = (sequence, pairBySequence[sequence])
-      pairBySequence[sequence] = UInt8(truncatingIfNeeded: currentPair)
-      current = datagram.payload.baseAddress
+      context.pointee.willFeed(packet, datagram: datagram)
       do {
         try jitterBuffer.feed(datagram.payload, arrival: datagram.timestamp, emit)
       } catch {
         preconditionFailure("a packet that validated failed to validate")
       }
-      if writeFailure != nil { break }
+      if context.pointee.writeFailure != nil { break }
     }
-    current = nil
-    if writeFailure == nil { jitterBuffer.flush(emit) }
-    if writeFailure == nil {
+    context.pointee.current = nil
+    if context.pointee.writeFailure == nil { jitterBuffer.flush(emit) }
+    if context.pointee.writeFailure == nil {
       do {
         try handler.finish()
       } catch {
-        writeFailure = error
+        context.pointee.writeFailure = error
       }
     }
+    let writeFailure = context.pointee.writeFailure
 
     let buffered = jitterBuffer.statistics
     counts.read = reader.recordsRead
@@ -152,20 +118,5 @@ public final class PlayoutPipeline {
     statistics = counts
     if let writeFailure { throw .output(writeFailure) }
     if let inputFailure { throw .input(inputFailure) }
-  }
-
-  /// The index of `source` → `destination` in `pairs`, appended if new and there is room, else
-  /// the last one.
-  private static func pairIndex(
-    source: Endpoint, destination: Endpoint,
-    in pairs: inout [(source: Endpoint, destination: Endpoint)]
-  ) -> Int {
-    if let found = pairs.firstIndex(where: { $0.source == source && $0.destination == destination })
-    {
-      return found
-    }
-    guard pairs.count < maximumEndpointPairs else { return pairs.count - 1 }
-    pairs.append((source, destination))
-    return pairs.count - 1
   }
 }
