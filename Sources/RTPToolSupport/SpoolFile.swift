@@ -24,7 +24,8 @@ public struct SpoolFile {
     let raw = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
     guard raw >= 0 else {
       throw ToolFailure(
-        .ioError, "cannot spool \(inputName) in \(directory): \("\(Errno(rawValue: errno))".lowercasedFirst)")
+        .ioError,
+        "cannot spool \(inputName) in \(directory): \("\(Errno(rawValue: errno))".lowercasedFirst)")
     }
     template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
     let file = FileDescriptor(rawValue: raw)
@@ -37,14 +38,16 @@ public struct SpoolFile {
         got = try input.read(into: buffer, retryOnInterrupt: true)
       } catch {
         try? file.close()
-        throw ToolFailure(.ioError, "\(inputName): read failed at byte \(total): \("\(error)".lowercasedFirst)")
+        throw ToolFailure(
+          .ioError, "\(inputName): read failed at byte \(total): \("\(error)".lowercasedFirst)")
       }
       if got == 0 { break }
       do {
         _ = try file.writeAll(UnsafeRawBufferPointer(rebasing: buffer[0..<got]))
       } catch {
         try? file.close()
-        throw ToolFailure(.ioError, "cannot spool \(inputName) in \(directory): \("\(error)".lowercasedFirst)")
+        throw ToolFailure(
+          .ioError, "cannot spool \(inputName) in \(directory): \("\(error)".lowercasedFirst)")
       }
       total += UInt64(got)
     }
@@ -52,7 +55,8 @@ public struct SpoolFile {
       _ = try file.seek(offset: 0, from: .start)
     } catch {
       try? file.close()
-      throw ToolFailure(.ioError, "cannot spool \(inputName) in \(directory): \("\(error)".lowercasedFirst)")
+      throw ToolFailure(
+        .ioError, "cannot spool \(inputName) in \(directory): \("\(error)".lowercasedFirst)")
     }
     descriptor = file
     byteCount = total

@@ -20,10 +20,11 @@ struct RTPJB: ToolCommand {
   @Argument(help: "The capture to read ('-' or none for standard input).")
   var file: String?
 
-  @Option(help: "Take every packet with this SSRC (decimal or 0x hex).")
+  @Option(
+    help: ArgumentHelp("Take every packet with this SSRC (decimal or 0x hex).", valueName: "n"))
   var ssrc: IntegerArgument<UInt32>?
 
-  @Option(help: "Take the Nth stream of --list (1-based).")
+  @Option(help: ArgumentHelp("Take the nth stream of --list (1-based).", valueName: "n"))
   var stream: Int?
 
   @Flag(help: "List the RTP streams and exit.")
@@ -38,16 +39,21 @@ struct RTPJB: ToolCommand {
   @Option(help: "Codec for the silence of --output payload: pcmu, pcma or l16 (default: by PT).")
   var encoding: PayloadEncodingArgument?
 
-  @Option(name: .customShort("o"), help: "Write to FILE instead of standard output.")
+  @Option(
+    name: .customShort("o"),
+    help: ArgumentHelp("Write to FILE instead of standard output.", valueName: "file"))
   var outputPath: String?
 
-  @Option(help: "Jitter buffer capacity in packets (1 to 8192).")
+  @Option(
+    help: ArgumentHelp("Jitter buffer capacity in packets (1 to 8192).", valueName: "packets"))
   var capacity = 50
 
   // Parsed as decimal seconds, read as milliseconds: the same digits, 1000 times smaller.
   @Option(
     name: .customLong("max-delay"),
-    help: "Release a packet held behind a gap after MS milliseconds of capture time.")
+    help: ArgumentHelp(
+      "Release a packet held behind a gap after this many milliseconds of capture time.",
+      valueName: "ms"))
   var maxDelay: DecimalSeconds?
 
   @Flag(help: "Print counters as one JSON object on standard error at the end.")
@@ -151,10 +157,12 @@ struct RTPJB: ToolCommand {
     }
     if stats { Terminal.printError(Self.json(counts).description) }
     if let inputFailure { throw Self.failure(inputFailure, name: name) }
-    if case .ssrc(let wanted) = selection, counts.ready + counts.late + counts.duplicates
-      + counts.outOfSequence == 0
+    if case .ssrc(let wanted) = selection,
+      counts.ready + counts.late + counts.duplicates
+        + counts.outOfSequence == 0
     {
-      throw ToolFailure(.dataError, "\(name): no RTP packets with SSRC \(RTPStreamTable.hex(wanted))")
+      throw ToolFailure(
+        .dataError, "\(name): no RTP packets with SSRC \(RTPStreamTable.hex(wanted))")
     }
   }
 
@@ -200,8 +208,7 @@ struct RTPJB: ToolCommand {
     }
   }
 
-  private func position(of descriptor: FileDescriptor, name: String) throws(ToolFailure) -> Int64
-  {
+  private func position(of descriptor: FileDescriptor, name: String) throws(ToolFailure) -> Int64 {
     do {
       return try descriptor.seek(offset: 0, from: .current)
     } catch {
@@ -228,7 +235,8 @@ struct RTPJB: ToolCommand {
     if invalid > 0 { parts.append("\(invalid) invalid RTP") }
     let total = records.total + notRTP + invalid
     guard total > 0 else { return }
-    Terminal.printError("rtpjb: \(name): skipped \(total) packets: \(parts.joined(separator: ", "))")
+    Terminal.printError(
+      "rtpjb: \(name): skipped \(total) packets: \(parts.joined(separator: ", "))")
   }
 
   private static func json(_ counts: PlayoutStatistics) -> StatisticsJSON {

@@ -23,8 +23,12 @@ enum PlayoutFixture {
   ) -> [UInt8] {
     var bytes: [UInt8] = [0x80, payloadType | (marker ? 0x80 : 0)]
     bytes += [UInt8(sequence >> 8), UInt8(sequence & 0xFF)]
-    for shift in stride(from: 24, through: 0, by: -8) { bytes.append(UInt8(timestamp >> UInt32(shift) & 0xFF)) }
-    for shift in stride(from: 24, through: 0, by: -8) { bytes.append(UInt8(ssrc >> UInt32(shift) & 0xFF)) }
+    for shift in stride(from: 24, through: 0, by: -8) {
+      bytes.append(UInt8(timestamp >> UInt32(shift) & 0xFF))
+    }
+    for shift in stride(from: 24, through: 0, by: -8) {
+      bytes.append(UInt8(ssrc >> UInt32(shift) & 0xFF))
+    }
     return bytes + payload
   }
 
@@ -44,7 +48,7 @@ enum PlayoutFixture {
       let sink = OutputSink(fileDescriptor: descriptor)
       let writer = try CaptureWriter(sink: sink, format: .pcap, precision: .nanoseconds)
       for packet in packets {
-        try packet.bytes.withUnsafeBytes { payload in
+        _ = try packet.bytes.withUnsafeBytes { payload in
           try writer.write(
             UDPDatagram(
               timestamp: packet.time, source: packet.source, destination: packet.destination,
@@ -77,7 +81,8 @@ enum PlayoutFixture {
         let sink = OutputSink(fileDescriptor: descriptor)
         let output: PlayoutOutput
         switch kind {
-        case .capture: output = .capture(try CaptureWriter(sink: sink, format: .pcap, precision: .nanoseconds))
+        case .capture:
+          output = .capture(try CaptureWriter(sink: sink, format: .pcap, precision: .nanoseconds))
         case .payload: output = .payload(PayloadWriter(sink: sink, encoding: encoding))
         case .events: output = .events(PlayoutEventWriter(sink: sink))
         }

@@ -78,6 +78,9 @@ struct RTPStreamTableTests {
     #expect(lines.count == 2)
     #expect(lines[0].hasPrefix("#  SSRC"))
     let fields = lines[1].split(separator: " ").map(String.init)
-    #expect(fields == ["1", "0x12345678", "192.0.2.1:4000", "192.0.2.2:5004", "0", "51", "1000", "1050", "1.000"])
+    #expect(
+      fields == [
+        "1", "0x12345678", "192.0.2.1:4000", "192.0.2.2:5004", "0", "51", "1000", "1050", "1.000",
+      ])
   }
 }

@@ -80,7 +80,7 @@ struct RTPJBToolTests {
     defer { try? descriptor.close() }
     let writer = try CaptureWriter(sink: OutputSink(fileDescriptor: descriptor), format: .pcap)
     for (time, source, destination, payload) in transform(all) {
-      try payload.withUnsafeBytes { bytes in
+      _ = try payload.withUnsafeBytes { bytes in
         try writer.write(
           UDPDatagram(
             timestamp: time, source: source, destination: destination, payload: bytes))
@@ -130,9 +130,12 @@ struct RTPJBToolTests {
       #expect(stats["ready"] == counts.packets - counts.duplicates, "\(ssrc)")
       #expect(stats["late"] == 0 && stats["outOfSequence"] == 0)
       // Every packet dropped has the sequence number of one played.
-      let ready = Set(result.lines.filter { $0.contains("\"ready\"") }.map { Self.field("seq", $0) })
+      let ready = Set(
+        result.lines.filter { $0.contains("\"ready\"") }.map { Self.field("seq", $0) })
       let dropped = result.lines.filter { $0.contains("\"drop\"") }
-      #expect(dropped.allSatisfy { $0.contains("\"duplicate\"") && ready.contains(Self.field("seq", $0)) })
+      #expect(
+        dropped.allSatisfy { $0.contains("\"duplicate\"") && ready.contains(Self.field("seq", $0)) }
+      )
     }
   }
 
@@ -159,7 +162,8 @@ struct RTPJBToolTests {
     }
   }
 
-  @Test("wss_pcmu: the payload output is tshark's rtp.payload fields, byte for byte",
+  @Test(
+    "wss_pcmu: the payload output is tshark's rtp.payload fields, byte for byte",
     .enabled(if: tshark))
   func corpusPayload() throws {
     guard let file = Self.corpusFile("wss_pcmu.pcap") else { return }
@@ -191,7 +195,8 @@ struct RTPJBToolTests {
     var bytes = [UInt8]()
     for index in 0..<10_000 { bytes.append(UInt8(truncatingIfNeeded: index * 7)) }
     for pt in ["0", "8", "11"] {
-      let result = Shell.run("rtpgen --seed 2 --pt \(pt) | rtpjb --output payload", input: Data(bytes))
+      let result = Shell.run(
+        "rtpgen --seed 2 --pt \(pt) | rtpjb --output payload", input: Data(bytes))
       #expect(result.status == 0, "\(result.stderr)")
       #expect([UInt8](result.stdout) == bytes, "PT \(pt)")
     }
@@ -212,7 +217,9 @@ struct RTPJBToolTests {
       for start in stride(from: 1, to: out.count - 20, by: 20) {
         out[start..<(start + 20)].shuffle(using: &generator)
       }
-      for index in stride(from: out.count - 1, to: 0, by: -10) { out.insert(out[index], at: min(index + 3, out.count)) }
+      for index in stride(from: out.count - 1, to: 0, by: -10) {
+        out.insert(out[index], at: min(index + 3, out.count))
+      }
       return out
     }
     let result = Shell.run("rtpjb --stats \(scrambled) | cmp - \(original)")
@@ -237,7 +244,8 @@ struct RTPJBToolTests {
     #expect(result.status == 0, "\(result.stderr)")
     var expected = payload
     for index in [10, 11, 12, 50] {
-      expected.replaceSubrange((index * 160)..<((index + 1) * 160), with: repeatElement(0xFF, count: 160))
+      expected.replaceSubrange(
+        (index * 160)..<((index + 1) * 160), with: repeatElement(0xFF, count: 160))
     }
     #expect([UInt8](result.stdout) == expected)
     let stats = Self.stats(result)
@@ -251,9 +259,12 @@ struct RTPJBToolTests {
     let a = dir.appendingPathComponent("a.pcap").path
     let b = dir.appendingPathComponent("b.pcap").path
     let merged = dir.appendingPathComponent("two.pcap").path
-    #expect(Shell.run("rtpgen --count 30 --seed 1 --ssrc 0xAAAA --dst 127.0.0.1:6000 > \(a)").status == 0)
     #expect(
-      Shell.run("rtpgen --count 50 --seed 1 --ssrc 0xBBBB --pt 8 --start 0.01 --dst 127.0.0.1:7000 > \(b)").status == 0)
+      Shell.run("rtpgen --count 30 --seed 1 --ssrc 0xAAAA --dst 127.0.0.1:6000 > \(a)").status == 0)
+    #expect(
+      Shell.run(
+        "rtpgen --count 50 --seed 1 --ssrc 0xBBBB --pt 8 --start 0.01 --dst 127.0.0.1:7000 > \(b)"
+      ).status == 0)
     try Self.rewrite([a, b], to: merged) { $0.sorted { $0.0 < $1.0 } }
     return merged
   }
@@ -336,7 +347,8 @@ struct RTPJBToolTests {
       in: dir)
     #expect(result.status == 65)
     // 24-byte header, then 16 + 42 + 172 = 230 bytes a record: 43 whole records.
-    #expect(result.stderr == "rtpjb: cut.pcap: record 44 at byte 9914: truncated: 86 of 230 bytes\n")
+    #expect(
+      result.stderr == "rtpjb: cut.pcap: record 44 at byte 9914: truncated: 86 of 230 bytes\n")
     let again = Shell.run("rtpjb --stats out.pcap > /dev/null", in: dir)
     #expect(Self.stats(again)["ready"] == 43)
     let piped = Shell.run("head -c 10000 cut.pcap | rtpjb --output payload | wc -c", in: dir)
@@ -366,5 +378,35 @@ struct RTPJBToolTests {
         + " | head -c 10 > /dev/null; cat status", in: dir)
     #expect(closed.output == "0\n")
     #expect(closed.stderr.isEmpty)
+  }
+}
+
+@Suite("rtpjb's manual")
+struct RTPJBManualTests {
+  @Test("the man page lists the options --help lists")
+  func options() throws {
+    let page = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .deletingLastPathComponent().deletingLastPathComponent()
+      .appendingPathComponent("man/man1/rtpjb.1")
+    let text = try String(contentsOf: page, encoding: .utf8)
+    var documented = Set<String>()
+    for line in text.split(separator: "\n") where line.hasPrefix(".It Fl ") {
+      for part in line.split(separator: ",") {
+        let words = part.split(separator: " ")
+        if let index = words.firstIndex(of: "Fl"), index + 1 < words.count {
+          // `Fl \\-ssrc` is --ssrc, `Fl o` is -o.
+          documented.insert("-" + words[index + 1].replacingOccurrences(of: "\\-", with: "-"))
+        }
+      }
+    }
+    let help = Shell.run("rtpjb --help")
+    var listed = Set<String>()
+    for line in help.lines where line.hasPrefix("  -") {
+      for word in line.split(separator: " ") where word.hasPrefix("-") {
+        listed.insert(String(word.trimmingCharacters(in: CharacterSet(charactersIn: ","))))
+      }
+    }
+    #expect(!listed.isEmpty)
+    #expect(documented == listed)
   }
 }

@@ -53,7 +53,8 @@ struct LineBuilder {
     precondition(count + 8 <= capacity)
     for index in 0..<8 {
       let nibble = UInt8((value >> UInt32(28 - 4 * index)) & 0xF)
-      base[count + index] = nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "A") + nibble - 10
+      base[count + index] =
+        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "A") + nibble - 10
     }
     count += 8
   }

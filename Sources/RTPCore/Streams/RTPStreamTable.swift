@@ -44,7 +44,8 @@ public struct RTPStreamTable: Sendable {
       }
       return
     }
-    count(packet, source: datagram.source, destination: datagram.destination,
+    count(
+      packet, source: datagram.source, destination: datagram.destination,
       time: datagram.timestamp)
   }
 
@@ -99,7 +100,9 @@ public struct RTPStreamTable: Sendable {
   /// 1-based index (what `--stream` takes), SSRC, endpoints, payload types, packets, first and
   /// last sequence numbers and duration in seconds.
   public var listing: String {
-    let header = ["#", "SSRC", "SOURCE", "DESTINATION", "PT", "PACKETS", "FIRST", "LAST", "SECONDS"]
+    let header = [
+      "#", "SSRC", "SOURCE", "DESTINATION", "PT", "PACKETS", "FIRST", "LAST", "SECONDS",
+    ]
     var rows = [header]
     for (position, stream) in streams.enumerated() {
       rows.append([
