@@ -7,6 +7,7 @@ let package = Package(
   products: [
     .library(name: "RTPCore", targets: ["RTPCore"]),
     .executable(name: "rtpgen", targets: ["rtpgen"]),
+    .executable(name: "rtpjb", targets: ["rtpjb"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -37,13 +38,20 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    .executableTarget(
+      name: "rtpjb",
+      dependencies: [
+        "RTPCore", "RTPToolSupport",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
     .testTarget(
       name: "RTPCoreTests",
       dependencies: ["RTPCore", .product(name: "SystemPackage", package: "swift-system")]
     ),
     .testTarget(
       name: "ToolTests",
-      dependencies: ["RTPCore", "rtpgen"]
+      dependencies: ["RTPCore", "rtpgen", "rtpjb"]
     ),
   ]
 )

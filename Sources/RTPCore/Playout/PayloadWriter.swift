@@ -1,0 +1,117 @@
+/// Writes the payloads of a played-out stream as one run of bytes, filling each erasure with
+/// the codec's silence: what `rtpjb --output payload` writes and `sox -t ul` or `rtpulaw` read.
+///
+/// An erasure's fill is computed by ``silence(for:previousPayloadLength:previousPayloadType:ticksPerPacket:encoding:)``.
+public final class PayloadWriter: PlayoutHandler {
+  /// The most audio one erasure is filled with: a timestamp jump must not write gigabytes.
+  public static let maximumFillSeconds = 60
+  /// The clock rate assumed for the cap when the payload type has no static rate: the highest
+  /// common audio rate, so that the cap is at least 60 s at any common rate.
+  public static let assumedClockRate = 48000
+  /// The most packets one erasure of a codec with no known sample size is filled for, when the
+  /// packet duration is unknown: 60 s of 10 ms packets.
+  public static let maximumFillPackets: Int64 = 6000
+
+  /// The encoding that overrides the payload type's, if any.
+  public let encoding: PayloadEncoding?
+  /// Payload bytes written, silence excluded.
+  public private(set) var payloadBytes: UInt64 = 0
+  /// Silence bytes written for erasures.
+  public private(set) var silenceBytes: UInt64 = 0
+
+  private let sink: OutputSink
+  private var previousPayloadLength = 0
+  private var previousPayloadType: UInt8 = 0
+  private var previousSequence: Int64 = .min
+  private var previousTimestamp: UInt32 = 0
+  private var ticksPerPacket: Int64 = 0
+
+  /// Creates a writer appending to `sink`; `encoding` overrides the one the payload type implies
+  /// when choosing the silence for erasures.
+  public init(sink: OutputSink, encoding: PayloadEncoding? = nil) {
+    self.sink = sink
+    self.encoding = encoding
+  }
+
+  /// The silence one erasure stands for: which byte and how many of them.
+  ///
+  /// - For a codec with a known sample size (PCMU, PCMA, L16, by `encoding` or else by
+  ///   `previousPayloadType`): the void lasts `timestampSpan` minus the samples of the packet
+  ///   before it, in samples of that size, filled with the codec's silence byte (0xFF, 0xD5,
+  ///   0x00), at most ``maximumFillSeconds`` at the payload type's clock rate
+  ///   (``assumedClockRate`` for dynamic types).
+  /// - For others: zero bytes, the length of the packet before the void for each missing packet,
+  ///   for at most ``maximumFillSeconds`` when `ticksPerPacket` (the RTP time one packet lasts)
+  ///   is known, else at most ``maximumFillPackets`` packets.
+  public static func silence(
+    for erasure: JitterBufferErasure, previousPayloadLength: Int, previousPayloadType: UInt8,
+    ticksPerPacket: Int64, encoding: PayloadEncoding?
+  ) -> (byte: UInt8, count: Int) {
+    let clockRate = Int64(
+      PayloadEncoding.staticClockRate(payloadType: previousPayloadType) ?? assumedClockRate)
+    if let codec = encoding ?? PayloadEncoding(staticPayloadType: previousPayloadType) {
+      let size = codec.bytesPerSample
+      let samples = erasure.timestampSpan - Int64(previousPayloadLength / size)
+      let capped = min(max(samples, 0), Int64(maximumFillSeconds) * clockRate)
+      return (codec.silenceByte, Int(capped) * size)
+    }
+    var packets = erasure.packetCount
+    if ticksPerPacket > 0 {
+      packets = min(packets, Int64(maximumFillSeconds) * clockRate / ticksPerPacket)
+    } else {
+      packets = min(packets, maximumFillPackets)
+    }
+    return (0, Int(max(packets, 0)) * previousPayloadLength)
+  }
+
+  func handle(_ event: JitterBufferEvent, source: Endpoint, destination: Endpoint)
+    throws(IOError)
+  {
+    switch event {
+    case .ready(let ready):
+      let packet = ready.packet
+      let payload = packet.payload
+      try sink.write(payload)
+      payloadBytes += UInt64(payload.count)
+      let timestamp = packet.timestamp
+      if ready.extendedSequence == previousSequence + 1 {
+        let ticks = Int64(Int32(bitPattern: timestamp &- previousTimestamp))
+        if ticks > 0 { ticksPerPacket = ticks }
+      }
+      previousSequence = ready.extendedSequence
+      previousTimestamp = timestamp
+      previousPayloadLength = payload.count
+      previousPayloadType = packet.payloadType
+    case .erasure(let erasure):
+      let fill = Self.silence(
+        for: erasure, previousPayloadLength: previousPayloadLength,
+        previousPayloadType: previousPayloadType, ticksPerPacket: ticksPerPacket,
+        encoding: encoding)
+      try writeRepeated(fill.byte, count: fill.count)
+    case .streamStarted:
+      previousSequence = .min
+      ticksPerPacket = 0
+    case .dropped:
+      break
+    }
+  }
+
+  private func writeRepeated(_ byte: UInt8, count: Int) throws(IOError) {
+    var remaining = count
+    while remaining > 0 {
+      let step = min(remaining, 1 << 16)
+      let space = try sink.reserve(step)
+      space.baseAddress!.initializeMemory(as: UInt8.self, repeating: byte, count: step)
+      sink.commit(step)
+      remaining -= step
+    }
+    silenceBytes += UInt64(count)
+  }
+
+  /// Writes everything buffered.
+  public func finish() throws(IOError) {
+    try sink.flush()
+  }
+
+  var notWritten: Int { 0 }
+}

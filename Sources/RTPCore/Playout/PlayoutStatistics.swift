@@ -1,0 +1,49 @@
+/// What a ``PlayoutPipeline`` did with every record it read.
+///
+/// Every record is accounted for exactly once:
+/// `read == skippedRecords + fragments + notRTP + parseErrors + otherStreams + ready + late +
+/// duplicates + outOfSequence + held` (``isBalanced``), and `held` is zero once the pipeline
+/// has run to the end.
+public struct PlayoutStatistics: Sendable, Hashable {
+  /// Capture records read.
+  public var read = 0
+  /// Records that held no UDP datagram (not IP, not UDP, truncated, malformed...).
+  public var skippedRecords = 0
+  /// IPv4 fragments held for reassembly: each datagram made of fragments counts its last one as
+  /// the datagram and the others here.
+  public var fragments = 0
+  /// UDP datagrams that were not RTP: RTCP, or not version 2.
+  public var notRTP = 0
+  /// UDP datagrams that looked like RTP but failed validation.
+  public var parseErrors = 0
+  /// Valid RTP packets of streams other than the one selected.
+  public var otherStreams = 0
+  /// Packets played out.
+  public var ready: UInt64 = 0
+  /// Packets dropped because play-out had passed them.
+  public var late: UInt64 = 0
+  /// Packets dropped because their sequence number was already played or held.
+  public var duplicates: UInt64 = 0
+  /// Packets dropped as strays: a sequence jump the next packet did not confirm.
+  public var outOfSequence: UInt64 = 0
+  /// Erasures: voids in play-out.
+  public var erasures: UInt64 = 0
+  /// Packets the erasures stand for.
+  public var erasedPackets: UInt64 = 0
+  /// Packets still held in the jitter buffer.
+  public var held: UInt64 = 0
+  /// Ready packets the output could not carry (longer than its format describes).
+  public var notWritten = 0
+
+  public init() {}
+
+  /// Records that carried no RTP: ``skippedRecords`` and ``notRTP``, what a tool reports as
+  /// skipped.
+  public var skipped: Int { skippedRecords + notRTP }
+
+  /// Whether every record read is accounted for exactly once.
+  public var isBalanced: Bool {
+    UInt64(skippedRecords + fragments + notRTP + parseErrors + otherStreams) + ready + late
+      + duplicates + outOfSequence + held == UInt64(read)
+  }
+}

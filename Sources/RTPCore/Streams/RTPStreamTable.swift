@@ -1,0 +1,150 @@
+/// The RTP streams of a capture, in the order they first appear, built in one pass with bounded
+/// memory: what `rtpjb --list` prints and what it chooses a stream from.
+///
+/// At most ``limit`` distinct streams are tracked; packets of streams beyond that are counted in
+/// ``untrackedPackets`` and nothing more, so a capture of random SSRCs cannot grow memory
+/// without bound.
+public struct RTPStreamTable: Sendable {
+  /// The most distinct streams tracked by default.
+  public static let defaultLimit = 65536
+
+  /// The most distinct streams tracked.
+  public let limit: Int
+  /// The streams seen, in order of their first packet.
+  public private(set) var streams: [RTPStreamSummary] = []
+  /// Valid RTP packets of streams that did not fit under ``limit``.
+  public private(set) var untrackedPackets = 0
+  /// UDP datagrams that were not RTP: RTCP, or not version 2 (RFC 5761 demultiplexing).
+  public private(set) var notRTP = 0
+  /// UDP datagrams that looked like RTP but failed validation (CSRCs, extension or padding past
+  /// the end).
+  public private(set) var invalidRTP = 0
+  private var index: [RTPStreamKey: Int] = [:]
+  /// The stream of the last packet: consecutive packets usually share it, so most packets cost
+  /// a comparison rather than a hash lookup.
+  private var lastIndex = -1
+
+  /// Creates an empty table tracking up to `limit` streams.
+  public init(limit: Int = RTPStreamTable.defaultLimit) {
+    precondition(limit >= 1, "a stream table tracks at least one stream")
+    self.limit = limit
+  }
+
+  /// Counts one UDP datagram: a packet of its stream if it is valid RTP, else in ``notRTP`` or
+  /// ``invalidRTP``.
+  public mutating func count(_ datagram: UDPDatagram) {
+    let packet: RTPPacket
+    do {
+      packet = try RTPPacket(validating: datagram.payload)
+    } catch {
+      if RTPPacketKind(classifying: datagram.payload) == .rtp {
+        invalidRTP += 1
+      } else {
+        notRTP += 1
+      }
+      return
+    }
+    count(
+      packet, source: datagram.source, destination: datagram.destination,
+      time: datagram.timestamp)
+  }
+
+  /// Counts a valid RTP packet sent from `source` to `destination` and captured at `time`.
+  public mutating func count(
+    _ packet: RTPPacket, source: Endpoint, destination: Endpoint, time: Int64
+  ) {
+    let ssrc = packet.ssrc
+    if lastIndex >= 0,
+      streams[lastIndex].key.matches(ssrc: ssrc, source: source, destination: destination)
+    {
+      streams[lastIndex].count(packet, time: time)
+      return
+    }
+    let key = RTPStreamKey(ssrc: ssrc, source: source, destination: destination)
+    if let found = index[key] {
+      lastIndex = found
+    } else if streams.count < limit {
+      lastIndex = streams.count
+      index[key] = lastIndex
+      streams.append(
+        RTPStreamSummary(key: key, firstSequence: packet.sequenceNumber, time: time))
+    } else {
+      untrackedPackets += 1
+      return
+    }
+    streams[lastIndex].count(packet, time: time)
+  }
+
+  /// Counts every datagram `reader` returns, to the end of the capture.
+  ///
+  /// On a damaged capture this throws after counting every datagram before the damage; the
+  /// table keeps them.
+  public mutating func read(from reader: DatagramReader) throws(CaptureError) {
+    while let datagram = try reader.next() {
+      count(datagram)
+    }
+  }
+
+  /// The index in ``streams`` of the stream with the most packets, the first seen among equals;
+  /// `nil` when there is none.
+  public var busiest: Int? {
+    var best: Int?
+    for (position, stream) in streams.enumerated()
+    where best.map({ stream.packets > streams[$0].packets }) ?? true {
+      best = position
+    }
+    return best
+  }
+
+  /// The streams as a table for people: a header line, then one line per stream with its
+  /// 1-based index (what `--stream` takes), SSRC, endpoints, payload types, packets, first and
+  /// last sequence numbers and duration in seconds.
+  public var listing: String {
+    let header = [
+      "#", "SSRC", "SOURCE", "DESTINATION", "PT", "PACKETS", "FIRST", "LAST", "SECONDS",
+    ]
+    var rows = [header]
+    for (position, stream) in streams.enumerated() {
+      rows.append([
+        String(position + 1), RTPStreamTable.hex(stream.key.ssrc),
+        stream.key.source.description, stream.key.destination.description,
+        stream.payloadTypes.map { String($0) }.joined(separator: ","), String(stream.packets),
+        String(stream.firstSequence), String(stream.lastSequence),
+        RTPStreamTable.seconds(stream.duration),
+      ])
+    }
+    var widths = [Int](repeating: 0, count: header.count)
+    for row in rows {
+      for (column, cell) in row.enumerated() { widths[column] = max(widths[column], cell.count) }
+    }
+    // Text columns are aligned left, numbers right.
+    let leftAligned: Set<Int> = [1, 2, 3, 4]
+    var text = ""
+    for row in rows {
+      var line = ""
+      for (column, cell) in row.enumerated() {
+        let padding = String(repeating: " ", count: widths[column] - cell.count)
+        if column > 0 { line += "  " }
+        line += leftAligned.contains(column) ? cell + padding : padding + cell
+      }
+      while line.hasSuffix(" ") { line.removeLast() }
+      text += line + "\n"
+    }
+    return text
+  }
+
+  /// `0x` and eight upper-case hexadecimal digits, as tshark prints SSRCs.
+  public static func hex(_ ssrc: UInt32) -> String {
+    let digits = String(ssrc, radix: 16, uppercase: true)
+    return "0x" + String(repeating: "0", count: 8 - digits.count) + digits
+  }
+
+  /// Nanoseconds as seconds with three decimals, rounded down.
+  static func seconds(_ nanoseconds: Int64) -> String {
+    let milliseconds = nanoseconds / 1_000_000
+    let fraction = String(abs(milliseconds % 1000))
+    let sign = milliseconds < 0 ? "-" : ""
+    return sign + String(abs(milliseconds / 1000)) + "."
+      + String(repeating: "0", count: 3 - fraction.count) + fraction
+  }
+}

@@ -1,0 +1,257 @@
+import ArgumentParser
+import RTPCore
+import RTPToolSupport
+import SystemPackage
+
+@main
+struct RTPJB: ToolCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "rtpjb",
+    abstract: "Put one RTP stream of a capture in play-out order through a jitter buffer.",
+    discussion: """
+      Reads a capture (pcap, pcapng or rtpdump) from FILE or standard input, takes one RTP \
+      stream (by default the one with the most packets; see --list), reorders it, drops \
+      duplicates and late packets, and writes it as a capture, as payload bytes with silence \
+      for the voids, or as JSON events. Choosing a stream reads the input twice; a pipe is \
+      copied to an unlinked temporary file first. --ssrc reads it once.
+      """,
+    version: ToolVersion.current)
+
+  @Argument(help: "The capture to read ('-' or none for standard input).")
+  var file: String?
+
+  @Option(
+    help: ArgumentHelp("Take every packet with this SSRC (decimal or 0x hex).", valueName: "n"))
+  var ssrc: IntegerArgument<UInt32>?
+
+  @Option(help: ArgumentHelp("Take the nth stream of --list (1-based).", valueName: "n"))
+  var stream: Int?
+
+  @Flag(help: "List the RTP streams and exit.")
+  var list = false
+
+  @Option(name: .customLong("output"), help: "What to write: pcap, payload or events.")
+  var kind: OutputKind = .pcap
+
+  @Option(help: "Capture format of --output pcap: pcap, pcap-ns, pcapng or rtpdump.")
+  var format: OutputFormat?
+
+  @Option(help: "Codec for the silence of --output payload: pcmu, pcma or l16 (default: by PT).")
+  var encoding: PayloadEncodingArgument?
+
+  @Option(
+    name: .customShort("o"),
+    help: ArgumentHelp("Write to FILE instead of standard output.", valueName: "file"))
+  var outputPath: String?
+
+  @Option(
+    help: ArgumentHelp("Jitter buffer capacity in packets (1 to 8192).", valueName: "packets"))
+  var capacity = 50
+
+  // Parsed as decimal seconds, read as milliseconds: the same digits, 1000 times smaller.
+  @Option(
+    name: .customLong("max-delay"),
+    help: ArgumentHelp(
+      "Release a packet held behind a gap after this many milliseconds of capture time.",
+      valueName: "ms"))
+  var maxDelay: DecimalSeconds?
+
+  @Flag(help: "Print counters as one JSON object on standard error at the end.")
+  var stats = false
+
+  mutating func validate() throws {
+    guard (1...JitterBuffer.maximumCapacity).contains(capacity) else {
+      throw ValidationError("--capacity must be 1 to \(JitterBuffer.maximumCapacity) packets")
+    }
+    if ssrc != nil && stream != nil {
+      throw ValidationError("--ssrc and --stream cannot be combined")
+    }
+    if let stream, stream < 1 { throw ValidationError("--stream counts from 1") }
+    if let maxDelay, maxDelay.nanoseconds < 0 {
+      throw ValidationError("--max-delay must not be negative")
+    }
+    if format != nil && kind != .pcap {
+      throw ValidationError("--format applies to --output pcap only")
+    }
+    if encoding != nil && kind != .payload {
+      throw ValidationError("--encoding applies to --output payload only")
+    }
+  }
+
+  mutating func execute() throws {
+    let input = try InputFile(path: file)
+    defer { input.close() }
+    let name = input.displayName
+    var spool: SpoolFile? = nil
+    defer { spool?.close() }
+
+    var descriptor = input.descriptor
+    let selection: RTPStreamSelection
+    if let ssrc, !list {
+      selection = .ssrc(ssrc.value)
+    } else {
+      if !Terminal.isRegularFile(descriptor) {
+        let copy = try SpoolFile(copying: descriptor, inputName: name)
+        spool = copy
+        descriptor = copy.descriptor
+      }
+      let start = try position(of: descriptor, name: name)
+      var table = RTPStreamTable()
+      let scan = try openReader(descriptor, name: name)
+      var scanFailure: CaptureError? = nil
+      do {
+        try table.read(from: scan)
+      } catch {
+        scanFailure = error
+      }
+      if list {
+        try printListing(table)
+        reportSkipped(
+          name: name, records: scan.skipped, notRTP: table.notRTP, invalid: table.invalidRTP)
+        if let scanFailure { throw Self.failure(scanFailure, name: name) }
+        return
+      }
+      selection = try choose(from: table, failure: scanFailure, name: name)
+      do {
+        _ = try descriptor.seek(offset: start, from: .start)
+      } catch {
+        throw ToolFailure(.ioError, "\(name): cannot read it again: \(error)")
+      }
+    }
+
+    let reader = try openReader(descriptor, name: name)
+    let pipeline = PlayoutPipeline(
+      reader: reader, selection: selection, capacity: capacity,
+      maxDelay: maxDelay.map { $0.nanoseconds / 1000 })
+    let outputFile = try OutputFile(path: outputPath, binary: kind != .events)
+    let sink = OutputSink(fileDescriptor: outputFile.descriptor)
+    var inputFailure: CaptureError? = nil
+    do {
+      let output: PlayoutOutput
+      switch kind {
+      case .pcap:
+        let (captureFormat, precision) = (format ?? .pcap).writerSettings
+        output = .capture(
+          try CaptureWriter(sink: sink, format: captureFormat, precision: precision))
+      case .payload:
+        output = .payload(PayloadWriter(sink: sink, encoding: encoding?.value))
+      case .events:
+        output = .events(PlayoutEventWriter(sink: sink))
+      }
+      try pipeline.run(into: output)
+    } catch let error as IOError {
+      throw outputFailure(error, output: outputFile)
+    } catch PlayoutError.output(let error) {
+      throw outputFailure(error, output: outputFile)
+    } catch PlayoutError.input(let error) {
+      inputFailure = error
+    }
+    try outputFile.close()
+
+    let counts = pipeline.statistics
+    reportSkipped(
+      name: name, records: reader.skipped, notRTP: counts.notRTP, invalid: counts.parseErrors)
+    if counts.notWritten > 0 {
+      Terminal.printError(
+        "rtpjb: \(name): \(counts.notWritten) packets too long for \(format ?? .pcap) not written")
+    }
+    if stats { Terminal.printError(Self.json(counts).description) }
+    if let inputFailure { throw Self.failure(inputFailure, name: name) }
+    if case .ssrc(let wanted) = selection,
+      counts.ready + counts.late + counts.duplicates
+        + counts.outOfSequence == 0
+    {
+      throw ToolFailure(
+        .dataError, "\(name): no RTP packets with SSRC \(RTPStreamTable.hex(wanted))")
+    }
+  }
+
+  /// The stream `--stream` names, or the one with the most packets.
+  private func choose(from table: RTPStreamTable, failure: CaptureError?, name: String)
+    throws(ToolFailure) -> RTPStreamSelection
+  {
+    if let stream {
+      guard stream <= table.streams.count else {
+        if let failure { throw Self.failure(failure, name: name) }
+        throw ToolFailure(
+          .dataError,
+          "\(name): --stream \(stream): the input has \(table.streams.count) RTP streams")
+      }
+      return .stream(table.streams[stream - 1].key)
+    }
+    guard let busiest = table.busiest else {
+      if let failure { throw Self.failure(failure, name: name) }
+      throw ToolFailure(.dataError, "\(name): no RTP stream")
+    }
+    return .stream(table.streams[busiest].key)
+  }
+
+  private func printListing(_ table: RTPStreamTable) throws {
+    let outputFile = try OutputFile(path: outputPath, binary: false)
+    let sink = OutputSink(fileDescriptor: outputFile.descriptor)
+    do {
+      try sink.write(table.listing.utf8)
+      try sink.flush()
+    } catch {
+      throw outputFailure(error, output: outputFile)
+    }
+    try outputFile.close()
+  }
+
+  private func openReader(_ descriptor: FileDescriptor, name: String) throws(ToolFailure)
+    -> DatagramReader
+  {
+    do {
+      return try DatagramReader(source: InputSource(fileDescriptor: descriptor))
+    } catch {
+      throw Self.failure(error, name: name)
+    }
+  }
+
+  private func position(of descriptor: FileDescriptor, name: String) throws(ToolFailure) -> Int64 {
+    do {
+      return try descriptor.seek(offset: 0, from: .current)
+    } catch {
+      throw ToolFailure(.ioError, "\(name): \(error)")
+    }
+  }
+
+  /// A write failure: quiet for a closed pipe, else exit 74 naming the output.
+  private func outputFailure(_ error: IOError, output: OutputFile) -> Error {
+    if error == .brokenPipe { return error }
+    return ToolFailure(.ioError, "\(output.displayName): \(error)")
+  }
+
+  /// A damaged capture is bad data (65); a failed read is an I/O error (74).
+  private static func failure(_ error: CaptureError, name: String) -> ToolFailure {
+    if case .io = error { return ToolFailure(.ioError, "\(name): \(error)") }
+    return ToolFailure(.dataError, "\(name): \(error)")
+  }
+
+  /// One line on standard error when records or datagrams carried no RTP.
+  private func reportSkipped(name: String, records: SkipCounters, notRTP: Int, invalid: Int) {
+    var parts = records.nonZero.map { "\($0.count) \($0.reason)" }
+    if notRTP > 0 { parts.append("\(notRTP) UDP not RTP") }
+    if invalid > 0 { parts.append("\(invalid) invalid RTP") }
+    let total = records.total + notRTP + invalid
+    guard total > 0 else { return }
+    Terminal.printError(
+      "rtpjb: \(name): skipped \(total) packets: \(parts.joined(separator: ", "))")
+  }
+
+  private static func json(_ counts: PlayoutStatistics) -> StatisticsJSON {
+    var json = StatisticsJSON()
+    json.add("read", counts.read)
+    json.add("ready", counts.ready)
+    json.add("late", counts.late)
+    json.add("duplicates", counts.duplicates)
+    json.add("outOfSequence", counts.outOfSequence)
+    json.add("erasures", counts.erasures)
+    json.add("erasedPackets", counts.erasedPackets)
+    json.add("parseErrors", counts.parseErrors)
+    json.add("skipped", counts.skipped)
+    json.add("otherStreams", counts.otherStreams)
+    json.add("fragments", counts.fragments)
+    return json
+  }
+}

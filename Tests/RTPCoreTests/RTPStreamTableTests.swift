@@ -1,0 +1,86 @@
+import RTPCore
+import Testing
+
+@Suite("RTP stream table")
+struct RTPStreamTableTests {
+  typealias F = PlayoutFixture
+
+  static func table(_ packets: [F.Packet], limit: Int = RTPStreamTable.defaultLimit) throws
+    -> RTPStreamTable
+  {
+    try F.withReader(try F.capture(packets)) { reader in
+      var table = RTPStreamTable(limit: limit)
+      try table.read(from: reader)
+      return table
+    }
+  }
+
+  @Test("streams are keyed by SSRC and endpoints, listed in order of first packet")
+  func keys() throws {
+    var packets = (0..<3).map { F.voice($0) }
+    var other = F.voice(0, ssrc: 0xAAAA_BBBB)
+    other.source = F.carol
+    packets.insert(other, at: 1)
+    var moved = F.voice(3)
+    moved.source = F.carol  // same SSRC, another source port: another stream
+    packets.append(moved)
+    var event = F.voice(4)
+    event.bytes = F.rtp(sequence: 1004, timestamp: 8640, payloadType: 101, payload: [1, 2, 3, 4])
+    packets.append(event)
+    let table = try Self.table(packets)
+    #expect(table.streams.count == 3)
+    #expect(table.streams.map(\.key.ssrc) == [0x1234_5678, 0xAAAA_BBBB, 0x1234_5678])
+    #expect(table.streams[0].packets == 4)
+    #expect(table.streams[0].payloadTypes == [0, 101])
+    #expect(table.streams[0].firstSequence == 1000 && table.streams[0].lastSequence == 1004)
+    #expect(table.streams[0].duration == 80_000_000)
+    #expect(table.streams[2].key.source == F.carol)
+    #expect(table.busiest == 0)
+  }
+
+  @Test("the busiest stream wins; among equals the first seen")
+  func busiest() throws {
+    let a = (0..<2).map { F.voice($0, ssrc: 1) }
+    let b = (0..<3).map { F.voice($0, ssrc: 2) }
+    let c = (0..<3).map { F.voice($0, ssrc: 3) }
+    #expect(try Self.table(a + b + c).busiest == 1)
+    #expect(try Self.table(c + b + a).busiest == 0)
+    #expect(RTPStreamTable().busiest == nil)
+  }
+
+  @Test("past the limit, packets of new streams are only counted")
+  func limit() throws {
+    let packets = (0..<10).map { F.voice($0, ssrc: UInt32($0)) }
+    let table = try Self.table(packets + [F.voice(20, ssrc: 1)], limit: 4)
+    #expect(table.streams.count == 4)
+    #expect(table.untrackedPackets == 6)
+    #expect(table.streams[1].packets == 2)
+  }
+
+  @Test("RTCP and non-RTP datagrams are not streams; broken RTP is counted apart")
+  func notRTP() throws {
+    var rtcp = F.voice(0)
+    rtcp.bytes = [0x80, 200, 0, 6] + [UInt8](repeating: 0, count: 24)
+    var junk = F.voice(1)
+    junk.bytes = [0x00, 1, 2, 3, 4]
+    var broken = F.voice(2)
+    broken.bytes = [0x8F, 0, 0, 1] + [UInt8](repeating: 0, count: 12)  // 15 CSRCs claimed
+    let table = try Self.table([rtcp, junk, broken, F.voice(3)])
+    #expect(table.streams.count == 1)
+    #expect(table.notRTP == 2)
+    #expect(table.invalidRTP == 1)
+  }
+
+  @Test("the listing has a header and one aligned row per stream")
+  func listing() throws {
+    let table = try Self.table((0..<51).map { F.voice($0) })
+    let lines = table.listing.split(separator: "\n").map(String.init)
+    #expect(lines.count == 2)
+    #expect(lines[0].hasPrefix("#  SSRC"))
+    let fields = lines[1].split(separator: " ").map(String.init)
+    #expect(
+      fields == [
+        "1", "0x12345678", "192.0.2.1:4000", "192.0.2.2:5004", "0", "51", "1000", "1050", "1.000",
+      ])
+  }
+}
