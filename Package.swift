@@ -13,9 +13,14 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
   ],
   targets: [
+    .systemLibrary(
+      name: "CSndfile",
+      pkgConfig: "sndfile",
+      providers: [.apt(["libsndfile1-dev"])]
+    ),
     .target(
       name: "RTPCore",
-      dependencies: [.product(name: "SystemPackage", package: "swift-system")]
+      dependencies: ["CSndfile", .product(name: "SystemPackage", package: "swift-system")]
     ),
     .target(
       name: "RTPToolSupport",
