@@ -9,7 +9,8 @@ import Testing
 @Suite("AudioReader on hostile input")
 struct AudioHostileTests {
   static let samples: [Int16] = (0..<1000).map { Int16(truncatingIfNeeded: $0 &* 4099) }
-  static let wav = AudioTest.wavHeader(riffSize: 36 + 2000, dataSize: 2000) + AudioTest.bytes(samples)
+  static let wav =
+    AudioTest.wavHeader(riffSize: 36 + 2000, dataSize: 2000) + AudioTest.bytes(samples)
 
   /// Reads `bytes` from a file and a pipe with two buffer sizes; all four must agree.
   func read(_ bytes: [UInt8], raw: AudioFormat? = nil) throws -> AudioReadResult {
@@ -60,7 +61,10 @@ struct AudioHostileTests {
           }
         default:
           let whole = (cut - 44) / frameBytes
-          #expect(result.samples == AudioTest.mix(Array(Self.samples[0..<(whole * frameBytes / 2)]), channels: frameBytes / 2))
+          #expect(
+            result.samples
+              == AudioTest.mix(
+                Array(Self.samples[0..<(whole * frameBytes / 2)]), channels: frameBytes / 2))
           guard case .truncatedData(let offset, let frame, _) = result.error else {
             Issue.record("cut at \(cut): \(String(describing: result.error))")
             continue
@@ -122,10 +126,13 @@ struct AudioHostileTests {
       return
     }
     // And a data chunk claiming 4 GiB: the samples there are, then truncatedData.
-    let data = AudioTest.wavHeader(riffSize: 0xFFFF_FFF0, dataSize: 0xFFFF_FFE0) + AudioTest.bytes(Self.samples)
+    let data =
+      AudioTest.wavHeader(riffSize: 0xFFFF_FFF0, dataSize: 0xFFFF_FFE0)
+      + AudioTest.bytes(Self.samples)
     let truncated = try read(data)
     #expect(truncated.samples == Self.samples)
-    #expect(truncated.error == .truncatedData(offset: 2044, frame: 1000, declaredEnd: 44 + 0xFFFF_FFE0))
+    #expect(
+      truncated.error == .truncatedData(offset: 2044, frame: 1000, declaredEnd: 44 + 0xFFFF_FFE0))
   }
 
   @Test("An odd byte count in 16-bit raw: the whole samples, then partialFrame")
@@ -167,12 +174,14 @@ struct AudioHostileTests {
     }
     let wavs = [
       Self.wav,
-      AudioTest.wavHeader(riffSize: 0xFFFF_FFFF, channels: 2, dataSize: 0xFFFF_FFFF) + AudioTest.bytes(Self.samples),
+      AudioTest.wavHeader(riffSize: 0xFFFF_FFFF, channels: 2, dataSize: 0xFFFF_FFFF)
+        + AudioTest.bytes(Self.samples),
     ]
     for index in 0..<400 {
       var bytes = wavs[index % 2]
       for _ in 0..<Int.random(in: 1...4, using: &generator) {
-        bytes[Int.random(in: 4..<44, using: &generator)] = UInt8.random(in: 0...255, using: &generator)
+        bytes[Int.random(in: 4..<44, using: &generator)] = UInt8.random(
+          in: 0...255, using: &generator)
       }
       let result = try AudioTest.readBytes(bytes, capacity: 64)
       #expect(result.file.samples == result.pipe.samples)

@@ -14,7 +14,8 @@ struct AudioReaderTests {
   func make(_ name: String, _ options: String, seconds: String = "0.5") -> String {
     let path = directory.appendingPathComponent(name).path
     let status = AudioTest.shell(
-      "sox -n \(options) '\(path)' synth \(seconds) sine 440 sine 1234 sine 300 gain -1").status
+      "sox -n \(options) '\(path)' synth \(seconds) sine 440 sine 1234 sine 300 gain -1"
+    ).status
     #expect(status == 0, "sox could not make \(name)")
     return path
   }
@@ -75,7 +76,9 @@ struct AudioReaderTests {
 
   @Test("µ-law and A-law WAV: samples decoded bit-exactly, octets as stored")
   func companded() throws {
-    for (name, encoding, law) in [("u.wav", "u-law", AudioEncoding.ulaw), ("a.wav", "a-law", .alaw)] {
+    for (name, encoding, law) in [
+      ("u.wav", "u-law", AudioEncoding.ulaw), ("a.wav", "a-law", .alaw),
+    ] {
       let path = make(name, "-r 8000 -c 1 -e \(encoding)")
       try check(path, channels: 1, pipeType: "wav")
       let stereo = make("2" + name, "-r 8000 -c 2 -e \(encoding)")

@@ -1,5 +1,4 @@
 import Foundation
-import RTPCore
 import SystemPackage
 
 @testable import RTPCore
@@ -41,7 +40,8 @@ enum AudioTest {
 
   /// Reads everything from `descriptor`, as `readSamples` with `selection` hands it out.
   static func readAll(
-    _ descriptor: FileDescriptor, raw: AudioFormat? = nil, channels selection: ChannelSelection = .mix,
+    _ descriptor: FileDescriptor, raw: AudioFormat? = nil,
+    channels selection: ChannelSelection = .mix,
     capacity: Int = 1 << 20, chunk: Int = 1000
   ) -> AudioReadResult {
     var result = AudioReadResult()

@@ -23,7 +23,8 @@ struct AudioWriterTests {
 
   /// Writes `samples` as `format` in `container` with `write(samples:)` in uneven pieces.
   static func write(
-    _ samples: [Int16], format: AudioFormat, container: AudioContainer, to descriptor: FileDescriptor
+    _ samples: [Int16], format: AudioFormat, container: AudioContainer,
+    to descriptor: FileDescriptor
   ) throws {
     let writer = try AudioWriter(
       fileDescriptor: descriptor, format: format, container: container, bufferCapacity: 4096)
@@ -109,7 +110,8 @@ struct AudioWriterTests {
       try Self.writeFile(samples, format: format, path: path("\(encoding).wav"))
       try Self.writePipe(samples, format: format, path: path("p\(encoding).wav"))
       for file in ["\(encoding).wav", "p\(encoding).wav"] {
-        #expect(AudioTest.samples(AudioTest.shell("sox '\(path(file))' -t s16 -").stdout) == expected)
+        #expect(
+          AudioTest.samples(AudioTest.shell("sox '\(path(file))' -t s16 -").stdout) == expected)
         let back = try AudioTest.readFile(path(file))
         #expect(back.format == format)
         #expect(back.samples == expected)
@@ -146,12 +148,15 @@ struct AudioWriterTests {
     try Self.writePipe(
       samples, format: AudioFormat(sampleRate: 8000, channels: 2), container: .raw,
       path: path("r.raw"))
-    #expect(try [UInt8](Data(contentsOf: URL(fileURLWithPath: path("r.raw")))) == AudioTest.bytes(samples))
+    #expect(
+      try [UInt8](Data(contentsOf: URL(fileURLWithPath: path("r.raw")))) == AudioTest.bytes(samples)
+    )
     try Self.writeFile(
       samples, format: AudioFormat(sampleRate: 8000, channels: 2, encoding: .ulaw),
       container: .raw, path: path("r.ul"))
     #expect(
-      try [UInt8](Data(contentsOf: URL(fileURLWithPath: path("r.ul")))) == samples.map(G711.ulawEncode))
+      try [UInt8](Data(contentsOf: URL(fileURLWithPath: path("r.ul"))))
+        == samples.map(G711.ulawEncode))
   }
 
   @Test("A file opened for appending gets a streaming header, which readers still read")

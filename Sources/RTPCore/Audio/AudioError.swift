@@ -69,7 +69,8 @@ public enum AudioError: Error, CustomStringConvertible, Sendable, Equatable {
     case .unsupportedEncoding(let offset, let reason):
       return "byte \(offset): unsupported encoding: \(reason)"
     case .truncatedData(let offset, let frame, let declaredEnd):
-      return "byte \(offset), frame \(frame): data ends early: its header declares \(declaredEnd) bytes"
+      return
+        "byte \(offset), frame \(frame): data ends early: its header declares \(declaredEnd) bytes"
     case .partialFrame(let offset, let frame, let bytes, let bytesPerFrame):
       return
         "byte \(offset), frame \(frame): data ends with \(bytes) bytes of a \(bytesPerFrame)-byte frame"

@@ -38,7 +38,9 @@ public final class AudioReader {
   /// Starts reading `fileDescriptor`, which the caller keeps open and closes after the reader
   /// is gone. With `raw`, the input is samples only, in that format (16-bit little-endian for
   /// ``AudioEncoding/pcm16``); without, the format is sniffed. Reads the header before returning.
-  public convenience init(fileDescriptor: FileDescriptor, raw: AudioFormat? = nil) throws(AudioError) {
+  public convenience init(fileDescriptor: FileDescriptor, raw: AudioFormat? = nil)
+    throws(AudioError)
+  {
     try self.init(fileDescriptor: fileDescriptor, raw: raw, bufferCapacity: 1 << 20)
   }
 
@@ -89,7 +91,8 @@ public final class AudioReader {
         }
         let unsupported = error
         do {
-          let file = try Self.openLibrary(fileDescriptor, start: start, source: source, prefix: prefix)
+          let file = try Self.openLibrary(
+            fileDescriptor, start: start, source: source, prefix: prefix)
           (format, formatName, backend) = (file.format, file.name, .library(file))
           return
         } catch {

@@ -73,7 +73,8 @@ final class SampleStream {
         return
       }
       if UInt64(partial) < remaining {
-        throw .truncatedData(offset: offset + UInt64(partial), frame: frames, declaredEnd: declaredEnd)
+        throw .truncatedData(
+          offset: offset + UInt64(partial), frame: frames, declaredEnd: declaredEnd)
       }
     }
     if partial > 0 {

@@ -35,7 +35,8 @@ final class SoundFile {
     guard rate > 0 && rate <= AudioFormat.maximumSampleRate else {
       sf_close(handle)
       throw .malformedHeader(
-        offset: 0, reason: "sample rate \(rate) Hz (1 to \(AudioFormat.maximumSampleRate) expected)")
+        offset: 0, reason: "sample rate \(rate) Hz (1 to \(AudioFormat.maximumSampleRate) expected)"
+      )
     }
     let subtype = info.format & Int32(SF_FORMAT_SUBMASK)
     switch subtype {
@@ -76,7 +77,8 @@ final class SoundFile {
       got = Int(bytes) / format.channels
       companded.convert(scratch, frames: got, channels: format.channels, pick: pick, into: target)
     } else {
-      got = Int(sf_readf_short(handle, scratch.assumingMemoryBound(to: Int16.self), sf_count_t(wanted)))
+      got = Int(
+        sf_readf_short(handle, scratch.assumingMemoryBound(to: Int16.self), sf_count_t(wanted)))
       StoredSampleFormat.signed16.convert(
         scratch, frames: got, channels: format.channels, pick: pick, into: target)
     }

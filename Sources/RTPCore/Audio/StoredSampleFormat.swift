@@ -63,7 +63,8 @@ enum StoredSampleFormat: Sendable, Hashable {
     case .signed24:
       gather(source, frames, channels, pick, target, 3) { pointer in
         let value =
-          Int32(pointer.load(as: UInt8.self)) | Int32(pointer.load(fromByteOffset: 1, as: UInt8.self)) << 8
+          Int32(pointer.load(as: UInt8.self)) | Int32(
+            pointer.load(fromByteOffset: 1, as: UInt8.self)) << 8
           | Int32(pointer.load(fromByteOffset: 2, as: Int8.self)) << 16
         return Self.reduce32(value << 8)
       }
@@ -81,11 +82,15 @@ enum StoredSampleFormat: Sendable, Hashable {
       }
     case .ulaw:
       CompandingTables.ulaw.withUnsafeBufferPointer { table in
-        gather(source, frames, channels, pick, target, 1) { Int32(table[Int($0.load(as: UInt8.self))]) }
+        gather(source, frames, channels, pick, target, 1) {
+          Int32(table[Int($0.load(as: UInt8.self))])
+        }
       }
     case .alaw:
       CompandingTables.alaw.withUnsafeBufferPointer { table in
-        gather(source, frames, channels, pick, target, 1) { Int32(table[Int($0.load(as: UInt8.self))]) }
+        gather(source, frames, channels, pick, target, 1) {
+          Int32(table[Int($0.load(as: UInt8.self))])
+        }
       }
     }
   }

@@ -27,7 +27,9 @@ struct WAVHeaderParser {
 
   /// `count` bytes at `position` (relative to the start), or `nil` if the input ends first; in
   /// that case `available` is where it ends.
-  private func bytes(at position: UInt64, _ count: Int) throws(AudioError) -> UnsafeRawBufferPointer? {
+  private func bytes(at position: UInt64, _ count: Int) throws(AudioError)
+    -> UnsafeRawBufferPointer?
+  {
     let start = Int(position - consumed)
     let window: UnsafeRawBufferPointer
     do {
@@ -63,7 +65,8 @@ struct WAVHeaderParser {
       throw .truncatedHeader(offset: base + got, reason: "RIFF header needs 12 bytes")
     }
     let riffSize = riff.loadInteger(as: UInt32.self, at: 4, bigEndian: false)
-    let riffBounded = riffSize != 0 && riffSize != Self.unknownSize && riffSize < Self.soxPlaceholder
+    let riffBounded =
+      riffSize != 0 && riffSize != Self.unknownSize && riffSize < Self.soxPlaceholder
     let riffEnd = 8 + UInt64(riffSize)
     var position: UInt64 = 12
     var format: (stored: StoredSampleFormat, channels: Int, rate: Int)?
@@ -99,7 +102,8 @@ struct WAVHeaderParser {
         guard let chunk = try bytes(at: body, Int(size)) else {
           let got = try available(from: body, wanting: Int(size))
           throw .truncatedHeader(
-            offset: base + got, reason: "fmt chunk at byte \(base + position) declares \(size) bytes")
+            offset: base + got,
+            reason: "fmt chunk at byte \(base + position) declares \(size) bytes")
         }
         format = try Self.parseFormat(chunk, at: base + body)
         position = body + UInt64(size) + UInt64(size & 1)
@@ -129,7 +133,8 @@ struct WAVHeaderParser {
           throw .malformedHeader(
             offset: base + position + 4,
             reason:
-              "\(name) chunk of \(size) bytes runs past the RIFF chunk's end at byte \(base + riffEnd)")
+              "\(name) chunk of \(size) bytes runs past the RIFF chunk's end at byte \(base + riffEnd)"
+          )
         }
         if end - consumed <= UInt64(peekLimit) {
           position = end
