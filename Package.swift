@@ -19,9 +19,16 @@ let package = Package(
       pkgConfig: "soxr",
       providers: [.apt(["libsoxr-dev"])]
     ),
+    .systemLibrary(
+      name: "CSndfile",
+      pkgConfig: "sndfile",
+      providers: [.apt(["libsndfile1-dev"])]
+    ),
     .target(
       name: "RTPCore",
-      dependencies: ["CSoxr", .product(name: "SystemPackage", package: "swift-system")]
+      dependencies: [
+        "CSoxr", "CSndfile", .product(name: "SystemPackage", package: "swift-system"),
+      ]
     ),
     .target(
       name: "RTPToolSupport",

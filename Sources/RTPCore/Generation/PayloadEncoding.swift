@@ -55,9 +55,9 @@ public enum PayloadEncoding: String, Sendable, CaseIterable, CustomStringConvert
     precondition(buffer.count >= samples.count * bytesPerSample)
     switch self {
     case .pcmu:
-      for index in samples.indices { buffer[index] = G711.ulawEncode(samples[index]) }
+      G711.encode(.ulaw, samples, into: buffer)
     case .pcma:
-      for index in samples.indices { buffer[index] = G711.alawEncode(samples[index]) }
+      G711.encode(.alaw, samples, into: buffer)
     case .l16:
       for index in samples.indices { buffer.storeBigEndian(samples[index], at: 2 * index) }
     }

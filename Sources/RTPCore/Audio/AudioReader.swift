@@ -1,0 +1,219 @@
+import SystemPackage
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Reads audio from a file descriptor, a regular file or a pipe, as 16-bit mono samples or, for
+/// G.711 files, as the octets stored.
+///
+/// The format is sniffed from the first bytes, never from a name. WAV (including the streaming
+/// headers sox and ffmpeg write on pipes, with 0xFFFFFFFF, 0x7FFFF000 or 0 sizes, and
+/// WAVE_FORMAT_EXTENSIBLE) is parsed here and its samples streamed through a fixed buffer, so a
+/// WAV on a pipe is read as it arrives: 16-bit PCM, µ-law (tag 7), A-law (tag 6), and 8-, 24-,
+/// 32-bit PCM and 32-, 64-bit float, reduced to 16 bits as sox does without dither. Everything
+/// else (AU, AIFF, FLAC, ADPCM WAV, ...) goes to libsndfile, which needs to seek: from a pipe the
+/// input is first copied to an unlinked temporary file, so memory stays flat either way. Raw
+/// input is read as told.
+///
+/// Damaged input yields every whole frame before the damage, then an ``AudioError`` saying where
+/// and why. No buffer is sized by a header's claims.
+public final class AudioReader {
+  /// The input's rate and channels, and how its samples are stored (``AudioEncoding/pcm16`` for
+  /// any linear or float encoding, since they are delivered as 16-bit).
+  public let format: AudioFormat
+  /// What the input was found to be: `WAV`, `raw`, or libsndfile's name for the format.
+  public let formatName: String
+  private let backend: Backend
+
+  private enum Backend {
+    case stream(SampleStream)
+    case library(SoundFile)
+  }
+
+  /// Starts reading `fileDescriptor`, which the caller keeps open and closes after the reader
+  /// is gone. With `raw`, the input is samples only, in that format (16-bit little-endian for
+  /// ``AudioEncoding/pcm16``); without, the format is sniffed. Reads the header before returning.
+  public convenience init(fileDescriptor: FileDescriptor, raw: AudioFormat? = nil)
+    throws(AudioError)
+  {
+    try self.init(fileDescriptor: fileDescriptor, raw: raw, bufferCapacity: 1 << 20)
+  }
+
+  /// As the public initializer, with the read buffer's size chosen (tests use small ones).
+  init(fileDescriptor: FileDescriptor, raw: AudioFormat?, bufferCapacity: Int) throws(AudioError) {
+    let source = InputSource(fileDescriptor: fileDescriptor, capacity: bufferCapacity)
+    if let raw {
+      if let problem = raw.problem { throw .invalidParameters(problem) }
+      format = raw
+      formatName = "raw"
+      backend = .stream(
+        SampleStream(
+          source: source, stored: StoredSampleFormat(raw.encoding), channels: raw.channels,
+          length: nil, declaredEnd: 0, overrun: nil))
+      return
+    }
+    let start = Self.regularFileOffset(fileDescriptor)
+    let head: UnsafeRawBufferPointer
+    do {
+      head = try source.peek(12)
+    } catch {
+      throw .io(error)
+    }
+    if head.isEmpty { throw .emptyInput }
+    let prefix = Array(head.prefix(4))
+    if head.count < 12 {
+      throw .truncatedHeader(
+        offset: source.offset + UInt64(head.count),
+        reason: "input ends after \(head.count) bytes, before any audio header is complete")
+    }
+    if head.elementsEqual(Array("RIFF".utf8) + Array(head[4..<8]) + Array("WAVE".utf8)) {
+      var parser = WAVHeaderParser(source: source)
+      do {
+        let layout = try parser.parse()
+        format = AudioFormat(
+          sampleRate: layout.sampleRate, channels: layout.channels,
+          encoding: layout.stored.encoding)
+        formatName = "WAV"
+        backend = .stream(
+          SampleStream(
+            source: source, stored: layout.stored, channels: layout.channels,
+            length: layout.dataLength, declaredEnd: layout.declaredEnd, overrun: layout.overrun))
+        return
+      } catch {
+        // An encoding only libsndfile decodes (ADPCM, GSM): hand it the whole file if we can.
+        guard case .unsupportedEncoding = error, start != nil || !parser.consumedAny else {
+          throw error
+        }
+        let unsupported = error
+        do {
+          let file = try Self.openLibrary(
+            fileDescriptor, start: start, source: source, prefix: prefix)
+          (format, formatName, backend) = (file.format, file.name, .library(file))
+          return
+        } catch {
+          // libsndfile does not know it either: our reason is the more precise one.
+          throw unsupported
+        }
+      }
+    }
+    let file = try Self.openLibrary(fileDescriptor, start: start, source: source, prefix: prefix)
+    (format, formatName, backend) = (file.format, file.name, .library(file))
+  }
+
+  /// Frames read so far.
+  public var framesRead: UInt64 {
+    switch backend {
+    case .stream(let stream): return stream.frames
+    case .library(let file): return file.frames
+    }
+  }
+
+  /// Reads up to `buffer.count` frames, writing one 16-bit sample per frame: the channels mixed
+  /// down or the one selected. µ-law and A-law are decoded with ``G711``, bit-exact. Returns the
+  /// number of frames written, 0 at the end of the input; may return fewer than asked before the
+  /// end. Throws where the input is damaged, after every whole frame before it was returned.
+  public func readSamples(
+    into buffer: UnsafeMutableBufferPointer<Int16>, channels selection: ChannelSelection = .mix
+  ) throws(AudioError) -> Int {
+    let pick = try ChannelPick(selection, channels: format.channels)
+    guard let target = buffer.baseAddress, buffer.count > 0 else { return 0 }
+    switch backend {
+    case .stream(let stream):
+      let window = try stream.next(maximum: buffer.count)
+      let frames = window.count / stream.frameBytes
+      guard frames > 0, let bytes = window.baseAddress else { return 0 }
+      stream.stored.convert(
+        bytes, frames: frames, channels: stream.channels, pick: pick, into: target)
+      stream.advance(frames: frames)
+      return frames
+    case .library(let file):
+      return try file.readSamples(into: target, count: buffer.count, pick: pick)
+    }
+  }
+
+  /// Reads up to `buffer.count` octets of a mono µ-law or A-law input as they are stored, for a
+  /// caller that decodes G.711 itself. Returns the number read, 0 at the end of the input.
+  /// Throws ``AudioError/notEncoded(_:)`` for any other input, and as ``readSamples(into:channels:)``
+  /// for damage.
+  public func readEncoded(into buffer: UnsafeMutableRawBufferPointer) throws(AudioError) -> Int {
+    guard format.channels == 1 && format.encoding != .pcm16 else { throw .notEncoded(format) }
+    guard let target = buffer.baseAddress, buffer.count > 0 else { return 0 }
+    switch backend {
+    case .stream(let stream):
+      let window = try stream.next(maximum: buffer.count)
+      guard let bytes = window.baseAddress, !window.isEmpty else { return 0 }
+      target.copyMemory(from: bytes, byteCount: window.count)
+      stream.advance(frames: window.count)
+      return window.count
+    case .library(let file):
+      return try file.readEncoded(into: target, count: buffer.count)
+    }
+  }
+
+  /// Where reading starts in `descriptor`'s file, if it is a regular file; `nil` for a pipe,
+  /// socket or terminal.
+  private static func regularFileOffset(_ descriptor: FileDescriptor) -> Int64? {
+    var status = stat()
+    guard fstat(descriptor.rawValue, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else {
+      return nil
+    }
+    let offset = lseek(descriptor.rawValue, 0, SEEK_CUR)
+    return offset >= 0 ? Int64(offset) : nil
+  }
+
+  /// Opens the input in libsndfile: in place if it is a regular file starting at `start`,
+  /// otherwise after copying what `source` has not consumed to an unlinked temporary file.
+  private static func openLibrary(
+    _ descriptor: FileDescriptor, start: Int64?, source: InputSource, prefix: [UInt8]
+  ) throws(AudioError) -> SoundFile {
+    let file: VirtualFile
+    if let start {
+      file = try VirtualFile(descriptor: descriptor.rawValue, base: start, owned: false)
+    } else {
+      file = try VirtualFile(descriptor: try spool(source), base: 0, owned: true)
+    }
+    return try SoundFile(file: file, prefix: prefix)
+  }
+
+  /// Copies the rest of `source` to a new unlinked file in `$TMPDIR` (or `/tmp`) and returns
+  /// its descriptor.
+  private static func spool(_ source: InputSource) throws(AudioError) -> CInt {
+    var directory = "/tmp"
+    if let value = getenv("TMPDIR"), value.pointee != 0 { directory = String(cString: value) }
+    var template = Array((directory + "/rtpsynth-audio-XXXXXX").utf8CString)
+    let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+    guard descriptor >= 0 else {
+      throw .io(.openFailed(path: directory, errno: Errno(rawValue: errno)))
+    }
+    template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+    let spool = FileDescriptor(rawValue: descriptor)
+    var written: UInt64 = 0
+    do {
+      while true {
+        let window = try source.peekAvailable()
+        if window.isEmpty { break }
+        do {
+          _ = try spool.writeAll(window)
+        } catch let error as Errno {
+          throw IOError.writeFailed(offset: written, errno: error)
+        } catch {
+          throw IOError.writeFailed(offset: written, errno: .ioError)
+        }
+        written += UInt64(window.count)
+        source.consume(window.count)
+      }
+    } catch let error as IOError {
+      close(descriptor)
+      throw .io(error)
+    } catch {
+      close(descriptor)
+      throw .io(.writeFailed(offset: written, errno: .ioError))
+    }
+    return descriptor
+  }
+}
