@@ -91,6 +91,8 @@ struct RTPResample: ToolCommand {
     }
     let container: AudioContainer = wav ? .wav : raw ? .raw : rawFormat == nil ? .wav : .raw
     let outputFile = try OutputFile(path: outputPath, binary: true)
+    PipeBuffer.enlarge(input.file.descriptor)
+    PipeBuffer.enlarge(outputFile.descriptor)
     let writer: AudioWriter
     do {
       writer = try AudioWriter(

@@ -126,6 +126,8 @@ struct RTPULaw: ToolCommand {
     }
 
     let outputFile = try OutputFile(path: outputPath, binary: true)
+    PipeBuffer.enlarge(input.file.descriptor)
+    PipeBuffer.enlarge(outputFile.descriptor)
     let writer: AudioWriter
     do {
       writer = try AudioWriter(

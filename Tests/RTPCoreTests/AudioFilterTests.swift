@@ -126,4 +126,31 @@ struct AudioFilterTests {
       try AudioTranscoder().run(from: reader, to: writer)
     }
   }
+
+  @Test("AudioWriter.write(decoding:) equals G711.decode then write(samples:), both laws")
+  func writeDecoding() throws {
+    // More codes than one inner step (65,536) of the writer, in every order.
+    let codes: [UInt8] = (0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ $0 >> 9) }
+    for law in G711Law.allCases {
+      let result = try Self.filter(
+        [], raw: AudioFormat(sampleRate: 8000), to: AudioFormat(sampleRate: 8000),
+        container: .raw
+      ) { (_, writer) throws(AudioFilterError) in
+        do {
+          try codes.withUnsafeBytes { bytes in
+            try writer.write(decoding: UnsafeRawBufferPointer(rebasing: bytes[0..<70_000]), law)
+            try writer.write(decoding: UnsafeRawBufferPointer(rebasing: bytes[70_000...]), law)
+          }
+          try writer.finish()
+        } catch let error as IOError {
+          throw .output(error)
+        } catch {
+          Issue.record("unexpected \(error)")
+        }
+      }
+      #expect(result.error == nil)
+      let expected = codes.map { law == .ulaw ? G711.ulawDecode($0) : G711.alawDecode($0) }
+      #expect(AudioTest.samples(result.output) == expected, "\(law)")
+    }
+  }
 }

@@ -51,11 +51,8 @@ public final class AudioTranscoder {
       while true {
         let count: Int
         do throws(AudioError) {
-          if decodeOctets, let law {
+          if decodeOctets {
             count = try reader.readEncoded(into: octets)
-            G711.decode(
-              law, UnsafeRawBufferPointer(rebasing: octets[0..<count]),
-              into: UnsafeMutableBufferPointer(rebasing: samples[0..<count]))
           } else {
             count = try reader.readSamples(into: samples, channels: channels)
           }
@@ -64,7 +61,11 @@ public final class AudioTranscoder {
           break
         }
         if count == 0 { break }
-        try writer.write(samples: UnsafeBufferPointer(rebasing: samples[0..<count]))
+        if decodeOctets, let law {
+          try writer.write(decoding: UnsafeRawBufferPointer(rebasing: octets[0..<count]), law)
+        } else {
+          try writer.write(samples: UnsafeBufferPointer(rebasing: samples[0..<count]))
+        }
         frames += UInt64(count)
       }
       try writer.finish()
