@@ -8,6 +8,8 @@ let package = Package(
     .library(name: "RTPCore", targets: ["RTPCore"]),
     .executable(name: "rtpgen", targets: ["rtpgen"]),
     .executable(name: "rtpjb", targets: ["rtpjb"]),
+    .executable(name: "rtpulaw", targets: ["rtpulaw"]),
+    .executable(name: "rtpresample", targets: ["rtpresample"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -52,13 +54,27 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    .executableTarget(
+      name: "rtpulaw",
+      dependencies: [
+        "RTPCore", "RTPToolSupport",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .executableTarget(
+      name: "rtpresample",
+      dependencies: [
+        "RTPCore", "RTPToolSupport",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
     .testTarget(
       name: "RTPCoreTests",
       dependencies: ["RTPCore", .product(name: "SystemPackage", package: "swift-system")]
     ),
     .testTarget(
       name: "ToolTests",
-      dependencies: ["RTPCore", "rtpgen", "rtpjb"]
+      dependencies: ["RTPCore", "rtpgen", "rtpjb", "rtpulaw", "rtpresample"]
     ),
   ]
 )

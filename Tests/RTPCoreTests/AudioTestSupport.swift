@@ -40,13 +40,14 @@ enum AudioTest {
 
   /// Reads everything from `descriptor`, as `readSamples` with `selection` hands it out.
   static func readAll(
-    _ descriptor: FileDescriptor, raw: AudioFormat? = nil,
+    _ descriptor: FileDescriptor, raw: AudioFormat? = nil, fallback: AudioFormat? = nil,
     channels selection: ChannelSelection = .mix,
     capacity: Int = 1 << 20, chunk: Int = 1000
   ) -> AudioReadResult {
     var result = AudioReadResult()
     do throws(AudioError) {
-      let reader = try AudioReader(fileDescriptor: descriptor, raw: raw, bufferCapacity: capacity)
+      let reader = try AudioReader(
+        fileDescriptor: descriptor, raw: raw, fallback: fallback, bufferCapacity: capacity)
       result.format = reader.format
       var buffer = [Int16](repeating: 0, count: chunk)
       while true {
@@ -64,18 +65,19 @@ enum AudioTest {
 
   /// Reads the file at `path`.
   static func readFile(
-    _ path: String, raw: AudioFormat? = nil, channels: ChannelSelection = .mix,
-    capacity: Int = 1 << 20
+    _ path: String, raw: AudioFormat? = nil, fallback: AudioFormat? = nil,
+    channels: ChannelSelection = .mix, capacity: Int = 1 << 20
   ) throws -> AudioReadResult {
     let descriptor = try FileDescriptor.open(path, .readOnly)
     defer { try? descriptor.close() }
-    return readAll(descriptor, raw: raw, channels: channels, capacity: capacity)
+    return readAll(
+      descriptor, raw: raw, fallback: fallback, channels: channels, capacity: capacity)
   }
 
   /// Reads what `command` writes to its standard output, through a pipe.
   static func readPipe(
-    _ command: String, raw: AudioFormat? = nil, channels: ChannelSelection = .mix,
-    capacity: Int = 1 << 20
+    _ command: String, raw: AudioFormat? = nil, fallback: AudioFormat? = nil,
+    channels: ChannelSelection = .mix, capacity: Int = 1 << 20
   ) throws -> AudioReadResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/bin/sh")
@@ -86,7 +88,8 @@ enum AudioTest {
     process.standardInput = FileHandle.nullDevice
     try process.run()
     let descriptor = FileDescriptor(rawValue: output.fileHandleForReading.fileDescriptor)
-    let result = readAll(descriptor, raw: raw, channels: channels, capacity: capacity)
+    let result = readAll(
+      descriptor, raw: raw, fallback: fallback, channels: channels, capacity: capacity)
     // Drain what the reader left so the writer can exit.
     _ = output.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
@@ -95,15 +98,17 @@ enum AudioTest {
 
   /// Reads `bytes` from a temporary file, then through a pipe, and checks both agree.
   static func readBytes(
-    _ bytes: [UInt8], raw: AudioFormat? = nil, channels: ChannelSelection = .mix,
-    capacity: Int = 1 << 20
+    _ bytes: [UInt8], raw: AudioFormat? = nil, fallback: AudioFormat? = nil,
+    channels: ChannelSelection = .mix, capacity: Int = 1 << 20
   ) throws -> (file: AudioReadResult, pipe: AudioReadResult) {
     let directory = directory()
     defer { try? FileManager.default.removeItem(at: directory) }
     let path = directory.appendingPathComponent("input").path
     try Data(bytes).write(to: URL(fileURLWithPath: path))
-    let file = try readFile(path, raw: raw, channels: channels, capacity: capacity)
-    let pipe = try readPipe("cat '\(path)'", raw: raw, channels: channels, capacity: capacity)
+    let file = try readFile(
+      path, raw: raw, fallback: fallback, channels: channels, capacity: capacity)
+    let pipe = try readPipe(
+      "cat '\(path)'", raw: raw, fallback: fallback, channels: channels, capacity: capacity)
     return (file, pipe)
   }
 

@@ -162,4 +162,31 @@ struct ResamplerTests {
     }
     #expect(abs(count - 8000) <= 1)
   }
+
+  @Test(
+    "Every libsoxr quality fed in uneven chunks gives the samples it gives fed whole",
+    arguments: [ResamplerQuality.low, .medium, .high, .veryHigh])
+  func soxrChunked(quality: ResamplerQuality) throws {
+    let input = noise(30_000, seed: 4).map { $0 / 2 }
+    func run(_ pieces: [Int]) throws -> [Int16] {
+      let resampler = try makeResampler(quality: quality, inputRate: 44100, outputRate: 8000)
+      var output: [Int16] = []
+      try input.withUnsafeBufferPointer { buffer in
+        var start = 0
+        for size in pieces + [buffer.count] where start < buffer.count {
+          let end = min(buffer.count, start + size)
+          try resampler.process(UnsafeBufferPointer(rebasing: buffer[start..<end])) {
+            output.append(contentsOf: $0)
+          }
+          start = end
+        }
+        try resampler.finish { output.append(contentsOf: $0) }
+      }
+      return output
+    }
+    let whole = try run([])
+    #expect(whole.count > 5000)
+    #expect(try run([1, 2, 3, 5000, 7, 1000, 13]) == whole)
+    #expect(try run(Array(repeating: 160, count: 200)) == whole)
+  }
 }

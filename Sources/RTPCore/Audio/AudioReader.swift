@@ -38,23 +38,28 @@ public final class AudioReader {
   /// Starts reading `fileDescriptor`, which the caller keeps open and closes after the reader
   /// is gone. With `raw`, the input is samples only, in that format (16-bit little-endian for
   /// ``AudioEncoding/pcm16``); without, the format is sniffed. Reads the header before returning.
-  public convenience init(fileDescriptor: FileDescriptor, raw: AudioFormat? = nil)
-    throws(AudioError)
-  {
-    try self.init(fileDescriptor: fileDescriptor, raw: raw, bufferCapacity: 1 << 20)
+  ///
+  /// With `fallback` (and no `raw`), input that does not start like an audio file is read as raw
+  /// samples in that format, from its first byte, instead of being an error: nothing is lost on a
+  /// pipe, since only the first bytes are looked at before deciding. An input starts like an audio
+  /// file when it opens with RIFF/WAVE or with the magic of a container libsndfile reads (see
+  /// ``startsLikeAudioFile(_:)``); empty or shorter input than any header is raw too.
+  public convenience init(
+    fileDescriptor: FileDescriptor, raw: AudioFormat? = nil, fallback: AudioFormat? = nil
+  ) throws(AudioError) {
+    try self.init(
+      fileDescriptor: fileDescriptor, raw: raw, fallback: fallback, bufferCapacity: 1 << 20)
   }
 
   /// As the public initializer, with the read buffer's size chosen (tests use small ones).
-  init(fileDescriptor: FileDescriptor, raw: AudioFormat?, bufferCapacity: Int) throws(AudioError) {
+  init(
+    fileDescriptor: FileDescriptor, raw: AudioFormat?, fallback: AudioFormat? = nil,
+    bufferCapacity: Int
+  ) throws(AudioError) {
     let source = InputSource(fileDescriptor: fileDescriptor, capacity: bufferCapacity)
+    if let problem = (raw ?? fallback)?.problem { throw .invalidParameters(problem) }
     if let raw {
-      if let problem = raw.problem { throw .invalidParameters(problem) }
-      format = raw
-      formatName = "raw"
-      backend = .stream(
-        SampleStream(
-          source: source, stored: StoredSampleFormat(raw.encoding), channels: raw.channels,
-          length: nil, declaredEnd: 0, overrun: nil))
+      (format, formatName, backend) = Self.rawInput(source, raw)
       return
     }
     let start = Self.regularFileOffset(fileDescriptor)
@@ -63,6 +68,10 @@ public final class AudioReader {
       head = try source.peek(12)
     } catch {
       throw .io(error)
+    }
+    if let fallback, head.count < 12 || !Self.startsLikeAudioFile(head) {
+      (format, formatName, backend) = Self.rawInput(source, fallback)
+      return
     }
     if head.isEmpty { throw .emptyInput }
     let prefix = Array(head.prefix(4))
@@ -152,6 +161,33 @@ public final class AudioReader {
       return window.count
     case .library(let file):
       return try file.readEncoded(into: target, count: buffer.count)
+    }
+  }
+
+  /// The parts of a reader of raw samples in `format` from `source`.
+  private static func rawInput(_ source: InputSource, _ format: AudioFormat) -> (
+    AudioFormat, String, Backend
+  ) {
+    let stream = SampleStream(
+      source: source, stored: StoredSampleFormat(format.encoding), channels: format.channels,
+      length: nil, declaredEnd: 0, overrun: nil)
+    return (format, "raw", .stream(stream))
+  }
+
+  /// The first four bytes of the audio files a reader with a fallback still sniffs: WAV (and
+  /// RIFX, RF64, Wave64), AIFF and 8SVX (`FORM`), AU in both byte orders, FLAC, Ogg, CAF, NIST
+  /// SPHERE, Creative VOC, MATLAB 5, PVF, AVR, and MP3 behind an ID3 tag. Formats recognised by
+  /// weaker signs (an MPEG frame sync, which µ-law silence resembles, or a file name) are not
+  /// looked for: such input is raw.
+  static let audioFileMagics: [[UInt8]] = [
+    "RIFF", "RIFX", "RF64", "riff", "FORM", ".snd", "dns.", "fLaC", "OggS", "caff", "NIST",
+    "Crea", "MATL", "PVF1", "2BIT", "ID3",
+  ].map { Array($0.utf8) }
+
+  /// Whether `head` (the input's first bytes) opens with one of ``audioFileMagics``.
+  static func startsLikeAudioFile(_ head: UnsafeRawBufferPointer) -> Bool {
+    audioFileMagics.contains { magic in
+      head.count >= magic.count && head.prefix(magic.count).elementsEqual(magic)
     }
   }
 

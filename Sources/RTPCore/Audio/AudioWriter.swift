@@ -88,6 +88,25 @@ public final class AudioWriter {
     dataBytes += UInt64(samples.count * format.encoding.bytesPerSample)
   }
 
+  /// Writes G.711 `codes` of `law` decoded to 16-bit samples, straight into the output buffer,
+  /// for a writer of ``AudioEncoding/pcm16``; the same as decoding them with
+  /// ``G711/decode(_:_:into:)`` and passing the samples to ``write(samples:)``, one copy fewer.
+  public func write(decoding codes: UnsafeRawBufferPointer, _ law: G711Law) throws(IOError) {
+    precondition(!finished, "write after finish")
+    precondition(format.encoding == .pcm16, "decoding G.711 into a writer that is not PCM16")
+    var done = 0
+    while done < codes.count {
+      let count = min(codes.count - done, 1 << 16)
+      let space = try sink.reserve(count * 2)
+      G711.decode(
+        law, UnsafeRawBufferPointer(rebasing: codes[done..<(done + count)]),
+        into: space.bindMemory(to: Int16.self))
+      sink.commit(count * 2)
+      done += count
+    }
+    dataBytes += UInt64(codes.count * 2)
+  }
+
   /// Writes bytes already in the stored encoding (G.711 octets, or 16-bit little-endian PCM), as
   /// they are.
   public func writeEncoded(_ bytes: UnsafeRawBufferPointer) throws(IOError) {

@@ -26,6 +26,9 @@ public final class SoxrResampler: Resampler {
     case .veryHigh: recipe = UInt(rtpsynth_soxr_very_high)
     }
     var io = soxr_io_spec(SOXR_INT16_I, SOXR_INT16_I)
+    // soxr dithers 16-bit output by default, with noise that depends on how the input was cut
+    // into chunks: without it, a stream fed in pieces gives the samples it gives fed whole.
+    io.flags |= UInt(SOXR_NO_DITHER)
     var spec = soxr_quality_spec(recipe, 0)
     var error: soxr_error_t? = nil
     guard
