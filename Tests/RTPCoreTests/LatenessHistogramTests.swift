@@ -1,0 +1,44 @@
+import Testing
+
+@testable import RTPCore
+
+@Suite("Lateness histogram")
+struct LatenessHistogramTests {
+  @Test("Every value lands in a bucket whose upper edge is at or above it and within 6.25 %")
+  func bucketEdges() {
+    var generator = SplitMix64(seed: 5)
+    for _ in 0..<100_000 {
+      let value =
+        UInt64.random(in: 0...UInt64(Int64.max), using: &generator)
+        >> UInt64.random(in: 0...62, using: &generator)
+      let edge = LatenessHistogram.upperEdge(of: LatenessHistogram.bucket(of: value))
+      #expect(UInt64(edge) >= value)
+      #expect(Double(UInt64(edge) - value) <= Double(value) * 0.0625 + 1)
+    }
+  }
+
+  @Test("Percentiles of a known distribution come out within a bucket")
+  func percentiles() {
+    var histogram = LatenessHistogram()
+    for microseconds in 1...1000 { histogram.record(Int64(microseconds) * 1000) }
+    #expect(histogram.count == 1000)
+    #expect(histogram.maximum == 1_000_000)
+    let p50 = Double(histogram.percentile(0.5))
+    let p99 = Double(histogram.percentile(0.99))
+    #expect(abs(p50 - 500_000) / 500_000 < 0.07)
+    #expect(abs(p99 - 990_000) / 990_000 < 0.07)
+    #expect(histogram.percentile(1) == 1_000_000)
+  }
+
+  @Test("Early events count as on time; an empty histogram says 0; merging adds")
+  func edges() {
+    var early = LatenessHistogram()
+    early.record(-5_000)
+    #expect(early.percentile(0.99) == 0)
+    #expect(LatenessHistogram().percentile(0.5) == 0)
+    var late = LatenessHistogram()
+    late.record(2_000_000)
+    early.merge(late)
+    #expect(early.count == 2 && early.maximum == 2_000_000)
+  }
+}
