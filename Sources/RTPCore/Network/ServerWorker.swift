@@ -20,6 +20,9 @@ final class ServerWorker {
   private static let receiveRounds = 8
   /// Datagrams per `sendmmsg`.
   private static let sendBatch = 64
+  /// `sendmmsg` calls per channel per round, so that a queue fed as fast as it drains cannot
+  /// keep the worker from receiving.
+  private static let sendRounds = 4
   private static let receiveCapacity = 65536
   private static let maxEvents = 128
 
@@ -28,6 +31,9 @@ final class ServerWorker {
   private var freeSlots: [Int] = []
   private var deadlines = DeadlineHeap()
   private var armedDeadline: Int64 = 0
+  /// Channels whose due datagrams exceeded one round's budget: served again next round, after
+  /// a non-blocking look at the sockets.
+  private var backlog: [RTPChannel] = []
   private let receiveSlots: UnsafeMutablePointer<rtpnet_rx_slot>
   private let receiveBuffer: UnsafeMutableRawPointer
   private let sendSlots: UnsafeMutablePointer<rtpnet_tx_slot>
@@ -65,7 +71,7 @@ final class ServerWorker {
     _ = rtpnet_set_timer_slack(1)
     while true {
       let count = rtpnet_epoll_wait(
-        state.epoll, eventTags, eventFlags, Int32(Self.maxEvents), -1)
+        state.epoll, eventTags, eventFlags, Int32(Self.maxEvents), backlog.isEmpty ? -1 : 0)
       if count < 0 {
         if count == -EINTR { continue }
         // epoll itself failed: nothing can be waited for any more; close up as for a shutdown.
@@ -103,7 +109,13 @@ final class ServerWorker {
         }
         for command in commands { perform(command) }
       }
-      runDue(now: NetworkClock.monotonic)
+      let now = NetworkClock.monotonic
+      if !backlog.isEmpty {
+        let waiting = backlog
+        backlog.removeAll(keepingCapacity: true)
+        for channel in waiting where channel.workerSlot >= 0 { service(channel, now: now) }
+      }
+      runDue(now: now)
       rearm()
     }
   }
@@ -208,9 +220,16 @@ final class ServerWorker {
   /// front datagram's deadline, or waits for the socket to become writable.
   private func service(_ channel: RTPChannel, now: Int64) {
     guard !channel.workerAwaitsWritable else { return }
+    var rounds = 0
     while true {
       let (count, next) = channel.queue.due(now: now, into: sendSlots, limit: Self.sendBatch)
       if count > 0 {
+        if rounds == Self.sendRounds {
+          // Budget spent: keep the queue (the flag stays set) and come back next round.
+          backlog.append(channel)
+          return
+        }
+        rounds += 1
         let sent = Int(rtpnet_send_batch(channel.descriptor, sendSlots, UInt32(count)))
         if sent > 0 {
           channel.queue.consume(sent)
