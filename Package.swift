@@ -26,10 +26,11 @@ let package = Package(
       pkgConfig: "sndfile",
       providers: [.apt(["libsndfile1-dev"])]
     ),
+    .target(name: "CNetShim"),
     .target(
       name: "RTPCore",
       dependencies: [
-        "CSoxr", "CSndfile", .product(name: "SystemPackage", package: "swift-system"),
+        "CSoxr", "CSndfile", "CNetShim", .product(name: "SystemPackage", package: "swift-system"),
       ]
     ),
     .target(

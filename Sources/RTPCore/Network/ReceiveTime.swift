@@ -1,0 +1,14 @@
+/// When a datagram arrived, from the kernel's per-packet timestamp (`SO_TIMESTAMPNS`).
+public struct ReceiveTime: Sendable, Hashable {
+  /// The kernel's receive timestamp: `CLOCK_REALTIME` in nanoseconds since the Unix epoch, the
+  /// time a capture records.
+  public var realtime: Int64
+  /// The same instant on `CLOCK_MONOTONIC` (nanoseconds), comparable with
+  /// ``NetworkClock/monotonic`` and with send deadlines.
+  public var monotonic: Int64
+
+  public init(realtime: Int64, monotonic: Int64) {
+    self.realtime = realtime
+    self.monotonic = monotonic
+  }
+}
