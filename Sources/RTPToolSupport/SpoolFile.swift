@@ -1,3 +1,4 @@
+import RTPCore
 import SystemPackage
 
 #if canImport(Glibc)
@@ -19,16 +20,13 @@ public struct SpoolFile {
   /// Copies everything `input` holds into a new file in `$TMPDIR` (or `/tmp`), which is unlinked
   /// at once. Failures are I/O errors (exit 74), naming `inputName` or the directory.
   public init(copying input: FileDescriptor, inputName: String) throws(ToolFailure) {
-    let directory = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
-    var template = Array((directory + "/rtpsynth-spool.XXXXXX").utf8CString)
-    let raw = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-    guard raw >= 0 else {
-      throw ToolFailure(
-        .ioError,
-        "cannot spool \(inputName) in \(directory): \("\(Errno(rawValue: errno))".lowercasedFirst)")
+    let directory = TemporaryFile.directory
+    let file: FileDescriptor
+    do {
+      file = try TemporaryFile.makeUnlinked(prefix: "rtpsynth-spool")
+    } catch {
+      throw ToolFailure(.ioError, "cannot spool \(inputName) in \(directory): \(error)")
     }
-    template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
-    let file = FileDescriptor(rawValue: raw)
     let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
     defer { buffer.deallocate() }
     var total: UInt64 = 0

@@ -219,15 +219,13 @@ public final class AudioReader {
   /// Copies the rest of `source` to a new unlinked file in `$TMPDIR` (or `/tmp`) and returns
   /// its descriptor.
   private static func spool(_ source: InputSource) throws(AudioError) -> CInt {
-    var directory = "/tmp"
-    if let value = getenv("TMPDIR"), value.pointee != 0 { directory = String(cString: value) }
-    var template = Array((directory + "/rtpsynth-audio-XXXXXX").utf8CString)
-    let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-    guard descriptor >= 0 else {
-      throw .io(.openFailed(path: directory, errno: Errno(rawValue: errno)))
+    let spool: FileDescriptor
+    do {
+      spool = try TemporaryFile.makeUnlinked(prefix: "rtpsynth-audio")
+    } catch {
+      throw .io(error)
     }
-    template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
-    let spool = FileDescriptor(rawValue: descriptor)
+    let descriptor = spool.rawValue
     var written: UInt64 = 0
     do {
       while true {
