@@ -158,8 +158,7 @@ struct RTPJB: ToolCommand {
     if stats { Terminal.printError(Self.json(counts).description) }
     if let inputFailure { throw Self.failure(inputFailure, name: name) }
     if case .ssrc(let wanted) = selection,
-      counts.ready + counts.late + counts.duplicates
-        + counts.outOfSequence == 0
+      counts.jitterBuffer.settled == 0
     {
       throw ToolFailure(
         .dataError, "\(name): no RTP packets with SSRC \(RTPStreamTable.hex(wanted))")
@@ -242,12 +241,12 @@ struct RTPJB: ToolCommand {
   private static func json(_ counts: PlayoutStatistics) -> StatisticsJSON {
     var json = StatisticsJSON()
     json.add("read", counts.read)
-    json.add("ready", counts.ready)
-    json.add("late", counts.late)
-    json.add("duplicates", counts.duplicates)
-    json.add("outOfSequence", counts.outOfSequence)
-    json.add("erasures", counts.erasures)
-    json.add("erasedPackets", counts.erasedPackets)
+    json.add("ready", counts.jitterBuffer.ready)
+    json.add("late", counts.jitterBuffer.late)
+    json.add("duplicates", counts.jitterBuffer.duplicates)
+    json.add("outOfSequence", counts.jitterBuffer.outOfSequence)
+    json.add("erasures", counts.jitterBuffer.erasures)
+    json.add("erasedPackets", counts.jitterBuffer.erasedPackets)
     json.add("parseErrors", counts.parseErrors)
     json.add("skipped", counts.skipped)
     json.add("otherStreams", counts.otherStreams)

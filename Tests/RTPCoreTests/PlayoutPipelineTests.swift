@@ -27,9 +27,9 @@ struct PlayoutPipelineTests {
     #expect(played.map { Array($0.payload) } == expected.map { F.voice($0).bytes })
     #expect(played.map(\.timestamp) == expected.map { F.voice($0).time })
     #expect(played.allSatisfy { $0.source == F.alice && $0.destination == F.bob })
-    #expect(statistics.ready == 18)
-    #expect(statistics.duplicates == 2)
-    #expect(statistics.erasures == 1 && statistics.erasedPackets == 2)
+    #expect(statistics.jitterBuffer.ready == 18)
+    #expect(statistics.jitterBuffer.duplicates == 2)
+    #expect(statistics.jitterBuffer.erasures == 1 && statistics.jitterBuffer.erasedPackets == 2)
     #expect(statistics.otherStreams == 1 && statistics.notRTP == 1)
     #expect(statistics.read == 22)
     #expect(statistics.isBalanced)
@@ -87,7 +87,7 @@ struct PlayoutPipelineTests {
       return
     }
     #expect(try F.datagrams(output).count == 9)
-    #expect(statistics.ready == 9 && statistics.read == 9)
+    #expect(statistics.jitterBuffer.ready == 9 && statistics.read == 9)
   }
 
   @Test("selecting by SSRC takes every endpoint pair, and each packet keeps its own")
@@ -100,9 +100,9 @@ struct PlayoutPipelineTests {
     let played = try F.datagrams(output)
     #expect(played.map { Array($0.payload) } == (0..<6).map { F.voice($0).bytes })
     #expect(played.map(\.source) == [F.alice, F.carol, F.alice, F.carol, F.alice, F.carol])
-    #expect(statistics.ready == 6)
+    #expect(statistics.jitterBuffer.ready == 6)
     let byKey = try F.play(try F.capture(packets), selection: .stream(Self.key), kind: .capture)
-    #expect(byKey.statistics.ready == 3 && byKey.statistics.otherStreams == 3)
+    #expect(byKey.statistics.jitterBuffer.ready == 3 && byKey.statistics.otherStreams == 3)
   }
 
   @Test("max delay releases packets held behind a gap by capture time")

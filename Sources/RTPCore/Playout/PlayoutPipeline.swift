@@ -105,17 +105,10 @@ public final class PlayoutPipeline {
     }
     let writeFailure = context.pointee.writeFailure
 
-    let buffered = jitterBuffer.statistics
     counts.read = reader.recordsRead
     counts.skippedRecords = reader.skipped.total
     counts.fragments = reader.fragmentsHeld
-    counts.ready = buffered.ready
-    counts.late = buffered.late
-    counts.duplicates = buffered.duplicates
-    counts.outOfSequence = buffered.outOfSequence
-    counts.erasures = buffered.erasures
-    counts.erasedPackets = buffered.erasedPackets
-    counts.held = buffered.held
+    counts.jitterBuffer = jitterBuffer.statistics
     counts.notWritten = handler.notWritten
     statistics = counts
     if let writeFailure { throw .output(writeFailure) }

@@ -1,9 +1,9 @@
 /// What a ``PlayoutPipeline`` did with every record it read.
 ///
 /// Every record is accounted for exactly once:
-/// `read == skippedRecords + fragments + notRTP + parseErrors + otherStreams + ready + late +
-/// duplicates + outOfSequence + held` (``isBalanced``), and `held` is zero once the pipeline
-/// has run to the end.
+/// `read == skippedRecords + fragments + notRTP + parseErrors + otherStreams` plus the
+/// jitter buffer's settled and held packets (``isBalanced``); none is held once the pipeline has
+/// run to the end.
 public struct PlayoutStatistics: Sendable, Hashable {
   /// Capture records read.
   public var read = 0
@@ -18,20 +18,9 @@ public struct PlayoutStatistics: Sendable, Hashable {
   public var parseErrors = 0
   /// Valid RTP packets of streams other than the one selected.
   public var otherStreams = 0
-  /// Packets played out.
-  public var ready: UInt64 = 0
-  /// Packets dropped because play-out had passed them.
-  public var late: UInt64 = 0
-  /// Packets dropped because their sequence number was already played or held.
-  public var duplicates: UInt64 = 0
-  /// Packets dropped as strays: a sequence jump the next packet did not confirm.
-  public var outOfSequence: UInt64 = 0
-  /// Erasures: voids in play-out.
-  public var erasures: UInt64 = 0
-  /// Packets the erasures stand for.
-  public var erasedPackets: UInt64 = 0
-  /// Packets still held in the jitter buffer.
-  public var held: UInt64 = 0
+  /// What the jitter buffer did with the selected stream's packets: ready, late, duplicates,
+  /// out of sequence, erasures, and any still held.
+  public var jitterBuffer = JitterBufferStatistics()
   /// Ready packets the output could not carry (longer than its format describes).
   public var notWritten = 0
 
@@ -43,7 +32,7 @@ public struct PlayoutStatistics: Sendable, Hashable {
 
   /// Whether every record read is accounted for exactly once.
   public var isBalanced: Bool {
-    UInt64(skippedRecords + fragments + notRTP + parseErrors + otherStreams) + ready + late
-      + duplicates + outOfSequence + held == UInt64(read)
+    UInt64(skippedRecords + fragments + notRTP + parseErrors + otherStreams)
+      + jitterBuffer.settled + jitterBuffer.held == UInt64(read)
   }
 }
