@@ -58,6 +58,11 @@ public final class RTPChannel: @unchecked Sendable {
   let kernelDropCount = Atomic<Int>(0)
   let discardedCount = Atomic<Int>(0)
 
+  /// Worker-only until published: how late the datagrams sent with a deadline left.
+  private var workerLateness = LatenessHistogram()
+  /// Set (releasing) by the worker once `workerLateness` is final, when the channel is removed.
+  private let latenessFinal = Atomic<Bool>(false)
+
   /// Worker-only: the channel's index in the worker's table (its epoll tag).
   var workerSlot = -1
   /// Worker-only: the deadline armed in the worker's heap for the front datagram, or 0.
@@ -196,6 +201,29 @@ public final class RTPChannel: @unchecked Sendable {
       let done = Completion()
       if server.post(.remove(self, done)) { done.wait() }
     }
+  }
+
+  /// How late the datagrams queued with a deadline left: for each, the time the worker's
+  /// `sendmmsg` returned minus its deadline (datagrams sent "now", with deadline 0, are not
+  /// counted). The worker records it without locks, so it is available only once the channel
+  /// is closed: after ``close()`` has returned (called from another thread than the worker) or
+  /// the server has shut down; `nil` before.
+  public var lateness: LatenessHistogram? {
+    latenessFinal.load(ordering: .acquiring) ? workerLateness : nil
+  }
+
+  /// Worker: records the lateness of the first `count` queued datagrams, sent at `departure`
+  /// (before they are consumed).
+  func recordLateness(departure: Int64, count: Int) {
+    for offset in 0..<count {
+      let deadline = queue.deadline(at: offset)
+      if deadline != 0 { workerLateness.record(departure - deadline) }
+    }
+  }
+
+  /// Worker: makes ``lateness`` readable; the channel sends nothing more.
+  func publishLateness() {
+    latenessFinal.store(true, ordering: .releasing)
   }
 
   /// Worker: marks the channel closed when its server shuts down.

@@ -86,6 +86,11 @@ final class SendQueue: @unchecked Sendable {
     return (taken, nil)
   }
 
+  /// Consumer: the deadline of the datagram `offset` places behind the front (0 for "now").
+  func deadline(at offset: Int) -> Int64 {
+    deadlines[(head.load(ordering: .relaxed) + offset) & mask]
+  }
+
   /// Consumer: releases the first `count` datagrams.
   func consume(_ count: Int) {
     head.store(head.load(ordering: .relaxed) + count, ordering: .releasing)

@@ -161,6 +161,7 @@ final class ServerWorker {
     channel.workerSlot = -1
     channel.workerArmedDeadline = 0
     channel.closeSocket()
+    channel.publishLateness()
   }
 
   private func shutDown(commands: [ServerCommand]) {
@@ -232,6 +233,7 @@ final class ServerWorker {
         rounds += 1
         let sent = Int(rtpnet_send_batch(channel.descriptor, sendSlots, UInt32(count)))
         if sent > 0 {
+          channel.recordLateness(departure: NetworkClock.monotonic, count: sent)
           channel.queue.consume(sent)
           channel.sentCount.add(sent, ordering: .relaxed)
           continue

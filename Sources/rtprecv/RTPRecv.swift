@@ -1,0 +1,168 @@
+import ArgumentParser
+import RTPCore
+import RTPToolSupport
+
+/// What ended a recording.
+enum StopReason {
+  case count, duration, idleTimeout, signal, writeFailure
+}
+
+@main
+struct RTPRecv: ToolCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "rtprecv",
+    abstract: "Receive UDP datagrams (RTP) and write them as a capture.",
+    discussion: """
+      Listens on one UDP port or a range of ports and writes every datagram that arrives to \
+      standard output as pcap (or --format), with the kernel's receive time and the real \
+      source address and port. Stops on --count, --duration, --idle-timeout, SIGINT or \
+      SIGTERM, always leaving a complete capture. Exit status 2 when --idle-timeout ended it.
+      """,
+    version: ToolVersion.current)
+
+  /// The exit status when the idle timeout ended the recording.
+  static let idleTimeoutStatus: Int32 = 2
+
+  @Option(
+    help: ArgumentHelp(
+      "Address and port to listen on, HOST:PORT or HOST:PORT-PORT (up to 1024 ports).",
+      valueName: "host:port"))
+  var listen: ListenRange
+
+  @Option(help: "Stop after writing this many datagrams.")
+  var count: Int?
+
+  @Option(help: "Stop after this many seconds (decimals allowed).")
+  var duration: DecimalSeconds?
+
+  @Option(
+    name: .customLong("idle-timeout"),
+    help: "Stop when nothing has arrived for this many seconds (exit status 2).")
+  var idleTimeout: DecimalSeconds?
+
+  @Option(help: "Accept datagrams from this address only; count the others as rejected.")
+  var peer: String?
+
+  @Option(help: "Output format: pcap, pcap-ns, pcapng or rtpdump.")
+  var format: OutputFormat = .pcap
+
+  @Option(
+    name: .customShort("o"),
+    help: ArgumentHelp("Write to FILE instead of standard output.", valueName: "file"))
+  var outputPath: String?
+
+  @Flag(help: "Print counters as one JSON object on standard error at the end.")
+  var stats = false
+
+  mutating func validate() throws {
+    if let count, count < 1 { throw ValidationError("--count must be at least 1") }
+    if let duration, duration.nanoseconds <= 0 {
+      throw ValidationError("--duration must be positive")
+    }
+    if let idleTimeout, idleTimeout.nanoseconds <= 0 {
+      throw ValidationError("--idle-timeout must be positive")
+    }
+    if listen.ports.count > ListenRange.maximumPorts {
+      throw ValidationError("--listen covers at most \(ListenRange.maximumPorts) ports")
+    }
+  }
+
+  mutating func execute() throws {
+    // Before any thread starts, so that every thread inherits the blocked signals.
+    let signals = SignalWaiter()
+    let address: IPAddress
+    let peerAddress: IPAddress?
+    do {
+      address = try HostResolver.resolve(listen.host, port: 0).address
+      peerAddress = try peer.map { try HostResolver.resolve($0, port: 0).address }
+    } catch {
+      throw ToolFailure(.unavailable, "\(error)")
+    }
+    let family: AddressFamily
+    if case .v4 = address { family = .ipv4 } else { family = .ipv6 }
+
+    let outputFile = try OutputFile(path: outputPath, binary: true)
+    let sink = OutputSink(fileDescriptor: outputFile.descriptor)
+    let (captureFormat, precision) = format.writerSettings
+    let writer: CaptureWriter
+    do {
+      writer = try CaptureWriter(sink: sink, format: captureFormat, precision: precision)
+    } catch {
+      throw outputFailure(error, output: outputFile)
+    }
+    let recorder = CaptureRecorder(writer: writer, peer: peerAddress, limit: count)
+
+    let server: RTPServer
+    var channels: [RTPChannel] = []
+    do {
+      server = try RTPServer(name: "rtprecv")
+      for port in listen.ports {
+        let destination = Endpoint(address: address, port: port)
+        channels.append(
+          try server.createChannel(
+            onPacket: { bytes, source, time in
+              recorder.record(bytes, source: source, destination: destination, time: time.realtime)
+            }, bindHost: "\(address)", bindPort: port, queueSize: 1, family: family,
+            maxPacketSize: 1, receiveBufferSize: 8 << 20, sendBufferSize: 0))
+      }
+    } catch {
+      throw ToolFailure(.unavailable, "\(error)")
+    }
+
+    let reason = wait(for: recorder, signals: signals)
+    server.shutdown()
+    var totals = RTPChannelCounters()
+    for channel in channels {
+      let counters = channel.counters
+      totals.received += counters.received
+      totals.kernelDrops += counters.kernelDrops
+    }
+    var finishFailure: IOError? = nil
+    do {
+      try recorder.finish()
+    } catch {
+      finishFailure = error
+    }
+    if finishFailure == nil { try outputFile.close() }
+
+    if stats {
+      var json = StatisticsJSON()
+      json.add("received", recorder.received)
+      json.add("kernelDrops", totals.kernelDrops)
+      json.add("rejected", recorder.rejected)
+      json.add("notRTP", recorder.notRTP)
+      json.add("written", recorder.written)
+      json.add("notWritten", recorder.notWritten)
+      Terminal.printError(json.description)
+    }
+    if let finishFailure { throw outputFailure(finishFailure, output: outputFile) }
+    if reason == .idleTimeout { throw ExitCode(Self.idleTimeoutStatus) }
+  }
+
+  /// Waits on the main thread, collecting signals, until something ends the recording.
+  private func wait(for recorder: CaptureRecorder, signals: SignalWaiter) -> StopReason {
+    let started = NetworkClock.monotonic
+    var lastActivity = started
+    var lastReceived = 0
+    let poll: Int64 = 5_000_000
+    while true {
+      if signals.wait(nanoseconds: poll) != nil { return .signal }
+      if recorder.failure != nil { return .writeFailure }
+      if recorder.isComplete { return .count }
+      let now = NetworkClock.monotonic
+      let received = recorder.received
+      if received != lastReceived {
+        lastReceived = received
+        lastActivity = now
+      }
+      if let duration, now - started >= duration.nanoseconds { return .duration }
+      if let idleTimeout, now - lastActivity >= idleTimeout.nanoseconds { return .idleTimeout }
+    }
+  }
+
+  /// A write failure: quiet for a closed pipe, else exit 74 naming the output.
+  private func outputFailure(_ error: IOError, output: OutputFile) -> Error {
+    if error == .brokenPipe { return error }
+    return ToolFailure(.ioError, "\(output.displayName): \(error)")
+  }
+}

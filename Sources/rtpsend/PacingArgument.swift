@@ -1,0 +1,4 @@
+import ArgumentParser
+import RTPCore
+
+extension PacingMode: ExpressibleByArgument {}

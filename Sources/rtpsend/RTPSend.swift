@@ -1,0 +1,121 @@
+import ArgumentParser
+import RTPCore
+import RTPToolSupport
+import SystemPackage
+
+@main
+struct RTPSend: ToolCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "rtpsend",
+    abstract: "Send the UDP datagrams of a capture (RTP) to a host and port, paced.",
+    discussion: """
+      Reads a capture (pcap, pcapng or rtpdump) from FILE or standard input and sends each UDP \
+      datagram's payload to --to, at the capture's timing (--pace capture), at the RTP \
+      timestamps' (--pace rtp) or as fast as possible (--pace none). --streams sends N copies, \
+      each a stream of its own, to N consecutive ports from one socket.
+      """,
+    version: ToolVersion.current)
+
+  @Argument(help: "The capture to read ('-' or none for standard input).")
+  var file: String?
+
+  @Option(
+    help: ArgumentHelp("Destination, HOST:PORT (IPv4, IPv6 or a name).", valueName: "host:port"))
+  var to: String
+
+  @Option(help: ArgumentHelp("Send from this local address and port.", valueName: "host:port"))
+  var bind: String?
+
+  @Option(help: "Pacing: capture (the capture's times), rtp (RTP timestamps) or none.")
+  var pace: PacingMode = .capture
+
+  @Option(help: "Play faster (2) or slower (0.5) than real time.")
+  var speed: Double = 1
+
+  @Option(name: .customLong("loop"), help: "Send the input this many times, as one stream.")
+  var repetitions = 1
+
+  @Option(help: "Send this many copies to consecutive ports, each with its own SSRC.")
+  var streams = 1
+
+  @Flag(help: "Print counters as one JSON object on standard error at the end.")
+  var stats = false
+
+  mutating func validate() throws {
+    guard speed.isFinite, speed > 0 else { throw ValidationError("--speed must be positive") }
+    guard repetitions >= 1 else { throw ValidationError("--loop must be at least 1") }
+    guard (1...Sender.maximumStreams).contains(streams) else {
+      throw ValidationError("--streams must be 1 to \(Sender.maximumStreams)")
+    }
+    guard Endpoint.split(to) != nil else {
+      throw ValidationError("--to must be HOST:PORT, not '\(to)'")
+    }
+    if let bind, Endpoint.split(bind) == nil {
+      throw ValidationError("--bind must be HOST:PORT, not '\(bind)'")
+    }
+  }
+
+  mutating func execute() throws {
+    let (host, port) = Endpoint.split(to)!
+    guard Int(port) + streams - 1 <= Int(UInt16.max) else {
+      throw ToolFailure(.usage, "--to port \(port) + --streams \(streams) passes port 65535")
+    }
+    let destination: Endpoint
+    let local: Endpoint?
+    do {
+      destination = try HostResolver.resolve(host, port: port)
+      local = try bind.map { text in
+        let (bindHost, bindPort) = Endpoint.split(text)!
+        let family: AddressFamily = destination.address.isIPv6 ? .ipv6 : .ipv4
+        return try HostResolver.resolve(bindHost, port: bindPort, family: family)
+      }
+    } catch {
+      throw ToolFailure(.unavailable, "\(error)")
+    }
+
+    let input = try InputFile(path: file)
+    defer { input.close() }
+    var spool: SpoolFile? = nil
+    defer { spool?.close() }
+    var descriptor = input.descriptor
+    if repetitions > 1 && !Terminal.isRegularFile(descriptor) {
+      let copy = try SpoolFile(copying: descriptor, inputName: input.displayName)
+      spool = copy
+      descriptor = copy.descriptor
+    }
+
+    let sender: Sender
+    do {
+      sender = try Sender(
+        destination: destination, local: local, streams: streams, pace: pace, speed: speed)
+    } catch {
+      throw ToolFailure(.unavailable, "\(error)")
+    }
+    let outcome = sender.send(
+      descriptor: descriptor, name: input.displayName, repetitions: repetitions)
+    let result = sender.finish()
+
+    if result.oversized > 0 {
+      Terminal.printError(
+        "rtpsend: \(input.displayName): \(result.oversized) datagrams longer than "
+          + "\(Sender.maximumPacketSize) bytes not sent")
+    }
+    if stats {
+      var json = StatisticsJSON()
+      json.add("read", result.read)
+      json.add("sent", result.counters.sent)
+      json.add("sendErrors", result.counters.sendErrors)
+      json.add("queueFull", result.counters.queueFull)
+      json.add("discarded", result.counters.discarded)
+      json.add("oversized", result.oversized)
+      json.add("latenessP50Ms", Double(result.lateness.percentile(0.5)) / 1e6)
+      json.add("latenessP99Ms", Double(result.lateness.percentile(0.99)) / 1e6)
+      json.add("latenessMaxMs", Double(result.lateness.maximum) / 1e6)
+      Terminal.printError(json.description)
+    }
+    if let failure = outcome {
+      if case .io = failure { throw ToolFailure(.ioError, "\(input.displayName): \(failure)") }
+      throw ToolFailure(.dataError, "\(input.displayName): \(failure)")
+    }
+  }
+}

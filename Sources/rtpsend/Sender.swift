@@ -1,0 +1,188 @@
+import RTPCore
+import SystemPackage
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#endif
+
+/// What a ``Sender`` did, read once it has finished.
+struct SendResult {
+  /// Datagrams read from the input, every repetition counted.
+  var read = 0
+  /// Datagrams longer than ``Sender/maximumPacketSize``, not sent (each copy counted).
+  var oversized = 0
+  var counters = RTPChannelCounters()
+  var lateness = LatenessHistogram()
+}
+
+/// rtpsend's engine: one ``RTPServer`` channel (one socket, one worker thread) fed from the
+/// main thread a bounded distance ahead of the schedule.
+///
+/// The main thread reads the capture, computes each datagram's deadline, sleeps while that is
+/// more than ``lookahead`` away or while the channel's queue is full, and queues one copy per
+/// stream; the worker sends each at its deadline and records how late it left.
+final class Sender {
+  static let maximumStreams = 4096
+  /// The largest datagram sent; the queue's slots are this big.
+  static let maximumPacketSize = 2048
+  /// How far ahead of its deadline a datagram may be queued.
+  static let lookahead: Int64 = 200_000_000
+  /// A paced send's lead over now for the first datagram, so that it is not late from the start.
+  static let startLead: Int64 = 5_000_000
+
+  private let server: RTPServer
+  private let channel: RTPChannel
+  private let destinations: [Endpoint]
+  private let shifts: [RTPHeaderShift]
+  private let pace: PacingMode
+  private let speed: Double
+  private var schedule: SendSchedule?
+  private var result = SendResult()
+  private let loopBuffer: UnsafeMutableRawBufferPointer
+  private let copyBuffer: UnsafeMutableRawBufferPointer
+
+  init(destination: Endpoint, local: Endpoint?, streams: Int, pace: PacingMode, speed: Double)
+    throws(NetworkError)
+  {
+    var queueSize = 4096
+    while queueSize < streams * 4 { queueSize *= 2 }
+    server = try RTPServer(name: "rtpsend")
+    let family: AddressFamily = destination.address.isIPv6 ? .ipv6 : .ipv4
+    channel = try server.createChannel(
+      onPacket: { _, _, _ in }, bindHost: local.map { "\($0.address)" }, bindPort: local?.port ?? 0,
+      queueSize: queueSize, family: family, maxPacketSize: Self.maximumPacketSize,
+      receiveBufferSize: 0, sendBufferSize: 4 << 20)
+    destinations = (0..<streams).map {
+      Endpoint(address: destination.address, port: destination.port + UInt16($0))
+    }
+    shifts = streams == 1 ? [RTPHeaderShift()] : (0..<streams).map { _ in .random() }
+    self.pace = pace
+    self.speed = speed
+    loopBuffer = .allocate(byteCount: 65536, alignment: 16)
+    copyBuffer = .allocate(byteCount: 65536, alignment: 16)
+  }
+
+  deinit {
+    loopBuffer.deallocate()
+    copyBuffer.deallocate()
+    server.shutdown()
+  }
+
+  /// Sends the capture on `descriptor` `repetitions` times (seeking back to where it started
+  /// for each), continuing RTP sequence numbers, timestamps and capture times. Returns the
+  /// input's failure, if any, after sending everything read before it.
+  func send(descriptor: FileDescriptor, name: String, repetitions: Int) -> CaptureError? {
+    let start = (try? descriptor.seek(offset: 0, from: .current)) ?? 0
+    var extent = LoopExtent()
+    for repetition in 0..<repetitions {
+      if repetition > 0 {
+        do {
+          _ = try descriptor.seek(offset: start, from: .start)
+        } catch {
+          return .io(.readFailed(offset: UInt64(start), errno: error as? Errno ?? .ioError))
+        }
+      }
+      do {
+        let reader = try DatagramReader(source: InputSource(fileDescriptor: descriptor))
+        while var datagram = try reader.next() {
+          result.read += 1
+          if repetition == 0 {
+            extent.observe(datagram)
+          } else {
+            datagram.timestamp &+= Int64(repetition) &* extent.period
+            datagram.payload = shifted(datagram.payload, extent: extent, repetition: repetition)
+          }
+          guard datagram.payload.count <= Self.maximumPacketSize else {
+            result.oversized += destinations.count
+            continue
+          }
+          let deadline = self.deadline(for: datagram)
+          for (index, destination) in destinations.enumerated() {
+            transmit(datagram.payload, shift: shifts[index], to: destination, at: deadline)
+          }
+        }
+      } catch {
+        return error
+      }
+    }
+    return nil
+  }
+
+  /// Waits for the queue to drain, closes the channel and returns what happened.
+  func finish() -> SendResult {
+    while channel.pendingCount > 0 { Self.sleep(1_000_000) }
+    channel.close()
+    result.counters = channel.counters
+    result.lateness = channel.lateness ?? LatenessHistogram()
+    server.shutdown()
+    return result
+  }
+
+  /// The payload of repetition `repetition`: copied and shifted when it is RTP.
+  private func shifted(_ payload: UnsafeRawBufferPointer, extent: LoopExtent, repetition: Int)
+    -> UnsafeRawBufferPointer
+  {
+    guard payload.count >= 12, payload.count <= loopBuffer.count else { return payload }
+    let ssrc =
+      UInt32(payload[8]) << 24 | UInt32(payload[9]) << 16 | UInt32(payload[10]) << 8
+      | UInt32(payload[11])
+    let shift = extent.shift(ssrc: ssrc, repetition: repetition)
+    if shift.isIdentity { return payload }
+    let copy = UnsafeMutableRawBufferPointer(rebasing: loopBuffer[0..<payload.count])
+    copy.copyMemory(from: payload)
+    shift.apply(to: copy)
+    return UnsafeRawBufferPointer(copy)
+  }
+
+  /// The datagram's deadline (0, "now", without pacing), after sleeping until it is no more
+  /// than ``lookahead`` away.
+  private func deadline(for datagram: UDPDatagram) -> Int64 {
+    guard pace != .none else { return 0 }
+    if schedule == nil {
+      schedule = SendSchedule(
+        mode: pace, speed: speed, start: NetworkClock.monotonic + Self.startLead)
+    }
+    let deadline = schedule!.deadline(for: datagram)
+    let wait = deadline - Self.lookahead - NetworkClock.monotonic
+    if wait > 0 { Self.sleep(wait) }
+    return deadline
+  }
+
+  /// Queues one copy, sleeping while the queue is full.
+  private func transmit(
+    _ payload: UnsafeRawBufferPointer, shift: RTPHeaderShift, to destination: Endpoint,
+    at deadline: Int64
+  ) {
+    var bytes = payload
+    if !shift.isIdentity {
+      let copy = UnsafeMutableRawBufferPointer(rebasing: copyBuffer[0..<payload.count])
+      copy.copyMemory(from: payload)
+      shift.apply(to: copy)
+      bytes = UnsafeRawBufferPointer(copy)
+    }
+    while true {
+      if channel.pendingCount < channel.queueSize {
+        do {
+          try channel.send(bytes, to: destination, at: deadline)
+          return
+        } catch .queueFull {
+          // Counted by the channel; wait for room as below.
+        } catch {
+          // Closed or a family mismatch cannot happen here: the channel is ours and open, and
+          // every destination has the family it was created for.
+          preconditionFailure("rtpsend: \(error)")
+        }
+      }
+      Self.sleep(pace == .none ? 100_000 : 1_000_000)
+    }
+  }
+
+  static func sleep(_ nanoseconds: Int64) {
+    var request = timespec(
+      tv_sec: Int(nanoseconds / 1_000_000_000), tv_nsec: Int(nanoseconds % 1_000_000_000))
+    var remaining = timespec()
+    while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
+  }
+}

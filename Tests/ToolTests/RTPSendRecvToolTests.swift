@@ -1,0 +1,381 @@
+import Foundation
+import RTPCore
+import SystemPackage
+import Testing
+
+/// rtpsend and rtprecv over loopback UDP. Every test is bounded in packets and guarded in time
+/// (rtprecv's --idle-timeout, a shell wait for the port); none asserts a duration.
+@Suite("rtpsend and rtprecv over loopback", .serialized)
+struct RTPSendRecvToolTests {
+  /// A shell function that waits (up to 10 s) until a UDP port is bound, from /proc/net/udp*.
+  static let waitPort = """
+    waitport() { h=$(printf ':%04X ' "$1"); i=0; while [ $i -lt 200 ]; do \
+    grep -q "$h" /proc/net/udp /proc/net/udp6 2>/dev/null && return 0; \
+    sleep 0.05; i=$((i+1)); done; return 1; }
+    """
+
+  /// A port (or the first of `count`) unlikely to be in use.
+  static func port(count: Int = 1) -> Int {
+    Int.random(in: 20_000...(60_000 - count))
+  }
+
+  struct Datagram {
+    var time: Int64
+    var source: Endpoint
+    var destination: Endpoint
+    var payload: [UInt8]
+    var rtp: (seq: UInt16, ts: UInt32, ssrc: UInt32)? {
+      guard payload.count >= 12 else { return nil }
+      func word(_ at: Int) -> UInt32 {
+        payload[at..<(at + 4)].reduce(0) { $0 << 8 | UInt32($1) }
+      }
+      return (UInt16(payload[2]) << 8 | UInt16(payload[3]), word(4), word(8))
+    }
+  }
+
+  /// Every datagram of a capture file, by RTPCore's reader.
+  static func read(_ path: String) throws -> [Datagram] {
+    let descriptor = try FileDescriptor.open(FilePath(path), .readOnly)
+    defer { try? descriptor.close() }
+    let reader = try DatagramReader(source: InputSource(fileDescriptor: descriptor))
+    var all: [Datagram] = []
+    while let datagram = try reader.next() {
+      all.append(
+        Datagram(
+          time: datagram.timestamp, source: datagram.source, destination: datagram.destination,
+          payload: Array(datagram.payload)))
+    }
+    return all
+  }
+
+  /// The `--stats` object in `path` (a stderr file), numbers as doubles.
+  static func stats(_ path: String) -> [String: Double] {
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8),
+      let line = text.split(separator: "\n").last(where: { $0.hasPrefix("{") })
+    else { return [:] }
+    var values: [String: Double] = [:]
+    for field in line.dropFirst().dropLast().split(separator: ",") {
+      let parts = field.split(separator: ":")
+      guard parts.count == 2, let value = Double(parts[1]) else { continue }
+      values[String(parts[0].dropFirst().dropLast())] = value
+    }
+    return values
+  }
+
+  static func percentile(_ sorted: [Int64], _ fraction: Double) -> Int64 {
+    sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * fraction).rounded()))]
+  }
+
+  /// Runs rtprecv in the background with `receive` arguments, then `send` (a pipeline), then
+  /// waits for rtprecv; its capture is `recv.pcap`, its stderr `recv.err`, its status in
+  /// `recv.rc`.
+  static func exchange(port: Int, receive: String, send: String, in directory: URL)
+    -> Shell.Result
+  {
+    Shell.run(
+      """
+      \(waitPort)
+      rtprecv \(receive) > recv.pcap 2> recv.err & pid=$!
+      waitport \(port) || { echo "port \(port) never bound" >&2; kill $pid; exit 1; }
+      \(send)
+      wait $pid; echo $? > recv.rc
+      """, in: directory)
+  }
+
+  static func status(_ directory: URL) -> Int? {
+    (try? String(contentsOf: directory.appendingPathComponent("recv.rc"), encoding: .utf8))
+      .flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+  }
+
+  @Test(
+    "100,000 packets at top speed: received + kernel drops = sent, payloads byte-equal",
+    arguments: ["127.0.0.1", "::1"])
+  func topSpeed(host: String) throws {
+    let directory = Shell.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let port = Self.port()
+    let address = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+    let result = Self.exchange(
+      port: port, receive: "--listen \(address) --count 100000 --idle-timeout 5 --stats",
+      send:
+        "rtpgen --count 100000 --seed 5 | tee gen.pcap | rtpsend --pace none --to \(address) --stats 2> send.err",
+      in: directory)
+    #expect(result.status == 0, "\(result.stderr)")
+    let send = Self.stats(directory.appendingPathComponent("send.err").path)
+    let recv = Self.stats(directory.appendingPathComponent("recv.err").path)
+    let sent = Int(send["sent"] ?? -1)
+    let received = Int(recv["received"] ?? -1)
+    let drops = Int(recv["kernelDrops"] ?? -1)
+    #expect(sent == 100_000)
+    #expect(received + drops == sent)
+    #expect(Int(recv["written"] ?? -1) == received)
+    // 0 when all arrived (--count ended it), 2 when drops left it to the idle timeout.
+    #expect(Self.status(directory) == (drops == 0 ? 0 : 2))
+
+    let generated = try Self.read(directory.appendingPathComponent("gen.pcap").path)
+    let captured = try Self.read(directory.appendingPathComponent("recv.pcap").path)
+    #expect(captured.count == received)
+    // Keyed by RTP timestamp: unique over 100,000 packets, where sequence numbers wrap.
+    var byTimestamp: [UInt32: [UInt8]] = [:]
+    for datagram in generated { byTimestamp[datagram.rtp!.ts] = datagram.payload }
+    var mismatches = 0
+    for datagram in captured where byTimestamp[datagram.rtp?.ts ?? 0] != datagram.payload {
+      mismatches += 1
+    }
+    #expect(mismatches == 0)
+    #expect(captured.allSatisfy { $0.destination.port == UInt16(port) })
+    #expect(captured.allSatisfy { "\($0.source.address)" == host })
+    print("\(host): sent \(sent), received \(received), kernel drops \(drops)")
+  }
+
+  @Test("Paced at 50 packets/s for 10 s: arrival times follow the schedule")
+  func paced() throws {
+    let directory = Shell.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let port = Self.port()
+    let result = Self.exchange(
+      port: port,
+      receive: "--listen 127.0.0.1:\(port) --count 500 --idle-timeout 5 --format pcap-ns --stats",
+      send:
+        "rtpgen --duration 10 | tee gen.pcap | rtpsend --to 127.0.0.1:\(port) --stats 2> send.err",
+      in: directory)
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(Self.status(directory) == 0)
+    let generated = try Self.read(directory.appendingPathComponent("gen.pcap").path)
+    let captured = try Self.read(directory.appendingPathComponent("recv.pcap").path)
+    #expect(generated.count == 500)
+    try #require(captured.count == 500)
+    var scheduled: [UInt32: Int64] = [:]
+    for datagram in generated { scheduled[datagram.rtp!.ts] = datagram.time }
+    // Arrival minus schedule, less the median of that: how far each packet strays from the
+    // schedule's timing (its start being wherever rtpsend began).
+    let offsets = captured.map { $0.time - scheduled[$0.rtp!.ts]! }.sorted()
+    let median = Self.percentile(offsets, 0.5)
+    let deviations = offsets.map { abs($0 - median) }.sorted()
+    let p50 = Self.percentile(deviations, 0.5)
+    let p99 = Self.percentile(deviations, 0.99)
+    let send = Self.stats(directory.appendingPathComponent("send.err").path)
+    print(
+      "paced 50 pps × 10 s: arrival deviation from schedule p50 \(Double(p50) / 1e6) ms, "
+        + "p99 \(Double(p99) / 1e6) ms, max \(Double(deviations.last!) / 1e6) ms; rtpsend "
+        + "lateness p50 \(send["latenessP50Ms"] ?? -1) ms, p99 \(send["latenessP99Ms"] ?? -1) ms")
+    // The issue's figure is p99 < 1 ms; the bound here is generous so a loaded machine passes.
+    #expect(p99 < 20_000_000)
+  }
+
+  @Test("--streams 1000 at 50 packets/s each: every packet accounted for, own SSRC per port")
+  func manyStreams() throws {
+    let directory = Shell.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let base = Self.port(count: 1000)
+    let last = base + 999
+    let result = Self.exchange(
+      port: last, receive: "--listen 127.0.0.1:\(base)-\(last) --idle-timeout 3 --stats",
+      send:
+        "rtpgen --duration 4 | rtpsend --streams 1000 --to 127.0.0.1:\(base) --stats 2> send.err",
+      in: directory)
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(Self.status(directory) == 2)
+    let send = Self.stats(directory.appendingPathComponent("send.err").path)
+    let recv = Self.stats(directory.appendingPathComponent("recv.err").path)
+    let sent = Int(send["sent"] ?? -1)
+    let received = Int(recv["received"] ?? -1)
+    let drops = Int(recv["kernelDrops"] ?? -1)
+    #expect(sent == 200_000)
+    #expect(received + drops == sent)
+    let captured = try Self.read(directory.appendingPathComponent("recv.pcap").path)
+    #expect(captured.count == received)
+    var ssrcs: [UInt16: Set<UInt32>] = [:]
+    for datagram in captured {
+      ssrcs[datagram.destination.port, default: []].insert(datagram.rtp!.ssrc)
+    }
+    #expect(ssrcs.count == (drops == 0 ? 1000 : ssrcs.count))
+    #expect(ssrcs.values.allSatisfy { $0.count == 1 })
+    #expect(Set(ssrcs.values.compactMap(\.first)).count == ssrcs.count)
+    let p99 = send["latenessP99Ms"] ?? -1
+    print(
+      "--streams 1000: sent \(sent), received \(received), kernel drops \(drops); lateness p50 "
+        + "\(send["latenessP50Ms"] ?? -1) ms, p99 \(p99) ms, max \(send["latenessMaxMs"] ?? -1) ms")
+    // The issue's figure is p99 < 2 ms; generous here for loaded machines.
+    #expect(p99 >= 0 && p99 < 50)
+  }
+
+  @Test(
+    "SIGINT or SIGTERM mid-stream leaves a valid capture of what --stats counted, exit 0",
+    arguments: ["INT", "TERM"])
+  func interrupted(signal: String) throws {
+    let directory = Shell.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let port = Self.port()
+    // Job control on, so that the background rtprecv does not start with SIGINT ignored.
+    let result = Shell.run(
+      """
+      set -m
+      \(Self.waitPort)
+      rtprecv --listen 127.0.0.1:\(port) --idle-timeout 10 --stats > recv.pcap 2> recv.err & pid=$!
+      waitport \(port) || exit 1
+      rtpgen --duration 20 --ptime 5 | rtpsend --to 127.0.0.1:\(port) & sender=$!
+      sleep 1
+      kill -\(signal) $pid
+      wait $pid; echo $? > recv.rc
+      kill $sender 2>/dev/null; wait
+      exit 0
+      """, in: directory)
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(Self.status(directory) == 0)
+    let recv = Self.stats(directory.appendingPathComponent("recv.err").path)
+    let path = directory.appendingPathComponent("recv.pcap").path
+    let captured = try Self.read(path)
+    #expect(captured.count > 0)
+    #expect(captured.count == Int(recv["received"] ?? -1))
+    #expect(captured.count == Int(recv["written"] ?? -1))
+    if Shell.has("tshark") {
+      let tshark = Shell.run("tshark -n -r \(path) -T fields -e frame.number | wc -l")
+      #expect(Int(tshark.output.trimmingCharacters(in: .whitespacesAndNewlines)) == captured.count)
+    }
+    print("SIG\(signal): \(captured.count) packets in the capture")
+  }
+
+  @Test("Sending into a closed port keeps sending every packet")
+  func closedPort() throws {
+    let directory = Shell.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let port = Self.port()
+    let result = Shell.run(
+      "rtpgen --count 3000 | rtpsend --pace none --to 127.0.0.1:\(port) --stats 2> send.err",
+      in: directory)
+    #expect(result.status == 0)
+    let send = Self.stats(directory.appendingPathComponent("send.err").path)
+    #expect(Int(send["read"] ?? -1) == 3000)
+    #expect(Int((send["sent"] ?? -1) + (send["sendErrors"] ?? -1)) == 3000)
+    #expect(send["sent"] ?? 0 > 0)
+  }
+
+  @Test("--loop continues sequence numbers and timestamps as one stream")
+  func loop() throws {
+    let directory = Shell.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let port = Self.port()
+    let result = Self.exchange(
+      port: port, receive: "--listen 127.0.0.1:\(port) --count 150 --idle-timeout 5",
+      send: "rtpgen --count 50 | rtpsend --pace rtp --speed 10 --loop 3 --to 127.0.0.1:\(port)",
+      in: directory)
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(Self.status(directory) == 0)
+    let packets = try Self.read(directory.appendingPathComponent("recv.pcap").path)
+      .compactMap(\.rtp)
+    try #require(packets.count == 150)
+    #expect(Set(packets.map(\.ssrc)).count == 1)
+    for (previous, next) in zip(packets, packets.dropFirst()) {
+      #expect(next.seq == previous.seq &+ 1)
+      #expect(next.ts == previous.ts &+ 160)
+    }
+  }
+
+  @Test("--peer keeps one source; the others are counted as rejected; --bind picks the source")
+  func peer() throws {
+    let directory = Shell.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let port = Self.port()
+    let result = Self.exchange(
+      port: port,
+      receive: "--listen 127.0.0.1:\(port) --peer 127.0.0.1 --idle-timeout 1 --stats",
+      send: """
+        rtpgen --count 50 | rtpsend --pace none --bind 127.0.0.2:0 --to 127.0.0.1:\(port)
+        rtpgen --count 30 | rtpsend --pace none --to 127.0.0.1:\(port)
+        """,
+      in: directory)
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(Self.status(directory) == 2)
+    let recv = Self.stats(directory.appendingPathComponent("recv.err").path)
+    #expect(recv["received"] == 80)
+    #expect(recv["rejected"] == 50)
+    #expect(recv["written"] == 30)
+    let captured = try Self.read(directory.appendingPathComponent("recv.pcap").path)
+    #expect(captured.count == 30)
+    #expect(captured.allSatisfy { "\($0.source.address)" == "127.0.0.1" })
+  }
+
+  @Test("An idle timeout ends with status 2 and a valid empty capture")
+  func idleTimeout() throws {
+    let directory = Shell.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let port = Self.port()
+    let result = Shell.run(
+      "rtprecv --listen 127.0.0.1:\(port) --idle-timeout 0.3 --stats > recv.pcap", in: directory)
+    #expect(result.status == 2)
+    #expect(result.stderr.contains("\"received\":0"))
+    #expect(try Self.read(directory.appendingPathComponent("recv.pcap").path).isEmpty)
+  }
+
+  @Test("A port in use and an unresolvable host are one line and status 69")
+  func unavailable() throws {
+    let port = Self.port()
+    let busy = Shell.run(
+      """
+      \(Self.waitPort)
+      rtprecv --listen 127.0.0.1:\(port) --duration 5 > /dev/null & pid=$!
+      waitport \(port) || exit 1
+      rtprecv --listen 127.0.0.1:\(port) --count 1 > /dev/null; status=$?
+      kill -TERM $pid; wait $pid
+      exit $status
+      """)
+    #expect(busy.status == 69)
+    #expect(busy.stderr.split(separator: "\n").count == 1)
+    #expect(busy.stderr.hasPrefix("rtprecv: cannot bind 127.0.0.1:\(port): "))
+    let nowhere = Shell.run("rtpsend --to nowhere.invalid:5 < /dev/null")
+    #expect(nowhere.status == 69)
+    #expect(nowhere.stderr.split(separator: "\n").count == 1)
+    let nowhereListen = Shell.run("rtprecv --listen nowhere.invalid:5 > /dev/null")
+    #expect(nowhereListen.status == 69)
+  }
+
+  @Test(
+    "Usage errors are status 64",
+    arguments: [
+      "rtprecv > /dev/null", "rtprecv --listen 127.0.0.1:0 > /dev/null",
+      "rtprecv --listen 127.0.0.1:1000-3000 > /dev/null",
+      "rtprecv --listen 127.0.0.1:5004 --count 0 > /dev/null",
+      "rtprecv --listen 127.0.0.1:5004 --idle-timeout -1 > /dev/null",
+      "rtpsend < /dev/null", "rtpsend --to 127.0.0.1 < /dev/null",
+      "rtpsend --to 127.0.0.1:5004 --streams 0 < /dev/null",
+      "rtpsend --to 127.0.0.1:65535 --streams 2 < /dev/null",
+      "rtpsend --to 127.0.0.1:5004 --speed 0 < /dev/null",
+      "rtpsend --to 127.0.0.1:5004 --pace later < /dev/null",
+      "rtpsend --to 127.0.0.1:5004 --loop 0 < /dev/null",
+    ])
+  func usage(command: String) {
+    let result = Shell.run(command)
+    #expect(result.status == 64, "\(command): \(result.stderr)")
+    #expect(result.stderr.split(separator: "\n").count == 1)
+  }
+}
+
+@Suite("rtpsend's and rtprecv's manuals")
+struct RTPSendRecvManualTests {
+  @Test("each man page lists the options --help lists", arguments: ["rtpsend", "rtprecv"])
+  func options(tool: String) throws {
+    let page = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .deletingLastPathComponent().deletingLastPathComponent()
+      .appendingPathComponent("man/man1/\(tool).1")
+    let text = try String(contentsOf: page, encoding: .utf8)
+    var documented = Set<String>()
+    for line in text.split(separator: "\n") where line.hasPrefix(".It Fl ") {
+      for part in line.split(separator: ",") {
+        let words = part.split(separator: " ")
+        if let index = words.firstIndex(of: "Fl"), index + 1 < words.count {
+          documented.insert("-" + words[index + 1].replacingOccurrences(of: "\\-", with: "-"))
+        }
+      }
+    }
+    let help = Shell.run("\(tool) --help")
+    var listed = Set<String>()
+    for line in help.lines where line.hasPrefix("  -") {
+      for word in line.split(separator: " ") where word.hasPrefix("-") {
+        listed.insert(String(word.trimmingCharacters(in: CharacterSet(charactersIn: ","))))
+      }
+    }
+    #expect(!listed.isEmpty)
+    #expect(documented == listed)
+  }
+}
