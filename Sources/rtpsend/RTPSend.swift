@@ -108,6 +108,7 @@ struct RTPSend: ToolCommand {
       json.add("queueFull", result.counters.queueFull)
       json.add("discarded", result.counters.discarded)
       json.add("oversized", result.oversized)
+      json.add("unsendable", result.unsendable)
       json.add("latenessP50Ms", Double(result.lateness.percentile(0.5)) / 1e6)
       json.add("latenessP99Ms", Double(result.lateness.percentile(0.99)) / 1e6)
       json.add("latenessMaxMs", Double(result.lateness.maximum) / 1e6)

@@ -13,6 +13,8 @@ struct SendResult {
   var read = 0
   /// Datagrams longer than ``Sender/maximumPacketSize``, not sent (each copy counted).
   var oversized = 0
+  /// Copies the channel refused for a reason other than a full queue (none are expected).
+  var unsendable = 0
   var counters = RTPChannelCounters()
   var lateness = LatenessHistogram()
 }
@@ -39,6 +41,12 @@ final class Sender {
   private let pace: PacingMode
   private let speed: Double
   private var schedule: SendSchedule?
+  /// The interval the copies of one datagram are spread over: the shortest gap between input
+  /// deadlines seen so far, at most ``maximumSpread``.
+  private var spread: Int64 = 0
+  private var previousDeadline: Int64?
+  /// The widest spread of the copies of one datagram.
+  static let maximumSpread: Int64 = 20_000_000
   private var result = SendResult()
   private let loopBuffer: UnsafeMutableRawBufferPointer
   private let copyBuffer: UnsafeMutableRawBufferPointer
@@ -99,8 +107,20 @@ final class Sender {
             continue
           }
           let deadline = self.deadline(for: datagram)
+          // With many streams, copy i leaves i/N of the packet interval after copy 0, as
+          // independent senders would, rather than all at once in a burst that makes the last
+          // copies late. The spread never exceeds the gap to the next datagram, so the queue
+          // stays in deadline order.
+          if let previousDeadline, deadline > previousDeadline {
+            let gap = min(deadline - previousDeadline, Self.maximumSpread)
+            spread = spread == 0 ? gap : min(spread, gap)
+          }
+          previousDeadline = deadline
+          let count = Int64(destinations.count)
           for (index, destination) in destinations.enumerated() {
-            transmit(datagram.payload, shift: shifts[index], to: destination, at: deadline)
+            let phase = deadline == 0 ? 0 : spread * Int64(index) / count
+            transmit(
+              datagram.payload, shift: shifts[index], to: destination, at: deadline + phase)
           }
         }
       } catch {
@@ -170,9 +190,10 @@ final class Sender {
         } catch .queueFull {
           // Counted by the channel; wait for room as below.
         } catch {
-          // Closed or a family mismatch cannot happen here: the channel is ours and open, and
-          // every destination has the family it was created for.
-          preconditionFailure("rtpsend: \(error)")
+          // The channel is ours and open and every destination has its family, so this does
+          // not happen; if it did, the copy is counted as not sent rather than stopping.
+          result.unsendable += 1
+          return
         }
       }
       Self.sleep(pace == .none ? 100_000 : 1_000_000)
