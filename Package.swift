@@ -10,6 +10,7 @@ let package = Package(
     .executable(name: "rtpjb", targets: ["rtpjb"]),
     .executable(name: "rtpulaw", targets: ["rtpulaw"]),
     .executable(name: "rtpresample", targets: ["rtpresample"]),
+    .executable(name: "rtpstat", targets: ["rtpstat"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -69,13 +70,20 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    .executableTarget(
+      name: "rtpstat",
+      dependencies: [
+        "RTPCore", "RTPToolSupport",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
     .testTarget(
       name: "RTPCoreTests",
       dependencies: ["RTPCore", .product(name: "SystemPackage", package: "swift-system")]
     ),
     .testTarget(
       name: "ToolTests",
-      dependencies: ["RTPCore", "rtpgen", "rtpjb", "rtpulaw", "rtpresample"]
+      dependencies: ["RTPCore", "rtpgen", "rtpjb", "rtpulaw", "rtpresample", "rtpstat"]
     ),
   ]
 )
