@@ -160,6 +160,32 @@ struct RTPStatToolTests {
     #expect(stream?["problems"] as? Bool == true)
   }
 
+  @Test("a late packet, a duplicate and a sequence wrap: equal to the installed tshark")
+  func lateAgainstTshark() {
+    guard Shell.has("tshark") && Shell.has("editcap") && Shell.has("mergecap") else {
+      print("skipped: no tshark")
+      return
+    }
+    let dir = Shell.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let made = Shell.run(
+      "rtpgen --count 3000 --seed 5 --seq 65000 > a.pcap && editcap -r a.pcap first.pcap 1-3 5-100 102-2999"
+        + " && editcap -r a.pcap late.pcap 4 && editcap -r a.pcap dup.pcap 6"
+        + " && editcap -t 0.5 late.pcap late2.pcap && editcap -t 0.001 dup.pcap dup2.pcap"
+        + " && mergecap -w b.pcap first.pcap late2.pcap dup2.pcap", in: dir)
+    #expect(made.status == 0, "\(made.stderr)")
+    let ours = Shell.run("rtpstat b.pcap", in: dir).lines.last ?? ""
+    let theirs =
+      Shell.run(
+        "tshark -n -r b.pcap -q --enable-heuristic rtp_udp -z rtp,streams 2>/dev/null", in: dir
+      )
+      .lines.first { $0.contains("0x") } ?? ""
+    // tshark's row is ours without Dups and Reord (and with narrower time columns).
+    var words = ours.split(separator: " ").map(String.init)
+    words.removeSubrange((words.count - 3)..<(words.count - 1))
+    #expect(words == theirs.split(separator: " ").map(String.init), "\(ours)\n\(theirs)")
+  }
+
   @Test("--clock-rate gives a dynamic type jitter; --plot draws every stream")
   func clockRateAndPlot() throws {
     let dir = Shell.temporaryDirectory()

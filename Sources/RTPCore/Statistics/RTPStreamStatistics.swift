@@ -2,9 +2,10 @@
 /// analysis), plus duplicate and reordered counts.
 ///
 /// Times are capture times relative to an origin (the first packet of the capture). A packet is
-/// "regular" when it has no marker, is not comfort noise and does not follow comfort noise, and
-/// its timestamp is not before the last one in timestamp order: only regular packets feed the
-/// minimum, mean and maximum of delta and jitter, as in Wireshark.
+/// "regular" when it has no marker, is not comfort noise and does not follow comfort noise (as
+/// in tshark 4.0, a packet whose timestamp goes back is regular too): only regular packets feed
+/// the minimum, mean and maximum of delta and jitter. Every packet, a late one included, is the
+/// reference for the next one's delta and jitter.
 public struct RTPStreamStatistics: Sendable {
   /// The stream's SSRC and endpoints.
   public let key: RTPStreamKey
@@ -143,7 +144,7 @@ public struct RTPStreamStatistics: Sendable {
     deltaMs = currentMs - orderTimeMs
     let delta = time - orderTime
 
-    if !packet.marker && !comfortNoise && inTimeOrder && !followsComfortNoise {
+    if !packet.marker && !comfortNoise && !followsComfortNoise {
       maxDelta = max(maxDelta, delta)
       minDelta = min(minDelta ?? delta, delta)
       let count = Double(packets)
@@ -154,11 +155,10 @@ public struct RTPStreamStatistics: Sendable {
         minJitter = minJitter == -1 ? jitterMs : min(minJitter, jitterMs)
       }
     }
-    if inTimeOrder {
-      orderTimeMs = currentMs
-      orderTime = time
-      orderTimestamp = timestamp
-    }
+    // Wireshark 4.0 takes every packet as the reference for the next, late ones included.
+    orderTimeMs = currentMs
+    orderTime = time
+    orderTimestamp = timestamp
     lastTimestamp = timestamp
     stopSequence = sequence
     packets += 1
