@@ -140,8 +140,8 @@ struct RTPStatToolTests {
   func duplicatesAndReordering() throws {
     let dir = Shell.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
-    // Packets 1, 3, 2, 2, 4 … via rtpjb's input order: build with editcap-free means —
-    // rtpgen writes 10 packets; the test reorders records with tshark's editcap if present.
+    // Ten packets; the 4th moved 0.5 s later (reordered) and the 6th repeated 1 ms later
+    // (duplicate), with Wireshark's editcap and mergecap.
     guard Shell.has("editcap") && Shell.has("mergecap") else {
       print("skipped: no editcap")
       return
