@@ -12,6 +12,7 @@ let package = Package(
     .executable(name: "rtpresample", targets: ["rtpresample"]),
     .executable(name: "rtpsend", targets: ["rtpsend"]),
     .executable(name: "rtprecv", targets: ["rtprecv"]),
+    .executable(name: "rtpstat", targets: ["rtpstat"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -85,6 +86,13 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    .executableTarget(
+      name: "rtpstat",
+      dependencies: [
+        "RTPCore", "RTPToolSupport",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
     .testTarget(
       name: "RTPCoreTests",
       dependencies: ["RTPCore", .product(name: "SystemPackage", package: "swift-system")]
@@ -92,7 +100,7 @@ let package = Package(
     .testTarget(
       name: "ToolTests",
       dependencies: [
-        "RTPCore", "rtpgen", "rtpjb", "rtpulaw", "rtpresample", "rtpsend", "rtprecv",
+        "RTPCore", "rtpgen", "rtpjb", "rtpulaw", "rtpresample", "rtpsend", "rtprecv", "rtpstat",
       ]
     ),
   ]

@@ -1,0 +1,87 @@
+/// A sender report, SR (packet type 200, RFC 3550 section 6.4.1).
+public struct RTCPSenderReport: Hashable, Sendable {
+  public static let packetType: UInt8 = 200
+
+  /// The sender's SSRC.
+  public var ssrc: UInt32
+  /// Wallclock time when the report was sent.
+  public var ntpTimestamp: NTPTimestamp
+  /// The same instant in the units and offset of the RTP timestamps of the sender's packets.
+  public var rtpTimestamp: UInt32
+  /// RTP data packets sent since the start of transmission.
+  public var packetCount: UInt32
+  /// Payload octets sent since the start of transmission.
+  public var octetCount: UInt32
+  /// Reception reports on the sources this sender hears (at most 31).
+  public var reports: [RTCPReportBlock]
+  /// Profile-specific extension after the blocks, a whole number of 32-bit words.
+  public var profileExtension: [UInt8]
+
+  public init(
+    ssrc: UInt32, ntpTimestamp: NTPTimestamp, rtpTimestamp: UInt32, packetCount: UInt32,
+    octetCount: UInt32, reports: [RTCPReportBlock] = [], profileExtension: [UInt8] = []
+  ) {
+    self.ssrc = ssrc
+    self.ntpTimestamp = ntpTimestamp
+    self.rtpTimestamp = rtpTimestamp
+    self.packetCount = packetCount
+    self.octetCount = octetCount
+    self.reports = reports
+    self.profileExtension = profileExtension
+  }
+
+  /// The packet's length on the wire.
+  public var serializedLength: Int {
+    RTCPWire.headerLength + 24 + reports.count * RTCPReportBlock.length + profileExtension.count
+  }
+
+  /// Writes the packet at the start of `buffer`; returns its length.
+  public func serialize(into buffer: UnsafeMutableRawBufferPointer) throws(RTCPSerializationError)
+    -> Int
+  {
+    try serialize(into: buffer, at: 0)
+  }
+
+  func serialize(into buffer: UnsafeMutableRawBufferPointer, at offset: Int)
+    throws(RTCPSerializationError) -> Int
+  {
+    guard profileExtension.count % 4 == 0 else { throw .notWordAligned(profileExtension.count) }
+    let length = try RTCPWire.check(
+      length: serializedLength, count: reports.count, buffer: buffer, at: offset)
+    RTCPWire.writeHeader(
+      into: buffer, at: offset, count: reports.count, packetType: Self.packetType,
+      length: length)
+    buffer.storeBigEndian(ssrc, at: offset + 4)
+    buffer.storeBigEndian(ntpTimestamp.rawValue, at: offset + 8)
+    buffer.storeBigEndian(rtpTimestamp, at: offset + 16)
+    buffer.storeBigEndian(packetCount, at: offset + 20)
+    buffer.storeBigEndian(octetCount, at: offset + 24)
+    var position = offset + 28
+    for report in reports {
+      try report.write(into: buffer, at: position)
+      position += RTCPReportBlock.length
+    }
+    RTCPWire.copy(profileExtension, into: buffer, at: position)
+    return length
+  }
+
+  /// Parses the packet in `bytes[range]` (padding removed) with `count` blocks.
+  init(parsing bytes: UnsafeRawBufferPointer, range: Range<Int>, count: Int)
+    throws(RTCPParseError)
+  {
+    let start = range.lowerBound
+    let blocksEnd = start + 28 + count * RTCPReportBlock.length
+    guard blocksEnd <= range.upperBound else {
+      throw .bodyTooShort(offset: start, packetType: Int(Self.packetType))
+    }
+    ssrc = bytes.loadBigEndian(at: start + 4)
+    ntpTimestamp = NTPTimestamp(rawValue: bytes.loadBigEndian(at: start + 8))
+    rtpTimestamp = bytes.loadBigEndian(at: start + 16)
+    packetCount = bytes.loadBigEndian(at: start + 20)
+    octetCount = bytes.loadBigEndian(at: start + 24)
+    reports = (0..<count).map {
+      RTCPReportBlock(reading: bytes, at: start + 28 + $0 * RTCPReportBlock.length)
+    }
+    profileExtension = RTCPWire.array(bytes, blocksEnd..<range.upperBound)
+  }
+}

@@ -1,0 +1,104 @@
+/// Per-stream statistics of a capture, as `tshark -z rtp,streams` prints them, computed in one
+/// pass with bounded memory: what rtpstat reports.
+///
+/// Streams are told apart by SSRC and UDP endpoints. At most ``limit`` streams are tracked;
+/// packets of others are counted in ``untrackedPackets``.
+public struct RTPStreamAnalyzer: Sendable {
+  /// The most distinct streams tracked by default.
+  public static let defaultLimit = 65536
+
+  /// The most distinct streams tracked.
+  public let limit: Int
+  /// Clock rates by payload type, overriding (or adding to) the static types' rates.
+  public let clockRates: [UInt8: Int]
+  /// Points kept per stream for a plot; 0 keeps none.
+  public let sampleLimit: Int
+  /// The streams, in order of their first packet.
+  public private(set) var streams: [RTPStreamStatistics] = []
+  /// Valid RTP packets of streams beyond ``limit``.
+  public private(set) var untrackedPackets = 0
+  /// UDP datagrams that were not RTP (RTCP, or not version 2).
+  public private(set) var notRTP = 0
+  /// UDP datagrams that looked like RTP but failed validation.
+  public private(set) var invalidRTP = 0
+  /// Capture time that relative times count from: the first datagram's, unless set.
+  public private(set) var origin: Int64?
+  private var index: [RTPStreamKey: Int] = [:]
+  private var lastIndex = -1
+
+  /// - Parameters:
+  ///   - clockRates: Clock rates (Hz) by payload type, for dynamic types above all.
+  ///   - sampleLimit: Points to keep per stream for ``RTPStreamPlot``; 0 for none.
+  ///   - limit: The most streams tracked.
+  public init(
+    clockRates: [UInt8: Int] = [:], sampleLimit: Int = 0,
+    limit: Int = RTPStreamAnalyzer.defaultLimit
+  ) {
+    precondition(limit >= 1, "an analyzer tracks at least one stream")
+    self.clockRates = clockRates
+    self.sampleLimit = sampleLimit
+    self.limit = limit
+  }
+
+  /// The clock rate used for `payloadType`: the caller's, else the static type's.
+  public func clockRate(for payloadType: UInt8) -> Int? {
+    clockRates[payloadType] ?? RTPPayloadTypeName.clockRate(payloadType)
+  }
+
+  /// Counts one UDP datagram: a packet of its stream if it is valid RTP.
+  public mutating func add(_ datagram: UDPDatagram) {
+    if origin == nil { origin = datagram.timestamp }
+    let packet: RTPPacket
+    do {
+      packet = try RTPPacket(validating: datagram.payload)
+    } catch {
+      if RTPPacketKind(classifying: datagram.payload) == .rtp {
+        invalidRTP += 1
+      } else {
+        notRTP += 1
+      }
+      return
+    }
+    add(
+      packet, source: datagram.source, destination: datagram.destination, time: datagram.timestamp)
+  }
+
+  /// Counts a valid RTP packet sent from `source` to `destination`, captured at `time`
+  /// (nanoseconds since the Unix epoch).
+  public mutating func add(
+    _ packet: RTPPacket, source: Endpoint, destination: Endpoint, time: Int64
+  ) {
+    if origin == nil { origin = time }
+    let relative = time - (origin ?? time)
+    let rate = clockRate(for: packet.payloadType)
+    if lastIndex >= 0,
+      streams[lastIndex].key.matches(ssrc: packet.ssrc, source: source, destination: destination)
+    {
+      streams[lastIndex].count(packet, time: relative, clockRate: rate, sampleLimit: sampleLimit)
+      return
+    }
+    let key = RTPStreamKey(ssrc: packet.ssrc, source: source, destination: destination)
+    if let found = index[key] {
+      lastIndex = found
+      streams[found].count(packet, time: relative, clockRate: rate, sampleLimit: sampleLimit)
+    } else if streams.count < limit {
+      lastIndex = streams.count
+      index[key] = lastIndex
+      streams.append(
+        RTPStreamStatistics(
+          key: key, packet: packet, time: relative, clockRate: rate, sampleLimit: sampleLimit))
+    } else {
+      untrackedPackets += 1
+    }
+  }
+
+  /// Counts every datagram `reader` returns, to the end of the capture.
+  ///
+  /// On a damaged capture this throws after counting every datagram before the damage; the
+  /// analyzer keeps them.
+  public mutating func read(from reader: DatagramReader) throws(CaptureError) {
+    while let datagram = try reader.next() {
+      add(datagram)
+    }
+  }
+}

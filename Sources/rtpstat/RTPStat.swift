@@ -1,0 +1,106 @@
+import ArgumentParser
+import RTPCore
+import RTPToolSupport
+
+@main
+struct RTPStat: ToolCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "rtpstat",
+    abstract: "Print per-stream RTP statistics of a capture, as tshark -z rtp,streams does.",
+    discussion: """
+      Reads a capture (pcap, pcapng or rtpdump) from FILE or standard input and prints, for \
+      each RTP stream (an SSRC between two UDP endpoints), its start and end, addresses, \
+      SSRC, payload, packets, lost packets, minimum, mean and maximum delta and jitter, \
+      duplicates, reordered packets and whether it has problems. Jitter needs the payload's \
+      clock rate: static payload types have one; give dynamic ones with --clock-rate.
+      """,
+    version: ToolVersion.current)
+
+  @Argument(help: "The capture to read ('-' or none for standard input).")
+  var file: String?
+
+  @Flag(help: "Print a JSON array with one object per stream instead of the table.")
+  var json = false
+
+  @Option(
+    name: .customLong("clock-rate"),
+    help: ArgumentHelp(
+      "Clock rate of a payload type, for jitter (repeatable), such as 96=48000.",
+      valueName: "pt=hz"))
+  var clockRates: [ClockRateArgument] = []
+
+  @Option(
+    help: ArgumentHelp("Draw delta and jitter over time into this SVG file.", valueName: "file"))
+  var plot: String?
+
+  @Option(
+    name: .customShort("o"),
+    help: ArgumentHelp("Write to FILE instead of standard output.", valueName: "file"))
+  var outputPath: String?
+
+  /// Points per stream kept for the plot.
+  private static let plotSamples = 4096
+
+  mutating func execute() throws {
+    let input = try InputFile(path: file)
+    defer { input.close() }
+    let name = input.displayName
+    var rates: [UInt8: Int] = [:]
+    for argument in clockRates { rates[argument.payloadType] = argument.rate }
+    var analyzer = RTPStreamAnalyzer(
+      clockRates: rates, sampleLimit: plot == nil ? 0 : Self.plotSamples)
+
+    var inputFailure: CaptureError? = nil
+    var skipped = SkipCounters()
+    do {
+      let reader = try DatagramReader(source: InputSource(fileDescriptor: input.descriptor))
+      do {
+        try analyzer.read(from: reader)
+      } catch {
+        inputFailure = error
+      }
+      skipped = reader.skipped
+    } catch {
+      inputFailure = error
+    }
+
+    let text =
+      json ? RTPStreamReport.json(analyzer.streams) : RTPStreamReport.table(analyzer.streams)
+    try write(text, to: outputPath)
+    if let plot { try write(RTPStreamPlot.svg(analyzer.streams), to: plot) }
+
+    reportSkipped(name: name, records: skipped, analyzer: analyzer)
+    if let inputFailure {
+      if case .io = inputFailure { throw ToolFailure(.ioError, "\(name): \(inputFailure)") }
+      throw ToolFailure(.dataError, "\(name): \(inputFailure)")
+    }
+  }
+
+  private func write(_ text: String, to path: String?) throws {
+    let outputFile = try OutputFile(path: path, binary: false)
+    let sink = OutputSink(fileDescriptor: outputFile.descriptor)
+    do {
+      try sink.write(text.utf8)
+      try sink.flush()
+    } catch {
+      if error == .brokenPipe { throw error }
+      throw ToolFailure(.ioError, "\(outputFile.displayName): \(error)")
+    }
+    try outputFile.close()
+  }
+
+  /// One line on standard error when records or datagrams carried no RTP.
+  private func reportSkipped(name: String, records: SkipCounters, analyzer: RTPStreamAnalyzer) {
+    var parts = records.nonZero.map { "\($0.count) \($0.reason)" }
+    if analyzer.notRTP > 0 { parts.append("\(analyzer.notRTP) UDP not RTP") }
+    if analyzer.invalidRTP > 0 { parts.append("\(analyzer.invalidRTP) invalid RTP") }
+    if analyzer.untrackedPackets > 0 {
+      parts.append("\(analyzer.untrackedPackets) RTP beyond \(analyzer.limit) streams")
+    }
+    let total =
+      records.total + analyzer.notRTP + analyzer.invalidRTP + analyzer.untrackedPackets
+    guard total > 0 else { return }
+    Terminal.printError(
+      "rtpstat: \(name): skipped \(total) packets: \(parts.joined(separator: ", "))")
+  }
+}
