@@ -24,6 +24,14 @@ let package = Package(
       ],
       path: "RTPCoreBenchmarks",
       plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
-    )
+    ),
+    // The in-process half of scripts/bench's comparison with librtpsynth's Python bindings. Not a
+    // benchmark: the plugin runs every executable target whose directory sits directly in a
+    // directory named Benchmarks, so this one lives a level deeper.
+    .executableTarget(
+      name: "PeerHarness",
+      dependencies: [.product(name: "RTPCore", package: "rtpsynth")],
+      path: "Harnesses/PeerHarness"
+    ),
   ]
 )
