@@ -99,14 +99,28 @@ struct JitterBufferTests {
   func dropsClassified() {
     let recorder = Recorder(capacity: 3)
     recorder.feed(sequences: [1, 2, 2, 4, 4, 8, 3])
-    // 8 pushes play-out past 3 (capacity 3 holds 5...8), so 3 arrives late.
-    #expect(
-      recorder.take() == [
-        .start(0xABCD), .ready(1), .ready(2), .dropped(2, .duplicate), .dropped(4, .duplicate),
-        .erasure(3, 3, span: 320), .ready(4), .dropped(3, .late),
-      ])
-    recorder.flush()
-    #expect(recorder.take() == [.erasure(5, 7, span: 640), .ready(8)])
+    // Two packets held (4 and 8) is within capacity, so 3 still arrives in time.
+    let first: [Seen] = [
+      .start(0xABCD), .ready(1), .ready(2), .dropped(2, .duplicate), .dropped(4, .duplicate),
+      .ready(3), .ready(4),
+    ]
+    #expect(recorder.take() == first)
+    // A fourth held packet (6, 7, 8, 9) is one too many: play-out gives up on 5, which is late.
+    recorder.feed(sequences: [6, 7, 9, 5])
+    let second: [Seen] = [
+      .erasure(5, 5, span: 320), .ready(6), .ready(7), .ready(8), .ready(9), .dropped(5, .late),
+    ]
+    #expect(recorder.take() == second)
+  }
+
+  @Test("Capacity counts packets held, not the sequence distance they span")
+  func capacityCountsPackets() {
+    let recorder = Recorder(capacity: 2)
+    // 40 arrives far ahead of 2, but only one packet is held, so 2...39 may still come.
+    recorder.feed(sequences: [1, 40])
+    recorder.feed(sequences: Array(2...39))
+    let expected: [Seen] = [.start(0xABCD)] + (Int64(1)...40).map { .ready($0) }
+    #expect(recorder.take() == expected)
   }
 
   // MARK: librtpsynth's measured faults, each in a few packets

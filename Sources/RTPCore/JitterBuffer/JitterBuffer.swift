@@ -3,13 +3,15 @@
 ///
 /// Feed it datagrams as they arrive; it reports, through a handler and in play-out order, the
 /// packets that are ready, an erasure for each void, and the packets it drops (late, duplicate,
-/// or strays). It holds up to `capacity` packets that arrived ahead of a gap; a packet that
-/// arrives further ahead than that pushes play-out past the gap. ``flush(_:)`` releases
-/// everything held.
+/// or strays). It holds up to `capacity` packets that arrived ahead of a gap, as librtpsynth's
+/// does; one more makes it give up on the first gap and play the run behind it. A packet too
+/// far ahead for the ring of sequence numbers (over 1024 ahead, or twice the capacity) pushes
+/// play-out on as well. ``flush(_:)`` releases everything held.
 ///
 /// - Every packet is placed by its sequence number into a slot of a ring, so feeding costs the
-///   same at capacity 20 or 1000, and nothing is allocated per packet once each slot has held
-///   a packet of the stream's size.
+///   same at capacity 20 or 1000; its bytes go to one of `capacity + 2` buffers, so memory is
+///   bounded by the capacity, and nothing is allocated per packet once each buffer has held a
+///   packet of the stream's size.
 /// - Sequence numbers are extended to 64 bits as RFC 3550 appendix A.1 does: a loss across the
 ///   wrap from 65535 to 0 is a loss, a straggler from before the wrap is late, and a jump too
 ///   large to be loss is taken for a restart only when the next packet confirms it.
@@ -37,41 +39,43 @@ public final class JitterBuffer {
   private let historyWords: Int
   private let delivered: UnsafeMutablePointer<UInt64>
   private let candidate: UnsafeMutablePointer<Slot>
+  /// `capacity + 2` buffers: one per held packet, one for a restart candidate, and free ones
+  /// on a stack.
+  private let buffers: UnsafeMutablePointer<Buffer>
+  private let bufferCount: Int
+  private let freeBuffers: UnsafeMutablePointer<Int>
+  private var freeCount: Int {
+    get { state.pointee.freeCount }
+    set { state.pointee.freeCount = newValue }
+  }
   private let state: UnsafeMutablePointer<State>
   private let maxDropout: Int
   private let maxMisorder: Int
 
-  /// A stored packet: where its bytes live and what validation found.
+  /// A held packet: which buffer holds its bytes and what validation found.
   private struct Slot {
     var sequence: Int64 = 0
     var arrival: Int64 = 0
     var length = 0
     var headerLength = 0
     var paddingLength = 0
+    var buffer = 0
+  }
+
+  /// Bytes for one held packet, reused from packet to packet.
+  private struct Buffer {
     var storage: UnsafeMutableRawPointer? = nil
-    var storageCapacity = 0
+    var capacity = 0
 
-    mutating func store(_ packet: RTPPacket, sequence: Int64, arrival: Int64) {
-      let count = packet.bytes.count
-      if storageCapacity < count {
+    mutating func store(_ bytes: UnsafeRawBufferPointer) {
+      if capacity < bytes.count {
         storage?.deallocate()
-        storageCapacity = max(count, 256, storageCapacity * 2)
-        storage = .allocate(byteCount: storageCapacity, alignment: 8)
+        capacity = max(bytes.count, 256, capacity * 2)
+        storage = .allocate(byteCount: capacity, alignment: 8)
       }
-      if count > 0 {
-        storage!.copyMemory(from: packet.bytes.baseAddress!, byteCount: count)
+      if let base = bytes.baseAddress, bytes.count > 0 {
+        storage!.copyMemory(from: base, byteCount: bytes.count)
       }
-      self.sequence = sequence
-      self.arrival = arrival
-      length = count
-      headerLength = packet.headerLength
-      paddingLength = packet.paddingLength
-    }
-
-    var packet: RTPPacket {
-      RTPPacket(
-        validated: UnsafeRawBufferPointer(start: storage, count: length),
-        headerLength: headerLength, paddingLength: paddingLength)
     }
   }
 
@@ -90,6 +94,7 @@ public final class JitterBuffer {
     /// The earliest arrival among held packets.
     var blockedSince: Int64 = 0
     var hasCandidate = false
+    var freeCount = 0
     var statistics = JitterBufferStatistics()
   }
 
@@ -103,11 +108,11 @@ public final class JitterBuffer {
     precondition(maxDelay.map { $0 >= 0 } ?? true, "maxDelay must not be negative")
     self.capacity = capacity
     self.maxDelay = maxDelay
-    var slotCount = 64
-    while slotCount < capacity + 1 { slotCount <<= 1 }
+    var slotCount = 1024
+    while slotCount < 2 * capacity { slotCount <<= 1 }
     slotMask = slotCount - 1
     wordCount = slotCount / 64
-    let historyBits = max(1024, slotCount)
+    let historyBits = slotCount
     historyMask = historyBits - 1
     historyWords = historyBits / 64
     maxMisorder = historyBits
@@ -120,17 +125,25 @@ public final class JitterBuffer {
     delivered.initialize(repeating: 0, count: historyWords)
     candidate = .allocate(capacity: 1)
     candidate.initialize(to: Slot())
+    bufferCount = capacity + 2
+    buffers = .allocate(capacity: bufferCount)
+    buffers.initialize(repeating: Buffer(), count: bufferCount)
+    freeBuffers = .allocate(capacity: bufferCount)
+    for index in 0..<bufferCount { freeBuffers[index] = bufferCount - 1 - index }
     state = .allocate(capacity: 1)
     state.initialize(to: State())
+    state.pointee.freeCount = bufferCount
   }
 
   deinit {
-    for index in 0...slotMask { slots[index].storage?.deallocate() }
+    for index in 0..<bufferCount { buffers[index].storage?.deallocate() }
+    buffers.deinitialize(count: bufferCount)
+    buffers.deallocate()
+    freeBuffers.deallocate()
     slots.deinitialize(count: slotMask + 1)
     slots.deallocate()
     occupied.deallocate()
     delivered.deallocate()
-    candidate.pointee.storage?.deallocate()
     candidate.deallocate()
     state.deallocate()
   }
@@ -211,8 +224,8 @@ public final class JitterBuffer {
       drop(packet, sequence: sequence, arrival: arrival, reason: reason, handler)
       return
     }
-    if sequence > s.pointee.nextExpected + Int64(capacity) {
-      releaseUpTo(sequence - Int64(capacity), handler)
+    if sequence > s.pointee.nextExpected + Int64(slotMask) {
+      releaseUpTo(sequence - Int64(slotMask), handler)
     }
     if sequence == s.pointee.nextExpected {
       deliver(packet, sequence: sequence, arrival: arrival, handler)
@@ -225,12 +238,44 @@ public final class JitterBuffer {
       drop(packet, sequence: sequence, arrival: arrival, reason: .duplicate, handler)
       return
     }
-    slots[index].store(packet, sequence: sequence, arrival: arrival)
+    store(packet, sequence: sequence, arrival: arrival, in: slots + index)
     occupied[index >> 6] |= 1 << UInt64(index & 63)
     if s.pointee.heldCount == 0 || arrival < s.pointee.blockedSince {
       s.pointee.blockedSince = arrival
     }
     s.pointee.heldCount += 1
+    if s.pointee.heldCount > capacity {
+      // Full: give up on the first gap and play the run behind it.
+      let next = firstHeld()
+      deliverSlot(Int(truncatingIfNeeded: next) & slotMask, handler)
+      s.pointee.nextExpected = next + 1
+      releaseConsecutive(handler)
+    }
+  }
+
+  /// Copies `packet` into a free buffer and records it in `slot`.
+  private func store(
+    _ packet: RTPPacket, sequence: Int64, arrival: Int64, in slot: UnsafeMutablePointer<Slot>
+  ) {
+    freeCount -= 1
+    let buffer = freeBuffers[freeCount]
+    buffers[buffer].store(packet.bytes)
+    slot.pointee = Slot(
+      sequence: sequence, arrival: arrival, length: packet.bytes.count,
+      headerLength: packet.headerLength, paddingLength: packet.paddingLength, buffer: buffer)
+  }
+
+  /// The packet a slot holds, viewing its buffer.
+  private func packet(in slot: Slot) -> RTPPacket {
+    RTPPacket(
+      validated: UnsafeRawBufferPointer(start: buffers[slot.buffer].storage, count: slot.length),
+      headerLength: slot.headerLength, paddingLength: slot.paddingLength)
+  }
+
+  /// Returns a slot's buffer to the free stack, once its packet has been handed out.
+  private func recycle(_ slot: Slot) {
+    freeBuffers[freeCount] = slot.buffer
+    freeCount += 1
   }
 
   /// A sequence number too far from the stream's to be loss or reordering: hold it as a restart
@@ -248,14 +293,15 @@ public final class JitterBuffer {
       // Start the new run in the next cycle so that extended numbers keep increasing.
       let cycleStart = (s.pointee.highest >> 16 + 1) << 16
       let first = cycleStart + (candidate.pointee.sequence & 0xFFFF)
-      startStream(
-        candidate.pointee.packet, sequence: first, arrival: candidate.pointee.arrival, handler)
+      let held = candidate.pointee
+      startStream(self.packet(in: held), sequence: first, arrival: held.arrival, handler)
+      recycle(held)
       place(packet, sequence: first + 1, arrival: arrival, handler)
       s.pointee.highest = first + 1
       return
     }
     dropCandidate(handler)
-    candidate.pointee.store(packet, sequence: forward, arrival: arrival)
+    store(packet, sequence: forward, arrival: arrival, in: candidate)
     s.pointee.hasCandidate = true
   }
 
@@ -308,7 +354,8 @@ public final class JitterBuffer {
     occupied[index >> 6] &= ~(1 << UInt64(index & 63))
     state.pointee.heldCount -= 1
     let slot = slots[index]
-    deliver(slot.packet, sequence: slot.sequence, arrival: slot.arrival, handler)
+    deliver(packet(in: slot), sequence: slot.sequence, arrival: slot.arrival, handler)
+    recycle(slot)
   }
 
   /// Delivers held packets while the next expected one is among them.
@@ -376,7 +423,9 @@ public final class JitterBuffer {
     state.pointee.hasCandidate = false
     let slot = candidate.pointee
     drop(
-      slot.packet, sequence: slot.sequence, arrival: slot.arrival, reason: .outOfSequence, handler)
+      packet(in: slot), sequence: slot.sequence, arrival: slot.arrival, reason: .outOfSequence,
+      handler)
+    recycle(slot)
   }
 
   // MARK: Bookkeeping
