@@ -7,6 +7,7 @@
 //   PeerHarness encode FILE RUNS                   G.711 u-law encode of FILE (raw s16le)
 //   PeerHarness decode FILE RUNS                   G.711 u-law decode of FILE (raw octets)
 //   PeerHarness resample FILE IN OUT RUNS          linear resampling of FILE (raw s16le)
+//   PeerHarness udp PACKETS                        RTPServer: one channel to another on 127.0.0.1
 //
 // FILE for `jitter` is datagrams, each a 2-byte little-endian length and the bytes, as
 // bench_peers.py writes them. Figures go to standard output as "<median per second> <unit>",
@@ -187,6 +188,77 @@ case "resample":
   note("PeerHarness: resample: \(samples.count) samples in, \(produced) out")
   report(samples.count, median, "M input samples/s")
 
+case "udp":
+  // One RTPServer, two channels on 127.0.0.1: the main thread queues 172-byte datagrams as fast
+  // as the channel takes them, the worker sends and receives; the figure is datagrams received
+  // per second, from the first send to the last arrival, as the C loop measures it.
+  let total = number("PACKETS")
+  let received = Counter()
+  let server = try! RTPServer(name: "udp-bench")
+  let receiver = try! server.createChannel(
+    onPacket: { _, _, _ in received.add() }, bindHost: "127.0.0.1", queueSize: 2,
+    family: .ipv4)
+  let sender = try! server.createChannel(
+    onPacket: { _, _, _ in }, bindHost: "127.0.0.1", queueSize: 4096, family: .ipv4)
+  try! sender.setTarget(receiver.localAddress)
+  let packet = [UInt8](repeating: 0x80, count: 172)
+  let start = now()
+  packet.withUnsafeBytes { bytes in
+    var sent = 0
+    while sent < total {
+      do {
+        try sender.send(bytes)
+        sent += 1
+      } catch {
+        sched_yield()
+      }
+    }
+  }
+  while sender.pendingCount > 0 { sched_yield() }
+  // Wait until everything sent has arrived or been dropped by the kernel, or a second passes
+  // with nothing new.
+  var lastCount = -1
+  var lastChange = now()
+  var finished = start
+  while true {
+    let count = received.value
+    let drops = Int(receiver.counters.kernelDrops)
+    if count != lastCount {
+      lastCount = count
+      lastChange = now()
+      finished = lastChange
+    }
+    if count + drops >= total || now() - lastChange > 1_000_000_000 { break }
+    usleep(200)
+  }
+  let drops = receiver.counters.kernelDrops
+  note("PeerHarness: udp: sent \(total), received \(lastCount), kernel drops \(drops)")
+  sender.close()
+  receiver.close()
+  server.shutdown()
+  report(lastCount, finished - start, "M packets/s")
+
 case let mode:
   fail("unknown mode \(mode)")
+}
+
+/// A count the server's worker thread raises and the main thread reads.
+final class Counter: @unchecked Sendable {
+  // Protected by `lock`.
+  private var count = 0
+  private var lock = pthread_mutex_t()
+
+  init() { pthread_mutex_init(&lock, nil) }
+
+  func add() {
+    pthread_mutex_lock(&lock)
+    count += 1
+    pthread_mutex_unlock(&lock)
+  }
+
+  var value: Int {
+    pthread_mutex_lock(&lock)
+    defer { pthread_mutex_unlock(&lock) }
+    return count
+  }
 }
