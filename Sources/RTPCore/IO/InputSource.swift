@@ -6,7 +6,8 @@ import SystemPackage
 /// ``consume(_:)`` what they used. Memory stays at the buffer's size, however long the input is;
 /// the buffer grows only when a caller asks for a larger window, and callers bound that.
 public final class InputSource {
-  private let fileDescriptor: FileDescriptor
+  /// Where bytes come from: `nil` for a source over memory (see ``init(bytes:chunk:capacity:)``).
+  private let fileDescriptor: FileDescriptor?
   // Stored state below is exempt from run-time exclusivity checks: only this type's own
   // methods touch it, on one thread, and the checks cost a fifth of a tool's time per packet.
   @exclusivity(unchecked) private var storage: UnsafeMutableRawBufferPointer
@@ -14,11 +15,41 @@ public final class InputSource {
   @exclusivity(unchecked) private var end = 0
   @exclusivity(unchecked) private var atEnd = false
   @exclusivity(unchecked) private var consumedBeforeStart: UInt64 = 0
+  /// For a source over memory read in chunks: the bytes not yet read, and the most per read.
+  @exclusivity(unchecked) private var pending = UnsafeRawBufferPointer(start: nil, count: 0)
+  private let chunk: Int
 
   /// Creates a source reading `fileDescriptor`, which the caller keeps open and closes.
   public init(fileDescriptor: FileDescriptor, capacity: Int = 1 << 20) {
     self.fileDescriptor = fileDescriptor
+    self.chunk = 0
     self.storage = .allocate(byteCount: max(capacity, 4096), alignment: 16)
+  }
+
+  /// Creates a source over `bytes`, which the caller keeps alive while the source is in use: for
+  /// tests and fuzzing.
+  ///
+  /// With `chunk` `nil`, the buffer holds exactly `bytes`, so that a reader looking past the end
+  /// of the input touches memory outside any allocation (which AddressSanitizer reports). With a
+  /// `chunk`, the bytes arrive at most `chunk` at a time into a buffer of `capacity`, as from a
+  /// slow pipe, so that buffer refills, moves and growth are exercised.
+  init(bytes: UnsafeRawBufferPointer, chunk: Int? = nil, capacity: Int = 4096) {
+    fileDescriptor = nil
+    if let chunk {
+      precondition(chunk > 0 && capacity > 0)
+      self.chunk = chunk
+      pending = bytes
+      storage = .allocate(byteCount: capacity, alignment: 16)
+    } else {
+      self.chunk = 0
+      pending = UnsafeRawBufferPointer(start: nil, count: 0)
+      storage = .allocate(byteCount: bytes.count, alignment: 16)
+      if let base = bytes.baseAddress, !bytes.isEmpty {
+        storage.baseAddress!.copyMemory(from: base, byteCount: bytes.count)
+      }
+      end = bytes.count
+      atEnd = true
+    }
   }
 
   deinit {
@@ -88,6 +119,17 @@ public final class InputSource {
       start = 0
     }
     let room = UnsafeMutableRawBufferPointer(rebasing: storage[end...])
+    guard let fileDescriptor else {
+      let got = min(room.count, chunk, pending.count)
+      if got == 0 {
+        atEnd = true
+      } else {
+        room.baseAddress!.copyMemory(from: pending.baseAddress!, byteCount: got)
+        pending = UnsafeRawBufferPointer(rebasing: pending[got...])
+        end += got
+      }
+      return
+    }
     let got: Int
     do {
       got = try fileDescriptor.read(into: room, retryOnInterrupt: true)

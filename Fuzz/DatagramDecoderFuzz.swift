@@ -1,0 +1,146 @@
+// libFuzzer target: DatagramDecoder over a sequence of records: any link type and bytes, and
+// IPv4 fragments of a few datagrams in any order, overlapping, repeated, conflicting, timed out.
+//
+// An input is:
+//   byte 0      link type of raw records, an index into `linkTypes`
+//   byte 1      reassembly table: 1 + (b & 7) datagrams in progress, timeout (b >> 3) s
+//   then records until the input ends, each starting with a kind byte k:
+//   k < 0x80    raw record: length ((k << 8) | next byte), a capture-time step of next byte ×
+//               100 ms, then that many bytes (fewer if the input ends)
+//   k >= 0x80   an IPv4 fragment the target writes: datagram (k & 15), then bytes a, b, c:
+//               offset a × 8; b & 0x3F eight-byte units of data (+ c & 7 bytes when last);
+//               more-fragments b & 0x40; bytes that disagree with other fragments b & 0x80;
+//               capture-time step (c >> 3) × 250 ms
+//
+// Every byte of a written datagram is a function of its datagram number and position (its UDP
+// header included), so overlapping fragments agree unless told not to. Whenever a datagram comes
+// out of such fragments alone, it must be exactly those bytes. Each record lives in its own
+// allocation of its exact size, so AddressSanitizer reports any read past it.
+//
+// Built by scripts/fuzz with RTPCore's sources in one module, so internal API is in reach.
+
+let linkTypes: [LinkType] = [
+  .null, .ethernet, .rawLegacy12, .rawLegacy14, .raw, .loop, .linuxSLL, .ipv4, .ipv6,
+  .linuxSLL2, LinkType(rawValue: 0xFFFF_FFFF), LinkType(rawValue: 147),
+]
+
+let writtenSource: UInt32 = 0xC633_6401  // 198.51.100.1
+let writtenDestination: UInt32 = 0xC633_6402
+
+/// Byte `position` of written datagram `id`'s IP payload: a UDP header, then a pattern.
+func writtenByte(_ id: Int, _ position: Int) -> UInt8 {
+  switch position {
+  case 0: return 0x03  // source port 1000 + id
+  case 1: return UInt8(truncatingIfNeeded: 0xE8 + id)
+  case 2: return 0x07  // destination port 2000
+  case 3: return 0xD0
+  case 4: return 0
+  case 5: return UInt8(udpLength(id))
+  case 6, 7: return 0
+  default: return UInt8(truncatingIfNeeded: position &* 131 &+ id &* 7 &+ 1)
+  }
+}
+
+/// The UDP length written datagram `id` declares.
+func udpLength(_ id: Int) -> Int { 8 + 13 * (id + 1) }
+
+@inline(never)
+func touch(_ bytes: UnsafeRawBufferPointer) -> UInt8 {
+  var sum: UInt8 = 0
+  for byte in bytes { sum &+= byte }
+  return sum
+}
+
+struct Input {
+  var bytes: UnsafeRawBufferPointer
+  var position = 0
+
+  init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+
+  mutating func next() -> UInt8? {
+    guard position < bytes.count else { return nil }
+    defer { position += 1 }
+    return bytes[position]
+  }
+
+  mutating func take(_ count: Int) -> UnsafeRawBufferPointer {
+    let end = min(bytes.count, position + count)
+    defer { position = end }
+    return UnsafeRawBufferPointer(rebasing: bytes[position..<end])
+  }
+}
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+  var input = Input(UnsafeRawBufferPointer(start: data, count: size))
+  guard let linkByte = input.next(), let tableByte = input.next() else { return 0 }
+  let linkType = linkTypes[Int(linkByte) % linkTypes.count]
+  let capacity = 1 + Int(tableByte & 7)
+  let decoder = DatagramDecoder(
+    maxDatagramsInProgress: capacity, fragmentTimeout: Int64(tableByte >> 3) * 1_000_000_000)
+  var timestamp: Int64 = 1_700_000_000_000_000_000
+  // Whether anything but agreeing written fragments went in: then their content is not checked.
+  var mixed = false
+  var index = 0
+  while let kind = input.next() {
+    index += 1
+    let record: UnsafeMutableRawBufferPointer
+    var recordLinkType = linkType
+    if kind < 0x80 {
+      guard let low = input.next(), let step = input.next() else { break }
+      timestamp += Int64(step) * 100_000_000
+      let bytes = input.take(Int(kind) << 8 | Int(low))
+      record = .allocate(byteCount: bytes.count, alignment: 1)
+      if !bytes.isEmpty { record.copyMemory(from: bytes) }
+      mixed = true
+    } else {
+      guard let a = input.next(), let b = input.next(), let c = input.next() else { break }
+      let id = Int(kind & 15)
+      let offset = Int(a) * 8
+      let moreFragments = b & 0x40 != 0
+      let count = Int(b & 0x3F) * 8 + (moreFragments ? 0 : Int(c & 7))
+      let disagree = b & 0x80 != 0
+      if disagree { mixed = true }
+      timestamp += Int64(c >> 3) * 250_000_000
+      recordLinkType = .raw
+      record = .allocate(byteCount: 20 + count, alignment: 1)
+      record.initializeMemory(as: UInt8.self, repeating: 0)
+      record[0] = 0x45
+      record.storeBigEndian(UInt16(20 + count), at: 2)
+      record.storeBigEndian(UInt16(id), at: 4)
+      record.storeBigEndian(UInt16(moreFragments ? 0x2000 : 0) | UInt16(a), at: 6)
+      record[8] = 64
+      record[9] = 17
+      record.storeBigEndian(writtenSource, at: 12)
+      record.storeBigEndian(writtenDestination, at: 16)
+      for position in 0..<count {
+        record[20 + position] = writtenByte(id, offset + position) ^ (disagree ? 0x5A : 0)
+      }
+    }
+    defer { record.deallocate() }
+    let bytes = UnsafeRawBufferPointer(record)
+    let outcome = decoder.decode(
+      CaptureRecord(
+        index: index, offset: 0, timestamp: timestamp, linkType: recordLinkType,
+        originalLength: bytes.count, bytes: bytes))
+    precondition(decoder.datagramsInProgress <= capacity, "reassembly table over capacity")
+    guard case .datagram(let datagram) = outcome else { continue }
+    _ = touch(datagram.payload)
+    precondition(datagram.timestamp == timestamp, "datagram time differs from its record's")
+    precondition(datagram.payload.count <= 65_535 - 28, "UDP payload longer than IPv4 allows")
+    guard !mixed, datagram.source.address == .v4(IPv4Address(rawValue: writtenSource)) else {
+      continue
+    }
+    let id = Int(datagram.source.port) - 1000
+    precondition((0..<16).contains(id), "written datagram from port \(datagram.source.port)")
+    precondition(datagram.destination.port == 2000)
+    precondition(
+      datagram.payload.count == udpLength(id) - 8,
+      "datagram \(id): \(datagram.payload.count) bytes, not \(udpLength(id) - 8)")
+    for (position, byte) in datagram.payload.enumerated() {
+      precondition(
+        byte == writtenByte(id, 8 + position), "datagram \(id): byte \(8 + position) differs")
+    }
+  }
+  return 0
+}
