@@ -60,6 +60,12 @@ struct RTPPacketTests {
     #expect(try ext.elements() == [.init(id: 1, data: [0x55])])
   }
 
+  @Test("A one-byte-form octet with ID 0 is padding whatever its length bits say")
+  func idZeroIsPadding() throws {
+    let ext = RTPHeaderExtension(profile: 0xBEDE, data: [0x05, 0x10, 0x55, 0x00])
+    #expect(try ext.elements() == [.init(id: 1, data: [0x55])])
+  }
+
   @Test("An element running past the extension's end is an error")
   func elementPastEnd() {
     let ext = RTPHeaderExtension(profile: 0xBEDE, data: [0x13, 1, 2, 0])

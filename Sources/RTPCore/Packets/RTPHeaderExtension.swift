@@ -61,8 +61,9 @@ public struct RTPHeaderExtension: Hashable, Sendable {
     self.init(profile: Self.twoByteProfile | UInt16(appBits & 0xF), data: bytes)
   }
 
-  /// The RFC 8285 elements, in order; empty for a profile-specific extension. Padding octets are
-  /// skipped; in the one-byte form, ID 15 ends the list as the RFC requires.
+  /// The RFC 8285 elements, in order; empty for a profile-specific extension. Padding octets
+  /// (in the one-byte form, any octet with ID 0) are skipped; in the one-byte form, ID 15 ends
+  /// the list as the RFC requires.
   public func elements() throws(RTPParseError) -> [RTPHeaderExtensionElement] {
     guard let form else { return [] }
     var result: [RTPHeaderExtensionElement] = []
@@ -77,6 +78,12 @@ public struct RTPHeaderExtension: Hashable, Sendable {
       case .oneByte:
         let id = first >> 4
         if id == 15 { return result }
+        if id == 0 {
+          // ID 0 is padding (RFC 8285 section 4.2); its length bits mean nothing, as
+          // libwebrtc also reads it.
+          index += 1
+          continue
+        }
         let length = Int(first & 0x0F) + 1
         let available = data.count - index - 1
         guard length <= available else {
