@@ -457,7 +457,9 @@ open class RTPSession: @unchecked Sendable {
 
   // MARK: RTCP timer
 
-  private func tick(now: Int64, deadline: Int64, rtp: RTPChannel, rtcp: RTPChannel?, socket: RTPChannel)
+  private func tick(
+    now: Int64, deadline: Int64, rtp: RTPChannel, rtcp: RTPChannel?, socket: RTPChannel
+  )
     -> Int64?
   {
     guard !stopping.load(ordering: .acquiring) else { return nil }
@@ -483,7 +485,12 @@ open class RTPSession: @unchecked Sendable {
   }
 
   /// Builds and sends a compound report (with a BYE when `goodbye`) to the peer's RTCP port.
+  ///
+  /// On a multiplexed socket the report queues behind RTP already queued with deadlines, so it
+  /// is stamped (NTP and RTP time) for, and sent at, the last of those deadlines: an SR's time
+  /// is its departure, or round-trip times would include the queue.
   private func sendReport(on socket: RTPChannel, goodbye: Bool) {
+    let sharesRTPQueue = configuration.rtcp == .multiplexed
     state.withLock { state in
       let destination =
         configuration.rtcpDestination ?? state.peerRTCPSource
@@ -492,11 +499,15 @@ open class RTPSession: @unchecked Sendable {
             ? source : Endpoint(address: source.address, port: source.port + 1)
         }
       guard let destination else { return }
+      let now = NetworkClock.monotonic
+      let realtime = NetworkClock.realtime
+      let departure = sharesRTPQueue ? max(now, state.lastSentTime) : now
       let compound = state.makeReport(
-        monotonic: NetworkClock.monotonic, realtime: NetworkClock.realtime, cname: cname,
+        monotonic: departure, realtime: realtime + (departure - now), cname: cname,
         goodbye: goodbye)
       guard let bytes = try? compound.serialized() else { return }
-      bytes.withUnsafeBytes { raw in _ = try? socket.send(raw, to: destination) }
+      let deadline = departure > now ? departure : 0
+      bytes.withUnsafeBytes { raw in _ = try? socket.send(raw, to: destination, at: deadline) }
     }
   }
 

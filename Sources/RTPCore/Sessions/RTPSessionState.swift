@@ -186,7 +186,8 @@ struct RTPSessionState {
     var packets: [RTCPPacket] = []
     if weSent {
       let elapsed = monotonic - lastSentTime
-      let units = elapsed / 1_000_000_000 * Int64(configuration.clockRate)
+      let units =
+        elapsed / 1_000_000_000 * Int64(configuration.clockRate)
         + elapsed % 1_000_000_000 * Int64(configuration.clockRate) / 1_000_000_000
       packets.append(
         .senderReport(
