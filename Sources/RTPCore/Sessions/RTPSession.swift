@@ -189,7 +189,8 @@ open class RTPSession: @unchecked Sendable {
   /// Sends a complete RTP packet built elsewhere (a replayed capture), counting it for the
   /// sender reports: its payload octets, and its timestamp with `deadline` for the SR's RTP
   /// timestamp. The session takes the first such packet's SSRC as its own when none was
-  /// configured and no RTCP has gone out yet, so that reports describe the stream sent.
+  /// configured and no RTCP has gone out yet, so that reports describe the stream sent, and a
+  /// static payload type's clock rate for the SR's RTP timestamp.
   public func sendPacket(_ packet: UnsafeRawBufferPointer, at deadline: Int64 = 0)
     throws(RTPSessionError)
   {
@@ -207,6 +208,9 @@ open class RTPSession: @unchecked Sendable {
       if state.ssrcAdoptable {
         state.ssrc = parsed.ssrc
         state.ssrcAdoptable = false
+      }
+      if let rate = PayloadEncoding.staticClockRate(payloadType: parsed.payloadType) {
+        state.sendClockRate = rate
       }
       do throws(NetworkError) {
         try runtime.rtpChannel.send(packet, to: destination, at: deadline)

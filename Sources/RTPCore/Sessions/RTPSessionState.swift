@@ -16,6 +16,9 @@ struct RTPSessionState {
   var lastSentTime: Int64 = 0
   var sentThisInterval = false
   var sentLastInterval = false
+  /// The clock rate of the RTP sent, for the SR's RTP timestamp: the configuration's, or a
+  /// static payload type's when ``RTPSession/sendPacket(_:at:)`` sends one.
+  var sendClockRate: Int
 
   // Receiving.
   var reception: ReceptionStatistics?
@@ -48,6 +51,7 @@ struct RTPSessionState {
     ssrcAdoptable = configuration.ssrc == nil
     sequence = configuration.initialSequenceNumber ?? .random(in: .min ... .max, using: &generator)
     peerAddress = configuration.peer
+    sendClockRate = configuration.clockRate
   }
 
   /// Whether this participant counts as a sender (sent RTP in the last two intervals).
@@ -187,8 +191,8 @@ struct RTPSessionState {
     if weSent {
       let elapsed = monotonic - lastSentTime
       let units =
-        elapsed / 1_000_000_000 * Int64(configuration.clockRate)
-        + elapsed % 1_000_000_000 * Int64(configuration.clockRate) / 1_000_000_000
+        elapsed / 1_000_000_000 * Int64(sendClockRate)
+        + elapsed % 1_000_000_000 * Int64(sendClockRate) / 1_000_000_000
       packets.append(
         .senderReport(
           RTCPSenderReport(
