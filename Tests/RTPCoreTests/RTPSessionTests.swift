@@ -301,14 +301,19 @@ struct RTPSessionTests {
     let control = RTPControl(name: "test-1000")
     defer { control.shutdown() }
     var sessions: [(RecordingSession, RecordingSession)] = []
-    for _ in 0..<pairs {
-      var first = configuration(rtcp: .multiplexed, interval: 0.5)
+    // Ports below the kernel's ephemeral range and below the tool tests' random ranges
+    // (20000 and up), so that 1,000 sockets held for seconds collide with neither.
+    let base = UInt16.random(in: 11_000...18_000)
+    for index in 0..<pairs {
+      var first = configuration(
+        receivePort: base + UInt16(2 * index), rtcp: .multiplexed, interval: 0.5)
       first.sendQueueSize = 8
       first.receiveBufferSize = 256 << 10
       let a = try RecordingSession(configuration: first)
       try control.startSession(control.addSession(a))
       var second = first
       second.sendPort = a.localRTPAddress!.port
+      second.receivePort = base + UInt16(2 * index + 1)
       let b = try RecordingSession(configuration: second)
       try control.startSession(control.addSession(b))
       sessions.append((a, b))
