@@ -4,7 +4,7 @@ import RTPToolSupport
 
 /// What ended a recording.
 enum StopReason {
-  case count, duration, idleTimeout, signal, writeFailure
+  case count, duration, idleTimeout, signal, writeFailure, bye
 }
 
 @main
@@ -51,6 +51,21 @@ struct RTPRecv: ToolCommand {
     help: ArgumentHelp("Write to FILE instead of standard output.", valueName: "file"))
   var outputPath: String?
 
+  @Flag(
+    help:
+      "Run RTCP: listen on the next port too, answer with receiver reports, report the peer's SDES and BYE."
+  )
+  var rtcp = false
+
+  @Flag(name: .customLong("rtcp-mux"), help: "With --rtcp, RTCP on the listening port itself.")
+  var rtcpMux = false
+
+  @Flag(name: .customLong("until-bye"), help: "With --rtcp, stop when the peer says BYE.")
+  var untilBye = false
+
+  @Option(help: "With --rtcp, the TOOL item of the SDES.")
+  var tool = "rtprecv"
+
   @Flag(help: "Print counters as one JSON object on standard error at the end.")
   var stats = false
 
@@ -64,6 +79,10 @@ struct RTPRecv: ToolCommand {
     }
     if listen.ports.count > ListenRange.maximumPorts {
       throw ValidationError("--listen covers at most \(ListenRange.maximumPorts) ports")
+    }
+    if rtcp && listen.ports.count > 1 { throw ValidationError("--rtcp listens on one port") }
+    if (rtcpMux || untilBye) && !rtcp {
+      throw ValidationError("--rtcp-mux and --until-bye need --rtcp")
     }
   }
 
@@ -92,11 +111,26 @@ struct RTPRecv: ToolCommand {
     }
     let recorder = CaptureRecorder(writer: writer, peer: peerAddress, limit: count)
 
+    let control = RTPControl(name: "rtprecv")
+    defer { control.shutdown() }
+    var session: ReceiverSession? = nil
     let server: RTPServer
     var channels: [RTPChannel] = []
     do {
       server = try RTPServer(name: "rtprecv")
-      for port in listen.ports {
+      if rtcp {
+        var configuration = RTPSessionConfiguration(
+          peer: peerAddress, receivePort: listen.ports.lowerBound, payloadType: 0, toolName: tool)
+        configuration.bindHost = "\(address)"
+        configuration.rtcp = rtcpMux ? .multiplexed : .separatePort
+        configuration.receiveBufferSize = 8 << 20
+        configuration.sendQueueSize = 8
+        let made = try ReceiverSession(configuration: configuration, recorder: recorder)
+        try control.startSession(control.addSession(made))
+        session = made
+        if let channel = made.rtpChannel { channels.append(channel) }
+      }
+      for port in listen.ports where !rtcp {
         let destination = Endpoint(address: address, port: port)
         channels.append(
           try server.createChannel(
@@ -109,7 +143,9 @@ struct RTPRecv: ToolCommand {
       throw ToolFailure(.unavailable, "\(error)")
     }
 
-    let reason = wait(for: recorder, signals: signals)
+    let reason = wait(for: recorder, session: session, signals: signals)
+    control.stop()
+    control.shutdown()
     server.shutdown()
     var totals = RTPChannelCounters()
     for channel in channels {
@@ -140,7 +176,9 @@ struct RTPRecv: ToolCommand {
   }
 
   /// Waits on the main thread, collecting signals, until something ends the recording.
-  private func wait(for recorder: CaptureRecorder, signals: SignalWaiter) -> StopReason {
+  private func wait(
+    for recorder: CaptureRecorder, session: ReceiverSession?, signals: SignalWaiter
+  ) -> StopReason {
     let started = NetworkClock.monotonic
     var lastActivity = started
     var lastReceived = 0
@@ -149,6 +187,7 @@ struct RTPRecv: ToolCommand {
       if signals.wait(nanoseconds: poll) != nil { return .signal }
       if recorder.failure != nil { return .writeFailure }
       if recorder.isComplete { return .count }
+      if untilBye, session?.sawBye == true { return .bye }
       let now = NetworkClock.monotonic
       let received = recorder.received
       if received != lastReceived {

@@ -38,6 +38,16 @@ struct RTPSend: ToolCommand {
   @Option(help: "Send this many copies to consecutive ports, each with its own SSRC.")
   var streams = 1
 
+  @Flag(
+    help: "Run RTCP: sender reports and SDES to the next port, and a BYE at the end.")
+  var rtcp = false
+
+  @Flag(name: .customLong("rtcp-mux"), help: "With --rtcp, send RTCP to the RTP port itself.")
+  var rtcpMux = false
+
+  @Option(help: "With --rtcp, the TOOL item of the SDES.")
+  var tool = "rtpsend"
+
   @Flag(help: "Print counters as one JSON object on standard error at the end.")
   var stats = false
 
@@ -53,6 +63,8 @@ struct RTPSend: ToolCommand {
     if let bind, Endpoint.split(bind) == nil {
       throw ValidationError("--bind must be HOST:PORT, not '\(bind)'")
     }
+    if rtcp && streams > 1 { throw ValidationError("--rtcp sends one stream: no --streams") }
+    if rtcpMux && !rtcp { throw ValidationError("--rtcp-mux needs --rtcp") }
   }
 
   mutating func execute() throws {
@@ -84,16 +96,30 @@ struct RTPSend: ToolCommand {
       descriptor = copy.descriptor
     }
 
+    let control = RTPControl(name: "rtpsend")
+    defer { control.shutdown() }
+    var cookie: RTPSessionCookie? = nil
     let sender: Sender
     do {
+      var session: RTPSession? = nil
+      if rtcp {
+        let made = try makeSession(destination: destination, local: local)
+        let added = try control.addSession(made)
+        try control.startSession(added)
+        session = made
+        cookie = added
+      }
       sender = try Sender(
-        destination: destination, local: local, streams: streams, pace: pace, speed: speed)
+        destination: destination, local: local, streams: streams, pace: pace, speed: speed,
+        session: session)
     } catch {
       throw ToolFailure(.unavailable, "\(error)")
     }
     let outcome = sender.send(
       descriptor: descriptor, name: input.displayName, repetitions: repetitions)
-    let result = sender.finish()
+    let result = sender.finish {
+      if let cookie { try? control.stopSession(cookie) }
+    }
 
     if result.oversized > 0 {
       Terminal.printError(
@@ -118,5 +144,20 @@ struct RTPSend: ToolCommand {
       if case .io = failure { throw ToolFailure(.ioError, "\(input.displayName): \(failure)") }
       throw ToolFailure(.dataError, "\(input.displayName): \(failure)")
     }
+  }
+
+  /// The RTCP session of `--rtcp`: RTP from its socket (`--bind`'s port, or an even port the
+  /// kernel picks with RTCP on the next), to `--to`, RTCP to the port after or to the same.
+  private func makeSession(destination: Endpoint, local: Endpoint?) throws -> RTPSession {
+    var configuration = RTPSessionConfiguration(
+      peer: destination.address, sendPort: destination.port, receivePort: local?.port ?? 0,
+      payloadType: 0, toolName: tool)
+    configuration.bindHost = local.map { "\($0.address)" }
+    configuration.rtcp = rtcpMux ? .multiplexed : .separatePort
+    configuration.sendQueueSize = Sender.queueSize(streams: 1)
+    configuration.maxPacketSize = Sender.maximumPacketSize
+    configuration.receiveBufferSize = 1 << 16
+    configuration.sendBufferSize = 4 << 20
+    return try RTPSession(configuration: configuration)
   }
 }

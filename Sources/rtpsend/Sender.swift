@@ -34,8 +34,10 @@ final class Sender {
   /// A paced send's lead over now for the first datagram, so that it is not late from the start.
   static let startLead: Int64 = 5_000_000
 
-  private let server: RTPServer
+  private let server: RTPServer?
   private let channel: RTPChannel
+  /// With `--rtcp`: the session whose RTP socket sends, counting for its sender reports.
+  private let session: RTPSession?
   private let destinations: [Endpoint]
   private let shifts: [RTPHeaderShift]
   private let pace: PacingMode
@@ -51,17 +53,31 @@ final class Sender {
   private let loopBuffer: UnsafeMutableRawBufferPointer
   private let copyBuffer: UnsafeMutableRawBufferPointer
 
-  init(destination: Endpoint, local: Endpoint?, streams: Int, pace: PacingMode, speed: Double)
-    throws(NetworkError)
-  {
+  /// The queue length for `streams` streams.
+  static func queueSize(streams: Int) -> Int {
     var queueSize = 4096
     while queueSize < streams * 4 { queueSize *= 2 }
-    server = try RTPServer(name: "rtpsend")
-    let family: AddressFamily = destination.address.isIPv6 ? .ipv6 : .ipv4
-    channel = try server.createChannel(
-      onPacket: { _, _, _ in }, bindHost: local.map { "\($0.address)" }, bindPort: local?.port ?? 0,
-      queueSize: queueSize, family: family, maxPacketSize: Self.maximumPacketSize,
-      receiveBufferSize: 0, sendBufferSize: 4 << 20)
+    return queueSize
+  }
+
+  /// A sender on its own socket, or on `session`'s RTP socket (one stream) when given.
+  init(
+    destination: Endpoint, local: Endpoint?, streams: Int, pace: PacingMode, speed: Double,
+    session: RTPSession? = nil
+  ) throws(NetworkError) {
+    if let session, let channel = session.rtpChannel {
+      server = nil
+      self.channel = channel
+    } else {
+      let server = try RTPServer(name: "rtpsend")
+      let family: AddressFamily = destination.address.isIPv6 ? .ipv6 : .ipv4
+      channel = try server.createChannel(
+        onPacket: { _, _, _ in }, bindHost: local.map { "\($0.address)" },
+        bindPort: local?.port ?? 0, queueSize: Self.queueSize(streams: streams), family: family,
+        maxPacketSize: Self.maximumPacketSize, receiveBufferSize: 0, sendBufferSize: 4 << 20)
+      self.server = server
+    }
+    self.session = session
     destinations = (0..<streams).map {
       Endpoint(address: destination.address, port: destination.port + UInt16($0))
     }
@@ -75,7 +91,7 @@ final class Sender {
   deinit {
     loopBuffer.deallocate()
     copyBuffer.deallocate()
-    server.shutdown()
+    server?.shutdown()
   }
 
   /// Sends the capture on `descriptor` `repetitions` times (seeking back to where it started
@@ -130,13 +146,15 @@ final class Sender {
     return nil
   }
 
-  /// Waits for the queue to drain, closes the channel and returns what happened.
-  func finish() -> SendResult {
+  /// Waits for the queue to drain, closes the channel (with `close`, which stops the session
+  /// when there is one: its BYE leaves last) and returns what happened.
+  func finish(close: () -> Void = {}) -> SendResult {
     while channel.pendingCount > 0 { Self.sleep(1_000_000) }
+    close()
     channel.close()
     result.counters = channel.counters
     result.lateness = channel.lateness ?? LatenessHistogram()
-    server.shutdown()
+    server?.shutdown()
     return result
   }
 
@@ -185,9 +203,13 @@ final class Sender {
     while true {
       if channel.pendingCount < channel.queueSize {
         do {
-          try channel.send(bytes, to: destination, at: deadline)
+          if let session {
+            try session.sendPacket(bytes, at: deadline)
+          } else {
+            try channel.send(bytes, to: destination, at: deadline)
+          }
           return
-        } catch .queueFull {
+        } catch let error where error.isQueueFull {
           // Counted by the channel; wait for room as below.
         } catch {
           // The channel is ours and open and every destination has its family, so this does
@@ -205,5 +227,15 @@ final class Sender {
       tv_sec: Int(nanoseconds / 1_000_000_000), tv_nsec: Int(nanoseconds % 1_000_000_000))
     var remaining = timespec()
     while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
+  }
+}
+
+extension Error {
+  /// Whether a send failed only because the output queue was full.
+  fileprivate var isQueueFull: Bool {
+    switch self as any Error {
+    case NetworkError.queueFull, RTPSessionError.network(.queueFull): return true
+    default: return false
+    }
   }
 }

@@ -296,6 +296,76 @@ struct RTPSendRecvToolTests {
     #expect(captured.allSatisfy { "\($0.source.address)" == "127.0.0.1" })
   }
 
+  @Test(
+    "rtpsend --rtcp to rtprecv --rtcp --until-bye: SR, SDES TOOL and BYE; rtprecv ends on the BYE")
+  func rtcpBye() throws {
+    let directory = Shell.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let port = Self.port() & ~1
+    let result = Self.exchange(
+      port: port,
+      receive: "--listen 127.0.0.1:\(port) --rtcp --until-bye --idle-timeout 10 --stats",
+      send: "rtpgen --count 50 | rtpsend --rtcp --tool probe-tool --to 127.0.0.1:\(port)",
+      in: directory)
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(Self.status(directory) == 0, "rtprecv did not end on the BYE")
+    let errors =
+      (try? String(contentsOf: directory.appendingPathComponent("recv.err"), encoding: .utf8))
+      ?? ""
+    #expect(errors.contains("rtprecv: peer CNAME="), "\(errors)")
+    #expect(errors.contains("TOOL=probe-tool"), "\(errors)")
+    #expect(errors.contains("rtprecv: BYE from 127.0.0.1:"), "\(errors)")
+    #expect(Self.stats(directory.appendingPathComponent("recv.err").path)["written"] == 50)
+  }
+
+  @Test("--rtcp-mux: the RTCP in rtprecv's capture decodes in tshark without warnings")
+  func rtcpMuxCapture() throws {
+    let directory = Shell.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let port = Self.port()
+    let result = Self.exchange(
+      port: port,
+      receive: "--listen 127.0.0.1:\(port) --rtcp --rtcp-mux --until-bye --idle-timeout 10",
+      send: "rtpgen --count 20 | rtpsend --rtcp --rtcp-mux --to 127.0.0.1:\(port)",
+      in: directory)
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(Self.status(directory) == 0)
+    let captured = try Self.read(directory.appendingPathComponent("recv.pcap").path)
+    let rtcp = captured.filter { datagram in
+      datagram.payload.withUnsafeBytes { RTPPacketKind(classifying: $0) == .rtcp }
+    }
+    #expect(captured.count - rtcp.count == 20)
+    #expect(!rtcp.isEmpty)
+    for datagram in rtcp {
+      let compound = try RTCPCompound(parsing: datagram.payload)
+      #expect(compound.packets.count >= 2)
+    }
+    guard Shell.has("tshark") else { return }
+    let path = directory.appendingPathComponent("rtcp.pcap").path
+    let descriptor = try FileDescriptor.open(
+      path, .writeOnly, options: [.create, .truncate], permissions: [.ownerReadWrite])
+    let writer = try CaptureWriter(sink: OutputSink(fileDescriptor: descriptor), format: .pcap)
+    for datagram in rtcp {
+      _ = try datagram.payload.withUnsafeBytes { payload in
+        try writer.write(
+          UDPDatagram(
+            timestamp: datagram.time, source: datagram.source,
+            destination: datagram.destination, payload: payload))
+      }
+    }
+    try writer.finish()
+    try descriptor.close()
+    let decoded = Shell.run(
+      "tshark -n -r rtcp.pcap -d udp.port==\(port),rtcp -T fields -e rtcp.pt -e rtcp.sdes.text"
+        + " -e _ws.malformed -e _ws.expert", in: directory)
+    let text = String(decoding: decoded.stdout, as: UTF8.self)
+    let lines = text.split(separator: "\n")
+    #expect(lines.count == rtcp.count)
+    #expect(lines.allSatisfy { $0.hasPrefix("200,202") }, "\(text)")
+    #expect(text.contains("rtpsend"))
+    #expect(!text.contains("alformed") && !text.contains("Expert"), "\(text)")
+  }
+
   @Test("An idle timeout ends with status 2 and a valid empty capture")
   func idleTimeout() throws {
     let directory = Shell.temporaryDirectory()

@@ -25,6 +25,9 @@ public enum NetworkError: Error, Equatable, CustomStringConvertible {
   case addressFamilyMismatch(Endpoint)
   /// The channel was closed or its server shut down.
   case closed
+  /// The kernel refused to send `count` queued datagrams (no route, a filter…); each was
+  /// dropped and counted in ``RTPChannelCounters/sendErrors``.
+  case sendFailed(count: Int)
 
   public var description: String {
     switch self {
@@ -46,6 +49,8 @@ public enum NetworkError: Error, Equatable, CustomStringConvertible {
       return "address \(endpoint) does not match the socket's family"
     case .closed:
       return "channel closed"
+    case .sendFailed(let count):
+      return "\(count) datagrams could not be sent"
     }
   }
 

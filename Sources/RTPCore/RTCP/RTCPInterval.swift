@@ -22,11 +22,15 @@ public struct RTCPInterval: Hashable, Sendable {
   public var averagePacketSize: Double
   /// Whether no report has been sent yet.
   public var initial: Bool
+  /// The smallest interval in seconds, ``minimumSeconds`` unless a session scales it down
+  /// (RFC 3550 section 6.2 allows less for high bandwidths; tests use less).
+  public var minimum: Double
 
   public init(
     members: Int, senders: Int, bandwidth: Double, weSent: Bool, averagePacketSize: Double,
-    initial: Bool
+    initial: Bool, minimum: Double = minimumSeconds
   ) {
+    self.minimum = minimum
     self.members = members
     self.senders = senders
     self.bandwidth = bandwidth
@@ -35,9 +39,9 @@ public struct RTCPInterval: Hashable, Sendable {
     self.initial = initial
   }
 
-  /// The interval before randomisation: at least the minimum (2.5 s initially).
+  /// The interval before randomisation: at least ``minimum`` (half of it initially).
   public var deterministicSeconds: Double {
-    let minimum = initial ? Self.minimumSeconds / 2 : Self.minimumSeconds
+    let minimum = initial ? self.minimum / 2 : self.minimum
     var share = bandwidth
     var count = Double(members)
     if Double(senders) <= Double(members) * Self.senderFraction {
