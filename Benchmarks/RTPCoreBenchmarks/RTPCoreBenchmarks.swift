@@ -103,57 +103,132 @@ let benchmarks: @Sendable () -> Void = {
 
   // MARK: Captures
 
-  Benchmark(
-    "CaptureWriter.writePacket, pcap to /dev/null (172-byte RTP)", configuration: configuration()
-  ) { benchmark in
-    let devNull = try FileDescriptor.open("/dev/null", .writeOnly)
-    defer { try? devNull.close() }
-    let sink = OutputSink(fileDescriptor: devNull)
-    let writer = try CaptureWriter(sink: sink, format: .pcap)
-    var synth = RTPSynth(sampleRate: 8000, packetTimeMicroseconds: 20_000, start: .seeded(2))
-    var packet = [UInt8](repeating: 0xFF, count: pcmuPacketLength)
-    _ = try packet.withUnsafeMutableBytes { bytes in
-      try synth.nextPacket(payloadType: 0, payloadLength: pcmuPayloadLength, into: bytes)
-    }
-    let source = Endpoint(address: .v4(IPv4Address(192, 0, 2, 1)), port: 40_000)
-    let destination = Endpoint(address: .v4(IPv4Address(192, 0, 2, 2)), port: 5004)
-    var timestamp: Int64 = 1_700_000_000_000_000_000
-    benchmark.startMeasurement()
-    try packet.withUnsafeBytes { packet in
-      for _ in 0..<packetsPerRun {
-        try writer.writePacket(
-          timestamp: timestamp, source: source, destination: destination,
-          payloadLength: pcmuPacketLength
-        ) { space in
-          space.copyMemory(from: packet)
-        }
-        timestamp &+= 20_000_000
+  for format in [CaptureFormat.pcap, .pcapng] {
+    Benchmark(
+      "CaptureWriter.writePacket, \(format) to /dev/null (172-byte RTP)",
+      configuration: configuration()
+    ) { benchmark in
+      let devNull = try FileDescriptor.open("/dev/null", .writeOnly)
+      defer { try? devNull.close() }
+      let sink = OutputSink(fileDescriptor: devNull)
+      let writer = try CaptureWriter(sink: sink, format: format)
+      var synth = RTPSynth(sampleRate: 8000, packetTimeMicroseconds: 20_000, start: .seeded(2))
+      var packet = [UInt8](repeating: 0xFF, count: pcmuPacketLength)
+      _ = try packet.withUnsafeMutableBytes { bytes in
+        try synth.nextPacket(payloadType: 0, payloadLength: pcmuPayloadLength, into: bytes)
       }
-      try writer.finish()
+      let source = Endpoint(address: .v4(IPv4Address(192, 0, 2, 1)), port: 40_000)
+      let destination = Endpoint(address: .v4(IPv4Address(192, 0, 2, 2)), port: 5004)
+      var timestamp: Int64 = 1_700_000_000_000_000_000
+      benchmark.startMeasurement()
+      try packet.withUnsafeBytes { packet in
+        for _ in 0..<packetsPerRun {
+          try writer.writePacket(
+            timestamp: timestamp, source: source, destination: destination,
+            payloadLength: pcmuPacketLength
+          ) { space in
+            space.copyMemory(from: packet)
+          }
+          timestamp &+= 20_000_000
+        }
+        try writer.finish()
+      }
+      benchmark.stopMeasurement()
+      precondition(writer.packetsWritten == packetsPerRun)
+    }
+
+    Benchmark(
+      "DatagramReader over a 100k-packet \(format) file (172-byte RTP)",
+      configuration: configuration()
+    ) { benchmark in
+      let path = try CaptureFixture.shared(format).path()
+      let passes = packetsPerRun / CaptureFixture.packetCount
+      var checksum = 0
+      benchmark.startMeasurement()
+      for _ in 0..<passes {
+        let file = try FileDescriptor.open(path, .readOnly)
+        defer { try? file.close() }
+        let reader = try DatagramReader(source: InputSource(fileDescriptor: file))
+        var count = 0
+        while let datagram = try reader.next() {
+          count += 1
+          checksum &+= datagram.payload.count &+ Int(datagram.destination.port)
+        }
+        precondition(count == CaptureFixture.packetCount, "read \(count) datagrams")
+      }
+      benchmark.stopMeasurement()
+      blackHole(checksum)
+    }
+  }
+
+  // MARK: RTCP
+
+  // An SR with one report block and an SDES with CNAME and TOOL: what a sender that also
+  // receives puts in every RTCP interval.
+  let compound = RTCPCompound([
+    .senderReport(
+      RTCPSenderReport(
+        ssrc: 0x5EED_0001, ntpTimestamp: NTPTimestamp(unixNanoseconds: 1_700_000_000_000_000_000),
+        rtpTimestamp: 0x1234_5678, packetCount: 50_000, octetCount: 8_000_000,
+        reports: [
+          RTCPReportBlock(
+            ssrc: 0x5EED_0002, fractionLost: 3, cumulativeLost: 17,
+            extendedHighestSequence: 0x0001_2345, jitter: 42, lastSenderReport: 0xABCD_1234,
+            delaySinceLastSenderReport: 0x0000_8000)
+        ])),
+    .sourceDescription(
+      RTCPSourceDescription(chunks: [
+        RTCPSourceDescriptionChunk(
+          ssrc: 0x5EED_0001,
+          items: [
+            RTCPSourceDescriptionItem(
+              type: RTCPSourceDescriptionItem.cname, text: "rtpsynth@192.0.2.1"),
+            RTCPSourceDescriptionItem(type: RTCPSourceDescriptionItem.tool, text: "rtpsynth"),
+          ])
+      ])),
+  ])
+
+  Benchmark(
+    "RTCP build: SR (1 report block) + SDES (CNAME, TOOL) into a caller's buffer",
+    configuration: configuration()
+  ) { benchmark in
+    let length = compound.serializedLength
+    // A ring of slots, as for RTPSynth: every compound lands at a distinct address.
+    let slots = 64
+    let stride = (length + 15) & ~15
+    let ring = UnsafeMutableRawBufferPointer.allocate(byteCount: slots * stride, alignment: 16)
+    defer { ring.deallocate() }
+    ring.initializeMemory(as: UInt8.self, repeating: 0)
+    var written = 0
+    benchmark.startMeasurement()
+    for index in 0..<packetsPerRun {
+      let slot = index % slots
+      written &+= try compound.serialize(
+        into: UnsafeMutableRawBufferPointer(
+          rebasing: ring[(slot * stride)..<(slot * stride + length)]))
     }
     benchmark.stopMeasurement()
-    precondition(writer.packetsWritten == packetsPerRun)
+    precondition(written == packetsPerRun * length)
+    blackHole(UnsafeRawBufferPointer(ring))
   }
 
   Benchmark(
-    "DatagramReader over a 100k-packet pcap file (172-byte RTP)", configuration: configuration()
+    "RTCP parse: RTCPCompound(parsing:) of SR (1 report block) + SDES (CNAME, TOOL)",
+    configuration: configuration()
   ) { benchmark in
-    let path = try PcapFixture.shared.path()
-    let passes = packetsPerRun / PcapFixture.packetCount
+    let bytes = try compound.serialized()
     var checksum = 0
-    benchmark.startMeasurement()
-    for _ in 0..<passes {
-      let file = try FileDescriptor.open(path, .readOnly)
-      defer { try? file.close() }
-      let reader = try DatagramReader(source: InputSource(fileDescriptor: file))
-      var count = 0
-      while let datagram = try reader.next() {
-        count += 1
-        checksum &+= datagram.payload.count &+ Int(datagram.destination.port)
+    try bytes.withUnsafeBytes { raw in
+      benchmark.startMeasurement()
+      for _ in 0..<packetsPerRun {
+        let parsed = try RTCPCompound(parsing: raw)
+        checksum &+= parsed.packets.count
       }
-      precondition(count == PcapFixture.packetCount, "read \(count) datagrams")
+      benchmark.stopMeasurement()
     }
-    benchmark.stopMeasurement()
+    precondition(checksum == packetsPerRun * 2)
+    let parsed = try RTCPCompound(parsing: bytes)
+    precondition(parsed == compound, "round trip differs")
     blackHole(checksum)
   }
 
@@ -320,24 +395,38 @@ private struct PacketCorpus {
   func deallocate() { storage.deallocate() }
 }
 
-/// A pcap of `packetCount` PCMU packets written once by CaptureWriter to a temporary file, and
-/// removed when the benchmark process exits.
-private final class PcapFixture: @unchecked Sendable {
-  static let shared = PcapFixture()
+/// A capture of `packetCount` PCMU packets written once by CaptureWriter, in one format, to a
+/// temporary file, and removed when the benchmark process exits.
+private final class CaptureFixture: @unchecked Sendable {
   static let packetCount = 100_000
+  private static let pcap = CaptureFixture(format: .pcap)
+  private static let pcapng = CaptureFixture(format: .pcapng)
 
+  static func shared(_ format: CaptureFormat) -> CaptureFixture {
+    switch format {
+    case .pcapng: return pcapng
+    default: return pcap
+    }
+  }
+
+  let format: CaptureFormat
   private var cached: FilePath?
+
+  private init(format: CaptureFormat) { self.format = format }
 
   func path() throws -> FilePath {
     if let cached { return cached }
-    var template = Array("/tmp/rtpcore-bench-XXXXXX.pcap".utf8CString)
-    let fd = template.withUnsafeMutableBufferPointer { mkstemps($0.baseAddress!, 5) }
+    let suffix = format == .pcapng ? ".pcapng" : ".pcap"
+    var template = Array("/tmp/rtpcore-bench-XXXXXX\(suffix)".utf8CString)
+    let fd = template.withUnsafeMutableBufferPointer {
+      mkstemps($0.baseAddress!, Int32(suffix.utf8.count))
+    }
     precondition(fd >= 0, "mkstemps failed")
     let path = FilePath(template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) })
     let file = FileDescriptor(rawValue: fd)
     defer { try? file.close() }
     let sink = OutputSink(fileDescriptor: file)
-    let writer = try CaptureWriter(sink: sink, format: .pcap)
+    let writer = try CaptureWriter(sink: sink, format: format)
     var synth = RTPSynth(sampleRate: 8000, packetTimeMicroseconds: 20_000, start: .seeded(3))
     let source = Endpoint(address: .v4(IPv4Address(192, 0, 2, 1)), port: 40_000)
     let destination = Endpoint(address: .v4(IPv4Address(192, 0, 2, 2)), port: 5004)
@@ -353,7 +442,10 @@ private final class PcapFixture: @unchecked Sendable {
     }
     try writer.finish()
     cached = path
-    atexit { PcapFixture.shared.remove() }
+    atexit {
+      CaptureFixture.pcap.remove()
+      CaptureFixture.pcapng.remove()
+    }
     return path
   }
 
