@@ -41,6 +41,17 @@ public enum Terminal {
     return info.st_mode & S_IFMT == S_IFREG
   }
 
+  /// Raises the soft limit on open descriptors to at least `count`, as far as the hard limit
+  /// allows, for a tool that opens one socket per port. Leaves a higher limit alone.
+  public static func raiseDescriptorLimit(toAtLeast count: Int) {
+    var limit = rlimit()
+    guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0,
+      limit.rlim_cur < rlim_t(count)
+    else { return }
+    limit.rlim_cur = min(rlim_t(count), limit.rlim_max)
+    _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+  }
+
   /// Makes writes to a closed pipe fail with `EPIPE` instead of killing the process, so that a
   /// tool can stop quietly and say nothing when its reader goes away.
   public static func ignoreBrokenPipeSignal() {

@@ -4,7 +4,7 @@ import RTPCore
 /// `--listen HOST:PORT` or `HOST:PORT-PORT`: a host (literal or name, resolved when listening)
 /// and an inclusive range of ports.
 struct ListenRange: ExpressibleByArgument {
-  static let maximumPorts = 1024
+  static let maximumPorts = 4096
 
   var host: String
   var ports: ClosedRange<UInt16>

@@ -25,7 +25,7 @@ struct RTPRecv: ToolCommand {
 
   @Option(
     help: ArgumentHelp(
-      "Address and port to listen on, HOST:PORT or HOST:PORT-PORT (up to 1024 ports).",
+      "Address and port to listen on, HOST:PORT or HOST:PORT-PORT (up to 4096 ports).",
       valueName: "host:port"))
   var listen: ListenRange
 
@@ -89,6 +89,8 @@ struct RTPRecv: ToolCommand {
   mutating func execute() throws {
     // Before any thread starts, so that every thread inherits the blocked signals.
     let signals = SignalWaiter()
+    // One socket a port: ask for as many descriptors as that takes, up to the hard limit.
+    Terminal.raiseDescriptorLimit(toAtLeast: listen.ports.count + 64)
     let address: IPAddress
     let peerAddress: IPAddress?
     do {
