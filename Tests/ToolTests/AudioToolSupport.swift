@@ -23,33 +23,6 @@ enum AudioTool {
     Data(samples.flatMap { [UInt8(truncatingIfNeeded: $0), UInt8(truncatingIfNeeded: $0 >> 8)] })
   }
 
-  /// The options `.It Fl` lines of `man/man1/<tool>.1` document, and those `tool --help` lists.
-  static func options(of tool: String) throws -> (documented: Set<String>, listed: Set<String>) {
-    let page = root.appendingPathComponent("man/man1/\(tool).1")
-    let text = try String(contentsOf: page, encoding: .utf8)
-    var documented = Set<String>()
-    for line in text.split(separator: "\n") where line.hasPrefix(".It Fl ") {
-      for part in line.split(separator: ",") {
-        let words = part.split(separator: " ")
-        if let index = words.firstIndex(of: "Fl"), index + 1 < words.count {
-          documented.insert("-" + words[index + 1].replacingOccurrences(of: "\\-", with: "-"))
-        }
-      }
-    }
-    var listed = Set<String>()
-    for line in Shell.run("\(tool) --help").lines where line.hasPrefix("  -") {
-      // The option column only: names and their <values>, up to the help text.
-      for word in line.split(separator: " ") {
-        if word.hasPrefix("-") {
-          listed.insert(String(word.trimmingCharacters(in: CharacterSet(charactersIn: ","))))
-        } else if !word.hasPrefix("<") {
-          break
-        }
-      }
-    }
-    return (documented, listed)
-  }
-
   /// The power of each DFT bin 0...N/2 of `signal`, in dB relative to the strongest.
   static func spectrum(_ signal: [Int16]) -> [Double] {
     let count = signal.count

@@ -380,33 +380,3 @@ struct RTPJBToolTests {
     #expect(closed.stderr.isEmpty)
   }
 }
-
-@Suite("rtpjb's manual")
-struct RTPJBManualTests {
-  @Test("the man page lists the options --help lists")
-  func options() throws {
-    let page = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-      .deletingLastPathComponent().deletingLastPathComponent()
-      .appendingPathComponent("man/man1/rtpjb.1")
-    let text = try String(contentsOf: page, encoding: .utf8)
-    var documented = Set<String>()
-    for line in text.split(separator: "\n") where line.hasPrefix(".It Fl ") {
-      for part in line.split(separator: ",") {
-        let words = part.split(separator: " ")
-        if let index = words.firstIndex(of: "Fl"), index + 1 < words.count {
-          // `Fl \\-ssrc` is --ssrc, `Fl o` is -o.
-          documented.insert("-" + words[index + 1].replacingOccurrences(of: "\\-", with: "-"))
-        }
-      }
-    }
-    let help = Shell.run("rtpjb --help")
-    var listed = Set<String>()
-    for line in help.lines where line.hasPrefix("  -") {
-      for word in line.split(separator: " ") where word.hasPrefix("-") {
-        listed.insert(String(word.trimmingCharacters(in: CharacterSet(charactersIn: ","))))
-      }
-    }
-    #expect(!listed.isEmpty)
-    #expect(documented == listed)
-  }
-}

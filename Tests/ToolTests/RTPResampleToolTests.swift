@@ -155,13 +155,3 @@ struct RTPResampleToolTests {
     #expect(closed.stderr.isEmpty)
   }
 }
-
-@Suite("rtpresample's manual")
-struct RTPResampleManualTests {
-  @Test("the man page lists the options --help lists")
-  func options() throws {
-    let (documented, listed) = try AudioTool.options(of: "rtpresample")
-    #expect(!listed.isEmpty)
-    #expect(documented == listed)
-  }
-}

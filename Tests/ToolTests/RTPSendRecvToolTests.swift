@@ -423,32 +423,3 @@ struct RTPSendRecvToolTests {
     #expect(result.stderr.split(separator: "\n").count == 1)
   }
 }
-
-@Suite("rtpsend's and rtprecv's manuals")
-struct RTPSendRecvManualTests {
-  @Test("each man page lists the options --help lists", arguments: ["rtpsend", "rtprecv"])
-  func options(tool: String) throws {
-    let page = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-      .deletingLastPathComponent().deletingLastPathComponent()
-      .appendingPathComponent("man/man1/\(tool).1")
-    let text = try String(contentsOf: page, encoding: .utf8)
-    var documented = Set<String>()
-    for line in text.split(separator: "\n") where line.hasPrefix(".It Fl ") {
-      for part in line.split(separator: ",") {
-        let words = part.split(separator: " ")
-        if let index = words.firstIndex(of: "Fl"), index + 1 < words.count {
-          documented.insert("-" + words[index + 1].replacingOccurrences(of: "\\-", with: "-"))
-        }
-      }
-    }
-    let help = Shell.run("\(tool) --help")
-    var listed = Set<String>()
-    for line in help.lines where line.hasPrefix("  -") {
-      for word in line.split(separator: " ") where word.hasPrefix("-") {
-        listed.insert(String(word.trimmingCharacters(in: CharacterSet(charactersIn: ","))))
-      }
-    }
-    #expect(!listed.isEmpty)
-    #expect(documented == listed)
-  }
-}

@@ -242,29 +242,6 @@ struct RTPStatManualTests {
     .deletingLastPathComponent().deletingLastPathComponent()
     .appendingPathComponent("man/man1/rtpstat.1")
 
-  @Test("the man page lists the options --help lists")
-  func options() throws {
-    let text = try String(contentsOf: Self.page, encoding: .utf8)
-    var documented = Set<String>()
-    for line in text.split(separator: "\n") where line.hasPrefix(".It Fl ") {
-      for part in line.split(separator: ",") {
-        let words = part.split(separator: " ")
-        if let index = words.firstIndex(of: "Fl"), index + 1 < words.count {
-          documented.insert("-" + words[index + 1].replacingOccurrences(of: "\\-", with: "-"))
-        }
-      }
-    }
-    let help = Shell.run("rtpstat --help")
-    var listed = Set<String>()
-    for line in help.lines where line.hasPrefix("  -") {
-      for word in line.split(separator: " ") where word.hasPrefix("-") {
-        listed.insert(String(word.trimmingCharacters(in: CharacterSet(charactersIn: ","))))
-      }
-    }
-    #expect(!listed.isEmpty)
-    #expect(documented == listed)
-  }
-
   @Test("mandoc finds nothing to warn about")
   func lint() {
     guard Shell.has("mandoc") else {

@@ -206,13 +206,3 @@ struct RTPULawToolTests {
     #expect(closed.stderr.isEmpty)
   }
 }
-
-@Suite("rtpulaw's manual")
-struct RTPULawManualTests {
-  @Test("the man page lists the options --help lists")
-  func options() throws {
-    let (documented, listed) = try AudioTool.options(of: "rtpulaw")
-    #expect(!listed.isEmpty)
-    #expect(documented == listed)
-  }
-}
