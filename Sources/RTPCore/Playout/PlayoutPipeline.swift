@@ -69,14 +69,13 @@ public final class PlayoutPipeline {
       }
       guard let datagram = next else { break }
       let packet: RTPPacket
-      do {
-        packet = try RTPPacket(validating: datagram.payload)
-      } catch {
-        if RTPPacketKind(classifying: datagram.payload) == .rtp {
-          counts.parseErrors += 1
-        } else {
-          counts.notRTP += 1
-        }
+      switch RTPPayload(sorting: datagram.payload) {
+      case .packet(let valid): packet = valid
+      case .invalid:
+        counts.parseErrors += 1
+        continue
+      case .notRTP:
+        counts.notRTP += 1
         continue
       }
       guard

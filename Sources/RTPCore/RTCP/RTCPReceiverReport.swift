@@ -37,12 +37,8 @@ public struct RTCPReceiverReport: Hashable, Sendable {
       into: buffer, at: offset, count: reports.count, packetType: Self.packetType,
       length: length)
     buffer.storeBigEndian(ssrc, at: offset + 4)
-    var position = offset + 8
-    for report in reports {
-      try report.write(into: buffer, at: position)
-      position += RTCPReportBlock.length
-    }
-    RTCPWire.copy(profileExtension, into: buffer, at: position)
+    try RTCPWire.writeReports(
+      reports, profileExtension: profileExtension, into: buffer, at: offset + 8)
     return length
   }
 
@@ -51,14 +47,8 @@ public struct RTCPReceiverReport: Hashable, Sendable {
     throws(RTCPParseError)
   {
     let start = range.lowerBound
-    let blocksEnd = start + 8 + count * RTCPReportBlock.length
-    guard blocksEnd <= range.upperBound else {
-      throw .bodyTooShort(offset: start, packetType: Int(Self.packetType))
-    }
+    (reports, profileExtension) = try RTCPWire.readReports(
+      bytes, at: start + 8, count: count, range: range, packetType: Self.packetType)
     ssrc = bytes.loadBigEndian(at: start + 4)
-    reports = (0..<count).map {
-      RTCPReportBlock(reading: bytes, at: start + 8 + $0 * RTCPReportBlock.length)
-    }
-    profileExtension = RTCPWire.array(bytes, blocksEnd..<range.upperBound)
   }
 }

@@ -56,12 +56,8 @@ public struct RTCPSenderReport: Hashable, Sendable {
     buffer.storeBigEndian(rtpTimestamp, at: offset + 16)
     buffer.storeBigEndian(packetCount, at: offset + 20)
     buffer.storeBigEndian(octetCount, at: offset + 24)
-    var position = offset + 28
-    for report in reports {
-      try report.write(into: buffer, at: position)
-      position += RTCPReportBlock.length
-    }
-    RTCPWire.copy(profileExtension, into: buffer, at: position)
+    try RTCPWire.writeReports(
+      reports, profileExtension: profileExtension, into: buffer, at: offset + 28)
     return length
   }
 
@@ -70,18 +66,12 @@ public struct RTCPSenderReport: Hashable, Sendable {
     throws(RTCPParseError)
   {
     let start = range.lowerBound
-    let blocksEnd = start + 28 + count * RTCPReportBlock.length
-    guard blocksEnd <= range.upperBound else {
-      throw .bodyTooShort(offset: start, packetType: Int(Self.packetType))
-    }
+    (reports, profileExtension) = try RTCPWire.readReports(
+      bytes, at: start + 28, count: count, range: range, packetType: Self.packetType)
     ssrc = bytes.loadBigEndian(at: start + 4)
     ntpTimestamp = NTPTimestamp(rawValue: bytes.loadBigEndian(at: start + 8))
     rtpTimestamp = bytes.loadBigEndian(at: start + 16)
     packetCount = bytes.loadBigEndian(at: start + 20)
     octetCount = bytes.loadBigEndian(at: start + 24)
-    reports = (0..<count).map {
-      RTCPReportBlock(reading: bytes, at: start + 28 + $0 * RTCPReportBlock.length)
-    }
-    profileExtension = RTCPWire.array(bytes, blocksEnd..<range.upperBound)
   }
 }

@@ -34,4 +34,33 @@ enum RTCPWire {
   static func array(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> [UInt8] {
     Array(UnsafeRawBufferPointer(rebasing: bytes[range]))
   }
+
+  /// Writes the report blocks and the profile extension that end an SR or RR, from `offset`.
+  static func writeReports(
+    _ reports: [RTCPReportBlock], profileExtension: [UInt8],
+    into buffer: UnsafeMutableRawBufferPointer, at offset: Int
+  ) throws(RTCPSerializationError) {
+    var position = offset
+    for report in reports {
+      try report.write(into: buffer, at: position)
+      position += RTCPReportBlock.length
+    }
+    copy(profileExtension, into: buffer, at: position)
+  }
+
+  /// Reads the `count` report blocks from `offset` and the profile extension after them, up to
+  /// the end of `range`: the tail of an SR or RR. Throws when the blocks do not fit.
+  static func readReports(
+    _ bytes: UnsafeRawBufferPointer, at offset: Int, count: Int, range: Range<Int>,
+    packetType: UInt8
+  ) throws(RTCPParseError) -> (reports: [RTCPReportBlock], profileExtension: [UInt8]) {
+    let blocksEnd = offset + count * RTCPReportBlock.length
+    guard blocksEnd <= range.upperBound else {
+      throw .bodyTooShort(offset: range.lowerBound, packetType: Int(packetType))
+    }
+    let reports = (0..<count).map {
+      RTCPReportBlock(reading: bytes, at: offset + $0 * RTCPReportBlock.length)
+    }
+    return (reports, array(bytes, blocksEnd..<range.upperBound))
+  }
 }

@@ -49,14 +49,13 @@ public struct RTPStreamAnalyzer: Sendable {
   public mutating func add(_ datagram: UDPDatagram) {
     if origin == nil { origin = datagram.timestamp }
     let packet: RTPPacket
-    do {
-      packet = try RTPPacket(validating: datagram.payload)
-    } catch {
-      if RTPPacketKind(classifying: datagram.payload) == .rtp {
-        invalidRTP += 1
-      } else {
-        notRTP += 1
-      }
+    switch RTPPayload(sorting: datagram.payload) {
+    case .packet(let valid): packet = valid
+    case .invalid:
+      invalidRTP += 1
+      return
+    case .notRTP:
+      notRTP += 1
       return
     }
     add(

@@ -34,14 +34,13 @@ public struct RTPStreamTable: Sendable {
   /// ``invalidRTP``.
   public mutating func count(_ datagram: UDPDatagram) {
     let packet: RTPPacket
-    do {
-      packet = try RTPPacket(validating: datagram.payload)
-    } catch {
-      if RTPPacketKind(classifying: datagram.payload) == .rtp {
-        invalidRTP += 1
-      } else {
-        notRTP += 1
-      }
+    switch RTPPayload(sorting: datagram.payload) {
+    case .packet(let valid): packet = valid
+    case .invalid:
+      invalidRTP += 1
+      return
+    case .notRTP:
+      notRTP += 1
       return
     }
     count(
