@@ -20,52 +20,65 @@ struct RTPGen: ToolCommand {
   var file: String?
 
   @Option(
-    name: .customLong("pt"), help: "RTP payload type (0 PCMU, 8 PCMA, 11 L16, 96-127 dynamic).")
+    name: .customLong("pt"),
+    help: ArgumentHelp(
+      "RTP payload type (0 PCMU, 8 PCMA, 11 L16, 96-127 dynamic).", valueName: "type"))
   var payloadType: UInt8 = 0
 
-  @Option(help: "RTP clock rate in Hz (default: the payload type's, or 8000).")
+  @Option(
+    help: ArgumentHelp(
+      "RTP clock rate in Hz (default: the payload type's, or 8000).", valueName: "hz"))
   var rate: Int?
 
-  @Option(help: "Packet time in milliseconds.")
+  @Option(help: ArgumentHelp("Packet time in milliseconds.", valueName: "ms"))
   var ptime: Double = 20
 
   @Option(help: "Payload encoding of built-in audio: pcmu, pcma or l16 (default: by --pt).")
   var encoding: PayloadEncodingArgument?
 
-  @Option(help: "SSRC (decimal or 0x hex; default random).")
+  @Option(help: ArgumentHelp("SSRC (decimal or 0x hex; default random).", valueName: "n"))
   var ssrc: IntegerArgument<UInt32>?
 
-  @Option(name: .customLong("seq"), help: "First sequence number (default random).")
+  @Option(
+    name: .customLong("seq"),
+    help: ArgumentHelp("First sequence number (default random).", valueName: "n"))
   var sequenceNumber: IntegerArgument<UInt16>?
 
-  @Option(name: .customLong("ts"), help: "First RTP timestamp (default random).")
+  @Option(
+    name: .customLong("ts"),
+    help: ArgumentHelp("First RTP timestamp (default random).", valueName: "n"))
   var timestamp: IntegerArgument<UInt32>?
 
-  @Option(help: "Seed for SSRC, sequence and timestamp, for reproducible output.")
+  @Option(
+    help: ArgumentHelp(
+      "Seed for SSRC, sequence and timestamp, for reproducible output.", valueName: "n"))
   var seed: IntegerArgument<UInt64>?
 
-  @Option(help: "Stop after writing this many packets.")
+  @Option(help: ArgumentHelp("Stop after writing this many packets.", valueName: "packets"))
   var count: UInt64?
 
-  @Option(help: "Stop after this many seconds of media (decimals allowed).")
+  @Option(
+    help: ArgumentHelp(
+      "Stop after this many seconds of media (decimals allowed).", valueName: "seconds"))
   var duration: DecimalSeconds?
 
-  @Option(help: "Generate a sine tone of this frequency in Hz.")
+  @Option(help: ArgumentHelp("Generate a sine tone of this frequency in Hz.", valueName: "hz"))
   var tone: Double?
 
   @Flag(help: "Generate silence, even when standard input is a pipe.")
   var silence = false
 
-  @Option(help: "Source address of the packets, HOST:PORT.")
+  @Option(help: ArgumentHelp("Source address of the packets, HOST:PORT.", valueName: "host:port"))
   var src: HostPort?
 
-  @Option(help: "Destination address of the packets, HOST:PORT.")
+  @Option(
+    help: ArgumentHelp("Destination address of the packets, HOST:PORT.", valueName: "host:port"))
   var dst: HostPort = HostPort(Endpoint(address: .v4(.loopback), port: 5004))
 
   @Option(
-    help:
-      "Capture time of the first packet: Unix epoch seconds or 'now' (default now; 0 with --seed)."
-  )
+    help: ArgumentHelp(
+      "Capture time of the first packet: Unix epoch seconds or 'now' (default now; 0 with --seed).",
+      valueName: "epoch"))
   var start: StartTime?
 
   @Flag(help: "Voice activity detection: suppress silent packets, mark each talkspurt's first.")
@@ -74,7 +87,9 @@ struct RTPGen: ToolCommand {
   @Option(help: "Output format: pcap, pcap-ns, pcapng or rtpdump.")
   var format: OutputFormat = .pcap
 
-  @Option(name: .shortAndLong, help: "Write to FILE instead of standard output.")
+  @Option(
+    name: .customShort("o"),
+    help: ArgumentHelp("Write to FILE instead of standard output.", valueName: "file"))
   var output: String?
 
   @Flag(help: "Print counters as one JSON object on standard error at the end.")

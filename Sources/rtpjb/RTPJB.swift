@@ -48,12 +48,11 @@ struct RTPJB: ToolCommand {
     help: ArgumentHelp("Jitter buffer capacity in packets (1 to 8192).", valueName: "packets"))
   var capacity = 50
 
-  // Parsed as decimal seconds, read as milliseconds: the same digits, 1000 times smaller.
   @Option(
     name: .customLong("max-delay"),
     help: ArgumentHelp(
-      "Release a packet held behind a gap after this many milliseconds of capture time.",
-      valueName: "ms"))
+      "Release a packet held behind a gap after this many seconds of capture time (decimals allowed).",
+      valueName: "seconds"))
   var maxDelay: DecimalSeconds?
 
   @Flag(help: "Print counters as one JSON object on standard error at the end.")
@@ -122,7 +121,7 @@ struct RTPJB: ToolCommand {
     let reader = try openReader(descriptor, name: name)
     let pipeline = PlayoutPipeline(
       reader: reader, selection: selection, capacity: capacity,
-      maxDelay: maxDelay.map { $0.nanoseconds / 1000 })
+      maxDelay: maxDelay?.nanoseconds)
     let outputFile = try OutputFile(path: outputPath, binary: kind != .events)
     let sink = OutputSink(fileDescriptor: outputFile.descriptor)
     var inputFailure: CaptureError? = nil

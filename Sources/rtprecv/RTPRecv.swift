@@ -29,18 +29,23 @@ struct RTPRecv: ToolCommand {
       valueName: "host:port"))
   var listen: ListenRange
 
-  @Option(help: "Stop after writing this many datagrams.")
+  @Option(help: ArgumentHelp("Stop after writing this many datagrams.", valueName: "packets"))
   var count: Int?
 
-  @Option(help: "Stop after this many seconds (decimals allowed).")
+  @Option(
+    help: ArgumentHelp("Stop after this many seconds (decimals allowed).", valueName: "seconds"))
   var duration: DecimalSeconds?
 
   @Option(
     name: .customLong("idle-timeout"),
-    help: "Stop when nothing has arrived for this many seconds (exit status 2).")
+    help: ArgumentHelp(
+      "Stop when nothing has arrived for this many seconds (exit status 2).",
+      valueName: "seconds"))
   var idleTimeout: DecimalSeconds?
 
-  @Option(help: "Accept datagrams from this address only; count the others as rejected.")
+  @Option(
+    help: ArgumentHelp(
+      "Accept datagrams from this address only; count the others as rejected.", valueName: "host"))
   var peer: String?
 
   @Option(help: "Output format: pcap, pcap-ns, pcapng or rtpdump.")
@@ -63,7 +68,7 @@ struct RTPRecv: ToolCommand {
   @Flag(name: .customLong("until-bye"), help: "With --rtcp, stop when the peer says BYE.")
   var untilBye = false
 
-  @Option(help: "With --rtcp, the TOOL item of the SDES.")
+  @Option(help: ArgumentHelp("With --rtcp, the TOOL item of the SDES.", valueName: "name"))
   var tool = "rtprecv"
 
   @Flag(help: "Print counters as one JSON object on standard error at the end.")

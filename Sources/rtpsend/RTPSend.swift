@@ -29,13 +29,18 @@ struct RTPSend: ToolCommand {
   @Option(help: "Pacing: capture (the capture's times), rtp (RTP timestamps) or none.")
   var pace: PacingMode = .capture
 
-  @Option(help: "Play faster (2) or slower (0.5) than real time.")
+  @Option(
+    help: ArgumentHelp("Play faster (2) or slower (0.5) than real time.", valueName: "factor"))
   var speed: Double = 1
 
-  @Option(name: .customLong("loop"), help: "Send the input this many times, as one stream.")
+  @Option(
+    name: .customLong("loop"),
+    help: ArgumentHelp("Send the input this many times, as one stream.", valueName: "n"))
   var repetitions = 1
 
-  @Option(help: "Send this many copies to consecutive ports, each with its own SSRC.")
+  @Option(
+    help: ArgumentHelp(
+      "Send this many copies to consecutive ports, each with its own SSRC.", valueName: "n"))
   var streams = 1
 
   @Flag(
@@ -45,7 +50,7 @@ struct RTPSend: ToolCommand {
   @Flag(name: .customLong("rtcp-mux"), help: "With --rtcp, send RTCP to the RTP port itself.")
   var rtcpMux = false
 
-  @Option(help: "With --rtcp, the TOOL item of the SDES.")
+  @Option(help: ArgumentHelp("With --rtcp, the TOOL item of the SDES.", valueName: "name"))
   var tool = "rtpsend"
 
   @Flag(help: "Print counters as one JSON object on standard error at the end.")

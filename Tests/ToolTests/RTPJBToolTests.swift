@@ -252,6 +252,34 @@ struct RTPJBToolTests {
     #expect(stats["erasures"] == 2 && stats["erasedPackets"] == 4)
   }
 
+  @Test(
+    "--max-delay is in seconds: a packet 200 ms late is late at 0.1, played in order at 0.5 and without"
+  )
+  func maxDelaySeconds() throws {
+    let dir = Shell.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let original = dir.appendingPathComponent("original.pcap").path
+    let delayed = dir.appendingPathComponent("delayed.pcap").path
+    #expect(Shell.run("rtpgen --seed 5 --count 40 > \(original)").status == 0)
+    // Packet 5 arrives after packet 15: 200 ms after its time.
+    try Self.rewrite([original], to: delayed) { packets in
+      var order = Array(packets[0..<5]) + Array(packets[6...15]) + [packets[5]]
+      order += Array(packets[16...])
+      return order.enumerated().map { index, packet in
+        (packets[index].0, packet.1, packet.2, packet.3)
+      }
+    }
+    for (option, late) in [("", 0), ("--max-delay 0.5", 0), ("--max-delay 0.1", 1)] {
+      let result = Shell.run("rtpjb --stats \(option) \(delayed) > /dev/null")
+      #expect(result.status == 0, "\(result.stderr)")
+      let stats = Self.stats(result)
+      #expect(stats["late"] == late, "\(option): \(result.stderr)")
+      #expect(stats["ready"] == 40 - late, "\(option): \(result.stderr)")
+    }
+    let negative = Shell.run("rtpjb --max-delay -1 \(delayed)")
+    #expect(negative.status == 64 && negative.stderr.contains("--max-delay"))
+  }
+
   // MARK: Choosing a stream
 
   /// Two rtpgen streams merged: 0x0000AAAA with 30 packets, then 0x0000BBBB with 50.
