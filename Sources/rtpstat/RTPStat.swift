@@ -38,6 +38,9 @@ struct RTPStat: ToolCommand {
     help: ArgumentHelp("Write to FILE instead of standard output.", valueName: "file"))
   var outputPath: String?
 
+  @Flag(help: "Print counters as one JSON object on standard error at the end.")
+  var stats = false
+
   /// Points per stream kept for the plot.
   private static let plotSamples = 4096
 
@@ -52,6 +55,7 @@ struct RTPStat: ToolCommand {
 
     var inputFailure: CaptureError? = nil
     var skipped = SkipCounters()
+    var counts = StatisticsJSON()
     do {
       let reader = try DatagramReader(source: InputSource(fileDescriptor: input.descriptor))
       do {
@@ -60,6 +64,7 @@ struct RTPStat: ToolCommand {
         inputFailure = error
       }
       skipped = reader.skipped
+      counts = Self.counters(reader: reader, analyzer: analyzer)
     } catch {
       inputFailure = error
     }
@@ -70,6 +75,7 @@ struct RTPStat: ToolCommand {
     if let plot { try write(RTPStreamPlot.svg(analyzer.streams), to: plot) }
 
     reportSkipped(name: name, records: skipped, analyzer: analyzer)
+    if stats { Terminal.printError(counts.description) }
     if let inputFailure {
       if case .io = inputFailure { throw ToolFailure(.ioError, "\(name): \(inputFailure)") }
       throw ToolFailure(.dataError, "\(name): \(inputFailure)")
@@ -87,6 +93,24 @@ struct RTPStat: ToolCommand {
       throw ToolFailure(.ioError, "\(outputFile.displayName): \(error)")
     }
     try outputFile.close()
+  }
+
+  /// What `--stats` prints, with rtpjb's names for the same counts: every record read is in
+  /// exactly one of the others, `read == packets + untracked + parseErrors + skipped + fragments`
+  /// (`skipped`: records that held no UDP and datagrams that held no RTP; `parseErrors`: RTP
+  /// that failed validation; `untracked`: RTP of streams past the table's limit).
+  private static func counters(reader: DatagramReader, analyzer: RTPStreamAnalyzer)
+    -> StatisticsJSON
+  {
+    var json = StatisticsJSON()
+    json.add("read", reader.recordsRead)
+    json.add("streams", analyzer.streams.count)
+    json.add("packets", analyzer.streams.reduce(0) { $0 + $1.packets })
+    json.add("untracked", analyzer.untrackedPackets)
+    json.add("parseErrors", analyzer.invalidRTP)
+    json.add("skipped", reader.skipped.total + analyzer.notRTP)
+    json.add("fragments", reader.fragmentsHeld)
+    return json
   }
 
   /// One line on standard error when records or datagrams carried no RTP.

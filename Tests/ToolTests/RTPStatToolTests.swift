@@ -213,6 +213,37 @@ struct RTPStatToolTests {
     #expect(Shell.run("rtpstat --clock-rate 200=8000 < /dev/null").status == 64)
   }
 
+  @Test("--stats accounts for every record: streams, a non-IP frame and a UDP datagram not RTP")
+  func statsAddUp() throws {
+    guard Shell.has("text2pcap") && Shell.has("mergecap") else {
+      print("skipped: no text2pcap")
+      return
+    }
+    let dir = Shell.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let made = Shell.run(
+      """
+      set -e
+      printf '0000 00 01 08 00 06 04 00 01 00 11 22 33 44 55 0a 00 00 01 00 00 00 00 00 00\\n' \
+        | text2pcap -q -e 0x806 - arp.pcap
+      printf '0000 01 02 03\\n' | text2pcap -q -u 4000,5004 - udp.pcap
+      rtpgen --count 6 --seed 1 > a.pcap
+      rtpgen --count 5 --seed 2 --dst 127.0.0.1:5006 > b.pcap
+      mergecap -F pcap -w mixed.pcap a.pcap b.pcap arp.pcap udp.pcap
+      """, in: dir)
+    try #require(made.status == 0, "\(made.stderr)")
+    let result = Shell.run("rtpstat --stats mixed.pcap > /dev/null", in: dir)
+    #expect(result.status == 0)
+    let lines = result.stderr.split(separator: "\n")
+    #expect(lines.first == "rtpstat: mixed.pcap: skipped 2 packets: 1 not IP, 1 UDP not RTP")
+    #expect(
+      lines.last
+        == #"{"read":13,"streams":2,"packets":11,"untracked":0,"parseErrors":0,"skipped":2,"fragments":0}"#
+    )
+    let quiet = Shell.run("rtpstat mixed.pcap > /dev/null", in: dir)
+    #expect(quiet.stderr.split(separator: "\n").count == 1, "no counters without --stats")
+  }
+
   @Test("bad input: one line and 65, the streams read so far still printed")
   func badInput() {
     let missing = Shell.run("rtpstat /nonexistent/x.pcap")
