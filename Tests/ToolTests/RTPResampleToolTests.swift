@@ -124,6 +124,12 @@ struct RTPResampleToolTests {
       truncated.stderr.hasPrefix("rtpresample: stdin: byte 30045, frame 15000: data ends early"))
     // 15000 samples at 44.1 kHz are 2721 at 8 kHz.
     #expect(truncated.lines.last == "2721")
+    let unknown = Shell.run("printf 'garbage!garbage!' | rtpresample --rate 8000")
+    #expect(unknown.status == 65)
+    #expect(
+      unknown.stderr
+        == "rtpresample: stdin: byte 0: not a known audio file (starts 0x67617262): format not recognised\n"
+    )
   }
 
   @Test("usage errors 64, a missing file 66, /dev/full 74, a closed pipe quietly 0")

@@ -61,7 +61,7 @@ public enum AudioError: Error, CustomStringConvertible, Sendable, Equatable {
         let digits = String(byte, radix: 16)
         return digits.count == 1 ? "0" + digits : digits
       }
-      return "byte 0: not a known audio file (starts 0x\(hex.joined())): \(message)"
+      return "byte 0: not a known audio file (starts 0x\(hex.joined())): \(Self.clause(message))"
     case .truncatedHeader(let offset, let reason):
       return "byte \(offset): truncated header: \(reason)"
     case .malformedHeader(let offset, let reason):
@@ -77,10 +77,21 @@ public enum AudioError: Error, CustomStringConvertible, Sendable, Equatable {
     case .malformedData(let offset, let frame, let reason):
       return "byte \(offset), frame \(frame): \(reason)"
     case .library(let message, let frame):
-      if let frame { return "frame \(frame): libsndfile: \(message)" }
-      return "libsndfile: \(message)"
+      if let frame { return "frame \(frame): libsndfile: \(Self.clause(message))" }
+      return "libsndfile: \(Self.clause(message))"
     case .io(let error):
       return error.description
     }
+  }
+
+  /// libsndfile's sentence ("Format not recognised.") as a clause of one line, like the
+  /// project's own messages: lower-case first letter, no full stop.
+  private static func clause(_ message: String) -> String {
+    var text = Substring(message)
+    while text.last == "." || text.last == " " || text.last == "\n" { text = text.dropLast() }
+    guard let first = text.first, first.isUppercase,
+      text.dropFirst().first.map({ !$0.isUppercase }) ?? true
+    else { return String(text) }
+    return first.lowercased() + text.dropFirst()
   }
 }
