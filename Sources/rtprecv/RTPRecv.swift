@@ -23,6 +23,9 @@ struct RTPRecv: ToolCommand {
   /// The exit status when the idle timeout ended the recording.
   static let idleTimeoutStatus: Int32 = 2
 
+  /// How long a datagram may wait in the output buffer before a reader of the capture sees it.
+  static let flushInterval: Int64 = 100_000_000
+
   @Option(
     help: ArgumentHelp(
       "Address and port to listen on, HOST:PORT or HOST:PORT-PORT (up to 4096 ports).",
@@ -189,9 +192,14 @@ struct RTPRecv: ToolCommand {
     let started = NetworkClock.monotonic
     var lastActivity = started
     var lastReceived = 0
+    var lastFlush = started
     let poll: Int64 = 5_000_000
     while true {
       if signals.wait(nanoseconds: poll) != nil { return .signal }
+      if NetworkClock.monotonic - lastFlush >= Self.flushInterval {
+        recorder.flushPending()
+        lastFlush = NetworkClock.monotonic
+      }
       if recorder.failure != nil { return .writeFailure }
       if recorder.isComplete { return .count }
       if untilBye, session?.sawBye == true { return .bye }

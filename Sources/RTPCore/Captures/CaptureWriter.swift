@@ -182,6 +182,12 @@ public final class CaptureWriter {
     packetsWritten += 1
   }
 
+  /// Writes what is buffered to the sink's descriptor, so that a reader sees every datagram
+  /// written so far; the capture stays open for more.
+  public func flush() throws(IOError) {
+    try sink.flush()
+  }
+
   /// Completes the capture: writes an rtpdump header if no datagram did, and flushes the sink.
   ///
   /// The writer stays usable; later datagrams are appended to the same capture.

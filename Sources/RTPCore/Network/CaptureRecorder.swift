@@ -4,16 +4,19 @@ import Synchronization
 /// counters that account for each one: rtprecv's core.
 ///
 /// ``record(_:source:destination:time:)`` is meant to be called from channel callbacks, which
-/// all run on the server's one worker thread; the counters may be read from any thread while it
-/// runs. ``finish()`` must be called once the server has shut down (so no callback runs any
-/// more): it flushes the capture.
+/// all run on the server's one worker thread; the counters may be read, and ``flushPending()``
+/// called, from any thread while it runs, so that a reader of a live capture sees datagrams soon
+/// after they arrive rather than a buffer at a time. ``finish()`` must be called once the server
+/// has shut down (so no callback runs any more): it flushes the capture.
 ///
 /// Every datagram recorded is counted once: ``received`` = ``written`` + ``rejected`` +
 /// ``notWritten``.
 public final class CaptureRecorder: @unchecked Sendable {
-  // @unchecked: `writer` and `failureStorage`'s writes happen on one thread at a time (the
-  // worker, then the caller of `finish` after the worker has stopped); the counters are atomics.
+  // @unchecked: `writer`, `unflushed` and `failureStorage` are used with `lock` held (or, in
+  // `finish`, after the worker has stopped); the counters are atomics.
   private let writer: CaptureWriter
+  private let lock = Mutex(())
+  private var unflushed = false
   private let peer: IPAddress?
   private let limit: Int?
   private var failureStorage: IOError?
@@ -68,20 +71,21 @@ public final class CaptureRecorder: @unchecked Sendable {
       return
     }
     let written = writtenCount.load(ordering: .relaxed)
-    if failureStorage != nil || written >= (limit ?? .max) {
-      notWrittenCount.add(1, ordering: .relaxed)
-      return
-    }
-    do {
-      let datagram = UDPDatagram(
-        timestamp: time, source: source, destination: destination, payload: bytes)
-      guard try writer.write(datagram) else {
-        notWrittenCount.add(1, ordering: .relaxed)
-        return
+    let stored = lock.withLock { _ -> Bool in
+      if failureStorage != nil || written >= (limit ?? .max) { return false }
+      do throws(IOError) {
+        let datagram = UDPDatagram(
+          timestamp: time, source: source, destination: destination, payload: bytes)
+        guard try writer.write(datagram) else { return false }
+      } catch {
+        failureStorage = error
+        failed.store(true, ordering: .releasing)
+        return false
       }
-    } catch {
-      failureStorage = error
-      failed.store(true, ordering: .releasing)
+      unflushed = true
+      return true
+    }
+    guard stored else {
       notWrittenCount.add(1, ordering: .relaxed)
       return
     }
@@ -89,10 +93,28 @@ public final class CaptureRecorder: @unchecked Sendable {
     writtenCount.store(written + 1, ordering: .relaxed)
   }
 
+  /// Writes the datagrams recorded since the last flush to the capture's descriptor; a failure
+  /// stops recording as a failed write does (see ``failure``). Call from any thread, as often as
+  /// a reader should see new datagrams (rtprecv: every 100 ms).
+  public func flushPending() {
+    lock.withLock { _ in
+      guard unflushed, failureStorage == nil else { return }
+      unflushed = false
+      do throws(IOError) {
+        try writer.flush()
+      } catch {
+        failureStorage = error
+        failed.store(true, ordering: .releasing)
+      }
+    }
+  }
+
   /// Flushes the capture (writing an rtpdump header if nothing was written). Call after the
   /// server has shut down.
   public func finish() throws(IOError) {
-    if let failureStorage { throw failureStorage }
-    try writer.finish()
+    try lock.withLock { _ throws(IOError) in
+      if let failureStorage { throw failureStorage }
+      try writer.finish()
+    }
   }
 }
