@@ -15,8 +15,10 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Room for one SO_TIMESTAMPNS and one SO_RXQ_OVFL control message. */
-#define RTPNET_CONTROL_BYTES (CMSG_SPACE(sizeof(struct timespec)) + CMSG_SPACE(sizeof(uint32_t)))
+/* Room for one SO_TIMESTAMPNS, one SO_RXQ_OVFL and one IP_PKTINFO or IPV6_PKTINFO message. */
+#define RTPNET_CONTROL_BYTES                                                          \
+  (CMSG_SPACE(sizeof(struct timespec)) + CMSG_SPACE(sizeof(uint32_t)) +               \
+   CMSG_SPACE(sizeof(struct in6_pktinfo)) + CMSG_SPACE(sizeof(struct in_pktinfo)))
 
 int rtpnet_udp_socket(int family, int v6only) {
   int fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_UDP);
@@ -34,6 +36,19 @@ fail: {
   close(fd);
   return -saved;
 }
+}
+
+int rtpnet_enable_destination(int fd, int family) {
+  int one = 1;
+  if (family == AF_INET6) {
+    if (setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof one) != 0) return -errno;
+    /* The IPv4 datagrams of a dual-stack socket; an IPv6-only socket has none, so a refusal
+       here loses nothing. */
+    (void)setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof one);
+    return 0;
+  }
+  if (setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof one) != 0) return -errno;
+  return 0;
 }
 
 int rtpnet_set_buffers(int fd, int receive_bytes, int send_bytes) {
@@ -107,7 +122,22 @@ int rtpnet_recv_batch(int fd, rtpnet_rx_slot *slots, unsigned count) {
     slot->kernel_time_ns = -1;
     slot->has_drops = 0;
     slot->drops = 0;
+    slot->has_destination = 0;
     for (struct cmsghdr *c = CMSG_FIRSTHDR(header); c != NULL; c = CMSG_NXTHDR(header, c)) {
+      if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+        struct in_pktinfo info;
+        memcpy(&info, CMSG_DATA(c), sizeof info);
+        rtpnet_sockaddr_ipv4(&slot->destination, ntohl(info.ipi_addr.s_addr), 0);
+        slot->has_destination = 1;
+        continue;
+      }
+      if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
+        struct in6_pktinfo info;
+        memcpy(&info, CMSG_DATA(c), sizeof info);
+        rtpnet_sockaddr_ipv6(&slot->destination, info.ipi6_addr.s6_addr, 0, 0);
+        slot->has_destination = 1;
+        continue;
+      }
       if (c->cmsg_level != SOL_SOCKET) continue;
       if (c->cmsg_type == SO_TIMESTAMPNS) {
         struct timespec stamp;

@@ -141,10 +141,9 @@ struct RTPRecv: ToolCommand {
         if let channel = made.rtpChannel { channels.append(channel) }
       }
       for port in listen.ports where !rtcp {
-        let destination = Endpoint(address: address, port: port)
         channels.append(
           try server.createChannel(
-            onPacket: { bytes, source, time in
+            onDatagram: { bytes, source, destination, time in
               recorder.record(bytes, source: source, destination: destination, time: time.realtime)
             }, bindHost: "\(address)", bindPort: port, queueSize: 1, family: family,
             maxPacketSize: 1, receiveBufferSize: 8 << 20, sendBufferSize: 0))

@@ -262,6 +262,29 @@ struct RTPSendRecvToolTests {
     #expect(try Self.read(directory.appendingPathComponent("live.pcap").path).count == 20)
   }
 
+  @Test(
+    "Listening on every address records the address each datagram was sent to, not the wildcard",
+    arguments: [("0.0.0.0", ["127.0.0.1", "127.0.0.2"]), ("[::]", ["[::1]"])])
+  func wildcardDestination(listen: String, targets: [String]) throws {
+    let directory = Shell.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let port = Self.port()
+    let sends = targets.map { "rtpgen --count 3 | rtpsend --pace none --to \($0):\(port)" }
+    let result = Self.exchange(
+      port: port,
+      receive: "--listen \(listen):\(port) --count \(3 * targets.count) --idle-timeout 5",
+      send: sends.joined(separator: "\n"), in: directory)
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(Self.status(directory) == 0)
+    let captured = try Self.read(directory.appendingPathComponent("recv.pcap").path)
+    let destinations = captured.map { $0.destination }
+    let expected = targets.flatMap { target in
+      let host = target.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+      return Array(repeating: Endpoint(address: IPAddress(host)!, port: UInt16(port)), count: 3)
+    }
+    #expect(destinations == expected)
+  }
+
   @Test("Sending into a closed port keeps sending every packet")
   func closedPort() throws {
     let directory = Shell.temporaryDirectory()

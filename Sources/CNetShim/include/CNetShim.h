@@ -39,6 +39,9 @@ typedef struct rtpnet_rx_slot {
   size_t length;            /* out: datagram length (may exceed capacity when truncated) */
   rtpnet_sockaddr source;   /* out: sender */
   int64_t kernel_time_ns;   /* out: SO_TIMESTAMPNS, CLOCK_REALTIME ns; -1 when absent */
+  rtpnet_sockaddr destination; /* out: the datagram's destination address (port 0), from
+                                  IP_PKTINFO/IPV6_PKTINFO, when has_destination */
+  int has_destination;      /* out: 1 when the kernel reported the destination address */
   uint32_t drops;           /* out: SO_RXQ_OVFL cumulative drop count, when has_drops */
   int has_drops;            /* out: 1 when the kernel reported a drop count */
   int truncated;            /* out: 1 when the datagram did not fit (MSG_TRUNC) */
@@ -57,6 +60,13 @@ typedef struct rtpnet_tx_slot {
  * v6only is non-zero. Returns the descriptor or a negative errno.
  */
 int rtpnet_udp_socket(int family, int v6only);
+
+/**
+ * Asks the kernel to report each received datagram's destination address (IP_PKTINFO, and
+ * IPV6_RECVPKTINFO on an AF_INET6 socket, which also takes IP_PKTINFO for the IPv4 datagrams of
+ * a dual-stack socket): what a socket bound to the wildcard address cannot know otherwise.
+ */
+int rtpnet_enable_destination(int fd, int family);
 
 /** Sets SO_RCVBUF and SO_SNDBUF when the sizes are positive (the kernel caps them). */
 int rtpnet_set_buffers(int fd, int receive_bytes, int send_bytes);

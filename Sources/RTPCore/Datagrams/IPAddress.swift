@@ -22,6 +22,14 @@ public enum IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
   }
 
   /// Whether this is an IPv6 address.
+  /// Whether this is the address that stands for every address: `0.0.0.0` or `::`.
+  public var isUnspecified: Bool {
+    switch self {
+    case .v4(let address): return address == .any
+    case .v6(let address): return address == .any
+    }
+  }
+
   public var isIPv6: Bool {
     if case .v6 = self { return true }
     return false

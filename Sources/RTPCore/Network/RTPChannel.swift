@@ -30,6 +30,15 @@ public final class RTPChannel: @unchecked Sendable {
     @Sendable (_ bytes: UnsafeRawBufferPointer, _ source: Endpoint, _ receiveTime: ReceiveTime) ->
     Void
 
+  /// A ``PacketHandler`` that is also told where the datagram was sent: the address it was
+  /// addressed to (which, on a channel bound to every address, is one of the host's, as the
+  /// kernel reports it) and the channel's port.
+  public typealias DatagramHandler =
+    @Sendable (
+      _ bytes: UnsafeRawBufferPointer, _ source: Endpoint, _ destination: Endpoint,
+      _ receiveTime: ReceiveTime
+    ) -> Void
+
   /// The address and port the socket is bound to (the real port when bound to port 0).
   public let localAddress: Endpoint
   /// The size of the output queue.
@@ -37,7 +46,7 @@ public final class RTPChannel: @unchecked Sendable {
   /// The largest datagram ``send(_:)`` accepts.
   public let maxPacketSize: Int
 
-  let onPacket: PacketHandler
+  let onPacket: DatagramHandler
   let descriptor: Int32
   let isIPv6: Bool
   let isDualStack: Bool
@@ -72,7 +81,7 @@ public final class RTPChannel: @unchecked Sendable {
 
   init(
     descriptor: Int32, localAddress: Endpoint, isIPv6: Bool, isDualStack: Bool, queueSize: Int,
-    maxPacketSize: Int, server: ServerState, onPacket: @escaping PacketHandler
+    maxPacketSize: Int, server: ServerState, onPacket: @escaping DatagramHandler
   ) {
     self.descriptor = descriptor
     self.localAddress = localAddress

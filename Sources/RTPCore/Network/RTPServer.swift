@@ -54,6 +54,21 @@ public final class RTPServer: @unchecked Sendable {
     queueSize: Int = 32, family: AddressFamily = .auto, maxPacketSize: Int = 2048,
     receiveBufferSize: Int = 4 << 20, sendBufferSize: Int = 1 << 20
   ) throws(NetworkError) -> RTPChannel {
+    try createChannel(
+      onDatagram: { bytes, source, _, time in onPacket(bytes, source, time) }, bindHost: bindHost,
+      bindPort: bindPort, queueSize: queueSize, family: family, maxPacketSize: maxPacketSize,
+      receiveBufferSize: receiveBufferSize, sendBufferSize: sendBufferSize)
+  }
+
+  /// Creates a channel whose handler is also told each datagram's destination: the address it
+  /// was sent to, which a channel bound to every address (`0.0.0.0`, `::`) learns from the
+  /// kernel (`IP_PKTINFO`, `IPV6_PKTINFO`), and the channel's port. The other parameters are
+  /// ``createChannel(onPacket:bindHost:bindPort:queueSize:family:maxPacketSize:receiveBufferSize:sendBufferSize:)``'s.
+  public func createChannel(
+    onDatagram: @escaping RTPChannel.DatagramHandler, bindHost: String? = nil,
+    bindPort: UInt16 = 0, queueSize: Int = 32, family: AddressFamily = .auto,
+    maxPacketSize: Int = 2048, receiveBufferSize: Int = 4 << 20, sendBufferSize: Int = 1 << 20
+  ) throws(NetworkError) -> RTPChannel {
     guard queueSize > 0, queueSize & (queueSize - 1) == 0 else {
       throw .invalidQueueSize(queueSize)
     }
@@ -73,6 +88,10 @@ public final class RTPServer: @unchecked Sendable {
       let buffers = rtpnet_set_buffers(
         descriptor, Int32(clamping: receiveBufferSize), Int32(clamping: sendBufferSize))
       if buffers < 0 { return .systemCall(operation: "setsockopt", errno: -buffers) }
+      if bindAddress.endpoint?.address.isUnspecified ?? false {
+        let asked = rtpnet_enable_destination(descriptor, isIPv6 ? AF_INET6 : AF_INET)
+        if asked < 0 { return .systemCall(operation: "setsockopt", errno: -asked) }
+      }
       let bound = rtpnet_bind(descriptor, &raw)
       if bound < 0 { return .cannotBind(address: shownAddress, errno: -bound) }
       let named = rtpnet_local_address(descriptor, &local)
@@ -90,7 +109,7 @@ public final class RTPServer: @unchecked Sendable {
     let channel = RTPChannel(
       descriptor: descriptor, localAddress: localAddress, isIPv6: isIPv6,
       isDualStack: isIPv6 && family != .ipv6, queueSize: queueSize, maxPacketSize: maxPacketSize,
-      server: state, onPacket: onPacket)
+      server: state, onPacket: onDatagram)
     guard state.post(.add(channel)) else {
       channel.markClosed()
       channel.closeSocket()

@@ -204,9 +204,17 @@ final class ServerWorker {
         let source =
           withUnsafePointer(to: &slot.pointee.source) { SocketAddress.endpoint(of: $0) }
           ?? Endpoint(address: .v4(.any), port: 0)
+        var destination = channel.localAddress
+        if slot.pointee.has_destination != 0,
+          let reported = withUnsafePointer(
+            to: &slot.pointee.destination, { SocketAddress.endpoint(of: $0) })
+        {
+          destination.address = reported.address
+        }
         let bytes = UnsafeRawBufferPointer(
           start: slot.pointee.buffer, count: min(slot.pointee.length, slot.pointee.capacity))
-        channel.onPacket(bytes, source, ReceiveTime(realtime: stamp, monotonic: stamp + offset))
+        channel.onPacket(
+          bytes, source, destination, ReceiveTime(realtime: stamp, monotonic: stamp + offset))
         delivered += 1
       }
       channel.receivedCount.add(delivered, ordering: .relaxed)
