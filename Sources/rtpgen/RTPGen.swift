@@ -16,7 +16,7 @@ struct RTPGen: ToolCommand {
       """,
     version: ToolVersion.current)
 
-  @Argument(help: "Raw payload bytes to packetise ('-' for standard input).")
+  @Argument(help: "Raw payload bytes to packetise ('-' for standard input).", completion: .file())
   var file: String?
 
   @Option(
@@ -74,7 +74,8 @@ struct RTPGen: ToolCommand {
   @Option(help: "Output format: pcap, pcap-ns, pcapng or rtpdump.")
   var format: OutputFormat = .pcap
 
-  @Option(name: .shortAndLong, help: "Write to FILE instead of standard output.")
+  @Option(
+    name: .shortAndLong, help: "Write to FILE instead of standard output.", completion: .file())
   var output: String?
 
   @Flag(help: "Print counters as one JSON object on standard error at the end.")

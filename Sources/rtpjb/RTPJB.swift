@@ -17,7 +17,7 @@ struct RTPJB: ToolCommand {
       """,
     version: ToolVersion.current)
 
-  @Argument(help: "The capture to read ('-' or none for standard input).")
+  @Argument(help: "The capture to read ('-' or none for standard input).", completion: .file())
   var file: String?
 
   @Option(
@@ -41,7 +41,8 @@ struct RTPJB: ToolCommand {
 
   @Option(
     name: .customShort("o"),
-    help: ArgumentHelp("Write to FILE instead of standard output.", valueName: "file"))
+    help: ArgumentHelp("Write to FILE instead of standard output.", valueName: "file"),
+    completion: .file())
   var outputPath: String?
 
   @Option(

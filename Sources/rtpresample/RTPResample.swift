@@ -17,7 +17,7 @@ struct RTPResample: ToolCommand {
       """,
     version: ToolVersion.current)
 
-  @Argument(help: "The audio to read ('-' or none for standard input).")
+  @Argument(help: "The audio to read ('-' or none for standard input).", completion: .file())
   var file: String?
 
   @Option(help: ArgumentHelp("Output sample rate in Hz.", valueName: "hz"))
@@ -52,7 +52,8 @@ struct RTPResample: ToolCommand {
 
   @Option(
     name: .customShort("o"),
-    help: ArgumentHelp("Write to FILE instead of standard output.", valueName: "file"))
+    help: ArgumentHelp("Write to FILE instead of standard output.", valueName: "file"),
+    completion: .file())
   var outputPath: String?
 
   mutating func validate() throws {

@@ -16,7 +16,7 @@ struct RTPSend: ToolCommand {
       """,
     version: ToolVersion.current)
 
-  @Argument(help: "The capture to read ('-' or none for standard input).")
+  @Argument(help: "The capture to read ('-' or none for standard input).", completion: .file())
   var file: String?
 
   @Option(

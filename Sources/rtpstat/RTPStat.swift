@@ -16,7 +16,7 @@ struct RTPStat: ToolCommand {
       """,
     version: ToolVersion.current)
 
-  @Argument(help: "The capture to read ('-' or none for standard input).")
+  @Argument(help: "The capture to read ('-' or none for standard input).", completion: .file())
   var file: String?
 
   @Flag(help: "Print a JSON array with one object per stream instead of the table.")
@@ -30,12 +30,14 @@ struct RTPStat: ToolCommand {
   var clockRates: [ClockRateArgument] = []
 
   @Option(
-    help: ArgumentHelp("Draw delta and jitter over time into this SVG file.", valueName: "file"))
+    help: ArgumentHelp("Draw delta and jitter over time into this SVG file.", valueName: "file"),
+    completion: .file(extensions: ["svg"]))
   var plot: String?
 
   @Option(
     name: .customShort("o"),
-    help: ArgumentHelp("Write to FILE instead of standard output.", valueName: "file"))
+    help: ArgumentHelp("Write to FILE instead of standard output.", valueName: "file"),
+    completion: .file())
   var outputPath: String?
 
   /// Points per stream kept for the plot.

@@ -16,7 +16,7 @@ struct RTPULaw: ToolCommand {
       """,
     version: ToolVersion.current)
 
-  @Argument(help: "The audio to read ('-' or none for standard input).")
+  @Argument(help: "The audio to read ('-' or none for standard input).", completion: .file())
   var file: String?
 
   @Flag(help: "16-bit audio in, G.711 out.")
@@ -53,7 +53,8 @@ struct RTPULaw: ToolCommand {
 
   @Option(
     name: .customShort("o"),
-    help: ArgumentHelp("Write to FILE instead of standard output.", valueName: "file"))
+    help: ArgumentHelp("Write to FILE instead of standard output.", valueName: "file"),
+    completion: .file())
   var outputPath: String?
 
   mutating func validate() throws {
