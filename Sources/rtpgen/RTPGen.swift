@@ -81,6 +81,9 @@ struct RTPGen: ToolCommand {
   @Flag(help: "Print counters as one JSON object on standard error at the end.")
   var stats = false
 
+  @Flag(help: "Show progress on standard error (only ever when it is a terminal).")
+  var progress = false
+
   mutating func validate() throws {
     guard payloadType <= 127 else { throw ValidationError("--pt must be 0 to 127") }
     guard !(64...95).contains(payloadType) else {
@@ -172,10 +175,17 @@ struct RTPGen: ToolCommand {
     let (captureFormat, precision) = format.writerSettings
     let generator = RTPStreamGenerator(configuration: configuration, payload: payload)
     var failure: ToolFailure?
+    // The work's size: the packet times of --duration, or --count's packets when no packet
+    // is suppressed; else the input file, when it is a regular file.
+    let meter = ProgressMeter(
+      tool: "rtpgen", unit: "packets", requested: progress, input: input?.descriptor,
+      totalUnits: slots ?? (vad ? nil : count))
+    if case .input(let source) = payload { meter?.track(source) }
+    defer { meter?.finish() }
     do {
       let writer = try CaptureWriter(sink: sink, format: captureFormat, precision: precision)
       do {
-        try generator.run(into: writer)
+        try generator.run(into: writer, progress: meter?.handler)
       } catch .write(let error) {
         throw error
       } catch .read(let error) {
@@ -189,6 +199,7 @@ struct RTPGen: ToolCommand {
       throw ToolFailure(.ioError, "\(outputFile.displayName): \(error)")
     }
     try outputFile.close()
+    meter?.finish()
     if stats {
       var json = StatisticsJSON()
       json.add("written", generator.statistics.written)

@@ -60,6 +60,9 @@ struct RTPJB: ToolCommand {
   @Flag(help: "Print counters as one JSON object on standard error at the end.")
   var stats = false
 
+  @Flag(help: "Show progress on standard error (only ever when it is a terminal).")
+  var progress = false
+
   mutating func validate() throws {
     guard (1...JitterBuffer.maximumCapacity).contains(capacity) else {
       throw ValidationError("--capacity must be 1 to \(JitterBuffer.maximumCapacity) packets")
@@ -87,6 +90,8 @@ struct RTPJB: ToolCommand {
     defer { spool?.close() }
 
     var descriptor = input.descriptor
+    var meter: ProgressMeter? = nil
+    defer { meter?.finish() }
     let selection: RTPStreamSelection
     if let ssrc, !list {
       selection = .ssrc(ssrc.value)
@@ -97,15 +102,19 @@ struct RTPJB: ToolCommand {
         descriptor = copy.descriptor
       }
       let start = try position(of: descriptor, name: name)
+      meter = ProgressMeter(
+        tool: "rtpjb", unit: "packets", requested: progress, input: descriptor,
+        passes: list ? 1 : 2)
       var table = RTPStreamTable()
-      let scan = try openReader(descriptor, name: name)
+      let scan = try openReader(descriptor, name: name, meter: meter)
       var scanFailure: CaptureError? = nil
       do {
-        try table.read(from: scan)
+        try table.read(from: scan, progress: meter?.handler)
       } catch {
         scanFailure = error
       }
       if list {
+        meter?.finish()
         try printListing(table)
         reportSkipped(
           name: name, records: scan.skipped, notRTP: table.notRTP, invalid: table.invalidRTP)
@@ -118,9 +127,14 @@ struct RTPJB: ToolCommand {
       } catch {
         throw ToolFailure(.ioError, "\(name): cannot read it again: \(error)")
       }
+      meter?.startPass()
+    }
+    if meter == nil {
+      meter = ProgressMeter(
+        tool: "rtpjb", unit: "packets", requested: progress, input: descriptor)
     }
 
-    let reader = try openReader(descriptor, name: name)
+    let reader = try openReader(descriptor, name: name, meter: meter)
     let pipeline = PlayoutPipeline(
       reader: reader, selection: selection, capacity: capacity,
       maxDelay: maxDelay.map { $0.nanoseconds / 1000 })
@@ -139,7 +153,7 @@ struct RTPJB: ToolCommand {
       case .events:
         output = .events(PlayoutEventWriter(sink: sink))
       }
-      try pipeline.run(into: output)
+      try pipeline.run(into: output, progress: meter?.handler)
     } catch let error as IOError {
       throw outputFailure(error, output: outputFile)
     } catch PlayoutError.output(let error) {
@@ -148,6 +162,7 @@ struct RTPJB: ToolCommand {
       inputFailure = error
     }
     try outputFile.close()
+    meter?.finish()
 
     let counts = pipeline.statistics
     reportSkipped(
@@ -198,11 +213,14 @@ struct RTPJB: ToolCommand {
     try outputFile.close()
   }
 
-  private func openReader(_ descriptor: FileDescriptor, name: String) throws(ToolFailure)
-    -> DatagramReader
+  /// A reader of `descriptor` from where it is, whose bytes `meter` counts.
+  private func openReader(_ descriptor: FileDescriptor, name: String, meter: ProgressMeter?)
+    throws(ToolFailure) -> DatagramReader
   {
+    let source = InputSource(fileDescriptor: descriptor)
+    meter?.track(source)
     do {
-      return try DatagramReader(source: InputSource(fileDescriptor: descriptor))
+      return try DatagramReader(source: source)
     } catch {
       throw Self.failure(error, name: name)
     }

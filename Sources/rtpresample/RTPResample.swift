@@ -56,6 +56,9 @@ struct RTPResample: ToolCommand {
     completion: .file())
   var outputPath: String?
 
+  @Flag(help: "Show progress on standard error (only ever when it is a terminal).")
+  var progress = false
+
   mutating func validate() throws {
     for (name, value) in [("--rate", rate), ("--in-rate", inputRate)] {
       if let value, !(1...AudioFormat.maximumSampleRate).contains(value) {
@@ -102,9 +105,13 @@ struct RTPResample: ToolCommand {
     } catch {
       throw ToolFailure(.ioError, "\(outputFile.displayName): \(error)")
     }
+    let meter = ProgressMeter(
+      tool: "rtpresample", unit: "samples", requested: progress, input: input.file.descriptor,
+      from: 0)
+    defer { meter?.finish() }
     do {
       try AudioResamplingFilter(resampler: resampler, channels: selection)
-        .run(from: input.reader, to: writer)
+        .run(from: input.reader, to: writer, progress: meter?.handler)
     } catch {
       throw input.failure(error, output: outputFile.displayName)
     }

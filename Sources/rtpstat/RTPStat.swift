@@ -40,6 +40,9 @@ struct RTPStat: ToolCommand {
     completion: .file())
   var outputPath: String?
 
+  @Flag(help: "Show progress on standard error (only ever when it is a terminal).")
+  var progress = false
+
   /// Points per stream kept for the plot.
   private static let plotSamples = 4096
 
@@ -54,10 +57,15 @@ struct RTPStat: ToolCommand {
 
     var inputFailure: CaptureError? = nil
     var skipped = SkipCounters()
+    let meter = ProgressMeter(
+      tool: "rtpstat", unit: "packets", requested: progress, input: input.descriptor)
+    defer { meter?.finish() }
     do {
-      let reader = try DatagramReader(source: InputSource(fileDescriptor: input.descriptor))
+      let source = InputSource(fileDescriptor: input.descriptor)
+      meter?.track(source)
+      let reader = try DatagramReader(source: source)
       do {
-        try analyzer.read(from: reader)
+        try analyzer.read(from: reader, progress: meter?.handler)
       } catch {
         inputFailure = error
       }
@@ -65,6 +73,7 @@ struct RTPStat: ToolCommand {
     } catch {
       inputFailure = error
     }
+    meter?.finish()
 
     let text =
       json ? RTPStreamReport.json(analyzer.streams) : RTPStreamReport.table(analyzer.streams)

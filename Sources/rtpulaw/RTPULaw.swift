@@ -57,6 +57,9 @@ struct RTPULaw: ToolCommand {
     completion: .file())
   var outputPath: String?
 
+  @Flag(help: "Show progress on standard error (only ever when it is a terminal).")
+  var progress = false
+
   mutating func validate() throws {
     guard encode != decode else {
       throw ValidationError("give exactly one of --encode and --decode")
@@ -136,8 +139,13 @@ struct RTPULaw: ToolCommand {
     } catch {
       throw ToolFailure(.ioError, "\(outputFile.displayName): \(error)")
     }
+    let meter = ProgressMeter(
+      tool: "rtpulaw", unit: "samples", requested: progress, input: input.file.descriptor,
+      from: 0)
+    defer { meter?.finish() }
     do {
-      try AudioTranscoder(channels: selection).run(from: input.reader, to: writer)
+      try AudioTranscoder(channels: selection)
+        .run(from: input.reader, to: writer, progress: meter?.handler)
     } catch {
       throw input.failure(error, output: outputFile.displayName)
     }
