@@ -44,10 +44,14 @@ public final class ProgressMeter {
   /// handed out, where the descriptor's position runs up to a buffer ahead.
   private var source: InputSource?
   private var drawn = false
+  /// When the last line was drawn, with the units and bytes done then.
+  private var last: (time: Int64, units: UInt64, bytes: UInt64)?
+  private var smoothed: (units: Double, bytes: Double) = (0, 0)
   private var finished = false
 
   /// A meter for `tool`'s work, counted in `unit` (`packets`, `samples`), or `nil` when
-  /// standard error is not a terminal: progress never goes into a file or a pipe.
+  /// standard error is not a terminal (progress never goes into a file or a pipe), or when
+  /// `--progress` was not given and `input` is a pipe (the tool upstream may draw its own).
   ///
   /// - Parameters:
   ///   - requested: whether `--progress` was given: draw from the first update rather than
@@ -64,6 +68,9 @@ public final class ProgressMeter {
     from start: Int64? = nil, passes: Int = 1, totalUnits: UInt64? = nil
   ) {
     guard Terminal.isTerminal(.standardError) else { return nil }
+    // Unasked, only the tool that reads a file (or nothing) draws: a tool reading a pipe may
+    // have another upstream drawing on the same terminal line.
+    guard requested || input.map({ !Terminal.isPipe($0) }) ?? true else { return nil }
     self.tool = tool
     self.unit = unit
     self.totalUnits = totalUnits
@@ -134,37 +141,59 @@ public final class ProgressMeter {
   private func draw(now: Int64) {
     let elapsed = now - started
     let doneUnits = unitsBefore + units
+    let doneBytes = totalBytes.map { min(bytesBefore + passBytes(), $0) }
+    let rates = measureRates(now: now, units: doneUnits, bytes: doneBytes ?? 0)
     var parts: [String] = []
-    // The fraction done, by bytes when the input is measured, else by units.
-    var fraction: Double? = nil
-    if let totalBytes {
-      let bytes = min(bytesBefore + passBytes(), totalBytes)
-      fraction = totalBytes == 0 ? 1 : Double(bytes) / Double(totalBytes)
+    // What is left: of the input's bytes when it is measured, else of the units.
+    var left: Double? = nil
+    if let totalBytes, let doneBytes {
+      let fraction = totalBytes == 0 ? 1 : Double(doneBytes) / Double(totalBytes)
       parts.append(
-        "\(Self.percent(fraction!)) \(Self.bytes(bytes)) of \(Self.bytes(totalBytes))")
+        "\(Self.percent(fraction)) \(Self.bytes(doneBytes)) of \(Self.bytes(totalBytes))")
       parts.append("\(Self.count(doneUnits)) \(unit)")
+      if rates.bytes > 0 { left = Double(totalBytes - doneBytes) / rates.bytes }
     } else if let totalUnits {
-      fraction = totalUnits == 0 ? 1 : min(Double(doneUnits) / Double(totalUnits), 1)
+      let fraction = totalUnits == 0 ? 1 : min(Double(doneUnits) / Double(totalUnits), 1)
       parts.append(
-        "\(Self.percent(fraction!)) \(Self.count(doneUnits)) of \(Self.count(totalUnits)) \(unit)"
+        "\(Self.percent(fraction)) \(Self.count(doneUnits)) of \(Self.count(totalUnits)) \(unit)"
       )
+      if rates.units > 0 {
+        left = Double(totalUnits - min(doneUnits, totalUnits)) / rates.units
+      }
     } else {
       parts.append("\(Self.count(doneUnits)) \(unit)")
     }
-    if elapsed > 0 {
-      let rate = Double(doneUnits) * 1e9 / Double(elapsed)
-      parts.append("\(Self.count(UInt64(rate))) \(unit)/s")
-    }
+    parts.append("\(Self.count(UInt64(rates.units))) \(unit)/s")
     parts.append("\(Self.duration(elapsed)) elapsed")
-    if let fraction, fraction > 0 {
-      let left = Double(elapsed) * (1 - fraction) / fraction
-      parts.append("\(Self.duration(Int64(left))) left")
-    }
+    if let left { parts.append("\(Self.duration(Int64(left * 1e9))) left") }
     var line = "\(tool): " + parts.joined(separator: ", ")
     let width = Self.terminalWidth()
     if width > 1, line.count >= width { line = String(line.prefix(width - 1)) }
     write("\r" + line + "\u{1B}[K")
     drawn = true
+  }
+
+  /// Units and bytes a second, recently: the rates since the last draw, smoothed over the
+  /// draws before (the work's speed changes, between rtpjb's passes for one); on the first
+  /// draw, the averages since the start.
+  private func measureRates(now: Int64, units: UInt64, bytes: UInt64)
+    -> (units: Double, bytes: Double)
+  {
+    defer { last = (now, units, bytes) }
+    guard let last, now > last.time, units >= last.units, bytes >= last.bytes else {
+      let elapsed = Double(max(now - started, 1))
+      smoothed = (Double(units) * 1e9 / elapsed, Double(bytes) * 1e9 / elapsed)
+      return smoothed
+    }
+    let interval = Double(now - last.time)
+    let unitRate = Double(units - last.units) * 1e9 / interval
+    let byteRate = Double(bytes - last.bytes) * 1e9 / interval
+    let weight = 0.3
+    smoothed = (
+      smoothed.units + weight * (unitRate - smoothed.units),
+      smoothed.bytes + weight * (byteRate - smoothed.bytes)
+    )
+    return smoothed
   }
 
   private func write(_ text: String) {

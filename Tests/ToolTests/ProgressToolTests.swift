@@ -111,7 +111,7 @@ struct ProgressToolTests {
   }
 
   @Test(
-    "Under a terminal without --progress, the line appears once the work passes a few seconds",
+    "Under a terminal without --progress, the line appears once the work passes a few seconds, unless the input is a pipe",
     .enabled(if: hasScript))
   func appearsUnasked() throws {
     let dir = Shell.temporaryDirectory()
@@ -126,5 +126,9 @@ struct ProgressToolTests {
     #expect(paced.output.contains("\rrtpsend: "), "\(paced.output.debugDescription)")
     #expect(paced.output.contains(" left\u{1B}[K"))
     #expect(paced.output.hasSuffix("\r\u{1B}[K"))
+    // Reading a pipe, it stays quiet unasked: the tool upstream may be drawing.
+    let piped = Self.underTerminal("cat in.pcap | rtpsend --to 127.0.0.1:9", in: dir)
+    #expect(piped.status == 0)
+    #expect(!piped.output.contains("rtpsend: "), "\(piped.output.debugDescription)")
   }
 }
