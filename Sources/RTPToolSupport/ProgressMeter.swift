@@ -62,7 +62,8 @@ public final class ProgressMeter {
   ///     a reader that has read ahead before the meter is made.
   ///   - passes: how many times the input is read from where it is now to its end (call
   ///     ``startPass()`` before each after the first).
-  ///   - totalUnits: the units the work will do, when known without an input to measure.
+  ///   - totalUnits: the units the work will do, when known: the fraction done is then of
+  ///     these rather than of the input's bytes.
   public init?(
     tool: String, unit: String, requested: Bool, input: FileDescriptor? = nil,
     from start: Int64? = nil, passes: Int = 1, totalUnits: UInt64? = nil
@@ -144,15 +145,10 @@ public final class ProgressMeter {
     let doneBytes = totalBytes.map { min(bytesBefore + passBytes(), $0) }
     let rates = measureRates(now: now, units: doneUnits, bytes: doneBytes ?? 0)
     var parts: [String] = []
-    // What is left: of the input's bytes when it is measured, else of the units.
+    // What is left: of the units when their total is known, else of the input's bytes when
+    // they are measured.
     var left: Double? = nil
-    if let totalBytes, let doneBytes {
-      let fraction = totalBytes == 0 ? 1 : Double(doneBytes) / Double(totalBytes)
-      parts.append(
-        "\(Self.percent(fraction)) \(Self.bytes(doneBytes)) of \(Self.bytes(totalBytes))")
-      parts.append("\(Self.count(doneUnits)) \(unit)")
-      if rates.bytes > 0 { left = Double(totalBytes - doneBytes) / rates.bytes }
-    } else if let totalUnits {
+    if let totalUnits {
       let fraction = totalUnits == 0 ? 1 : min(Double(doneUnits) / Double(totalUnits), 1)
       parts.append(
         "\(Self.percent(fraction)) \(Self.count(doneUnits)) of \(Self.count(totalUnits)) \(unit)"
@@ -160,6 +156,12 @@ public final class ProgressMeter {
       if rates.units > 0 {
         left = Double(totalUnits - min(doneUnits, totalUnits)) / rates.units
       }
+    } else if let totalBytes, let doneBytes {
+      let fraction = totalBytes == 0 ? 1 : Double(doneBytes) / Double(totalBytes)
+      parts.append(
+        "\(Self.percent(fraction)) \(Self.bytes(doneBytes)) of \(Self.bytes(totalBytes))")
+      parts.append("\(Self.count(doneUnits)) \(unit)")
+      if rates.bytes > 0 { left = Double(totalBytes - doneBytes) / rates.bytes }
     } else {
       parts.append("\(Self.count(doneUnits)) \(unit)")
     }

@@ -176,7 +176,7 @@ struct RTPGen: ToolCommand {
     let generator = RTPStreamGenerator(configuration: configuration, payload: payload)
     var failure: ToolFailure?
     // The work's size: the packet times of --duration, or --count's packets when no packet
-    // is suppressed; else the input file, when it is a regular file.
+    // is suppressed; else the input file's bytes, when it is a regular file.
     let meter = ProgressMeter(
       tool: "rtpgen", unit: "packets", requested: progress, input: input?.descriptor,
       totalUnits: slots ?? (vad ? nil : count))
