@@ -107,7 +107,7 @@ struct RTPResample: ToolCommand {
     }
     let meter = ProgressMeter(
       tool: "rtpresample", unit: "samples", requested: progress, input: input.file.descriptor,
-      from: 0)
+      from: 0, totalUnits: input.reader.frameCount)
     defer { meter?.finish() }
     do {
       try AudioResamplingFilter(resampler: resampler, channels: selection)

@@ -141,7 +141,7 @@ struct RTPULaw: ToolCommand {
     }
     let meter = ProgressMeter(
       tool: "rtpulaw", unit: "samples", requested: progress, input: input.file.descriptor,
-      from: 0)
+      from: 0, totalUnits: input.reader.frameCount)
     defer { meter?.finish() }
     do {
       try AudioTranscoder(channels: selection)

@@ -111,6 +111,23 @@ struct ProgressToolTests {
   }
 
   @Test(
+    "A file libsndfile reads counts samples of its total, which the header gives",
+    .enabled(if: hasScript && AudioTool.sox))
+  func samplesOfTotal() throws {
+    let dir = Shell.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    // 480,000 samples: 60 s at 8000 Hz.
+    let made = Shell.run(
+      Self.capture + " && rtpjb --output payload in.pcap | rtpulaw --decode -o in.wav"
+        + " && sox in.wav in.flac", in: dir)
+    #expect(made.status == 0, "\(made.stderr)")
+    let shown = Self.underTerminal("rtpresample --progress --rate 16000 -o out in.flac", in: dir)
+    #expect(shown.status == 0, "\(shown.output)")
+    #expect(shown.output.contains(" of 480.0 k samples, "), "\(shown.output.debugDescription)")
+    #expect(shown.output.hasSuffix("\r\u{1B}[K"))
+  }
+
+  @Test(
     "Under a terminal without --progress, the line appears once the work passes a few seconds, unless the input is a pipe",
     .enabled(if: hasScript))
   func appearsUnasked() throws {
