@@ -13,4 +13,6 @@ public struct AudioEncodingArgument: ExpressibleByArgument, Sendable {
   }
 
   public static var allValueStrings: [String] { AudioEncoding.allCases.map(\.description) }
+
+  public static var defaultCompletionKind: CompletionKind { .list(allValueStrings) }
 }

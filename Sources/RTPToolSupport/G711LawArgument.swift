@@ -20,4 +20,6 @@ public struct G711LawArgument: ExpressibleByArgument, Sendable {
   public var defaultValueDescription: String { value.rawValue }
 
   public static var allValueStrings: [String] { G711Law.allCases.map(\.rawValue) }
+
+  public static var defaultCompletionKind: CompletionKind { .list(allValueStrings) }
 }

@@ -11,4 +11,6 @@ public struct PayloadEncodingArgument: ExpressibleByArgument, Sendable {
   }
 
   public static var allValueStrings: [String] { PayloadEncoding.allCases.map(\.rawValue) }
+
+  public static var defaultCompletionKind: CompletionKind { .list(allValueStrings) }
 }

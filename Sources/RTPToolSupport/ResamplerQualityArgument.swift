@@ -17,4 +17,6 @@ public struct ResamplerQualityArgument: ExpressibleByArgument, Sendable {
   public var defaultValueDescription: String { value.rawValue }
 
   public static var allValueStrings: [String] { ResamplerQuality.allCases.map(\.rawValue) }
+
+  public static var defaultCompletionKind: CompletionKind { .list(allValueStrings) }
 }

@@ -34,6 +34,13 @@ public enum Terminal {
     return kind == S_IFIFO || kind == S_IFREG || kind == S_IFSOCK
   }
 
+  /// Whether `descriptor` is a pipe (a FIFO).
+  public static func isPipe(_ descriptor: FileDescriptor) -> Bool {
+    var info = stat()
+    guard fstat(descriptor.rawValue, &info) == 0 else { return false }
+    return info.st_mode & S_IFMT == S_IFIFO
+  }
+
   /// Whether `descriptor` is a regular file, which can be read again after seeking back.
   public static func isRegularFile(_ descriptor: FileDescriptor) -> Bool {
     var info = stat()

@@ -44,7 +44,10 @@ extension ToolCommand {
       if !text.isEmpty { print(text) }
       terminate(0)
     }
-    let message = message(for: error)
+    // ArgumentParser words some messages over several lines (an unknown shell for
+    // --generate-completion-script); a tool's error is one line.
+    let message = message(for: error).split(whereSeparator: \.isNewline)
+      .map { $0.drop(while: { $0 == " " }) }.joined(separator: " ")
     if !message.isEmpty {
       if code.rawValue == ExitStatus.usage.rawValue {
         Terminal.printError("\(_commandName): \(message) (see '\(_commandName) --help')")

@@ -16,7 +16,7 @@ struct RTPGen: ToolCommand {
       """,
     version: ToolVersion.current)
 
-  @Argument(help: "Raw payload bytes to packetise ('-' for standard input).")
+  @Argument(help: "Raw payload bytes to packetise ('-' for standard input).", completion: .file())
   var file: String?
 
   @Option(
@@ -89,11 +89,15 @@ struct RTPGen: ToolCommand {
 
   @Option(
     name: .customShort("o"),
-    help: ArgumentHelp("Write to FILE instead of standard output.", valueName: "file"))
+    help: ArgumentHelp("Write to FILE instead of standard output.", valueName: "file"),
+    completion: .file())
   var output: String?
 
   @Flag(help: "Print counters as one JSON object on standard error at the end.")
   var stats = false
+
+  @Flag(help: "Show progress on standard error (only ever when it is a terminal).")
+  var progress = false
 
   mutating func validate() throws {
     guard payloadType <= 127 else { throw ValidationError("--pt must be 0 to 127") }
@@ -186,10 +190,17 @@ struct RTPGen: ToolCommand {
     let (captureFormat, precision) = format.writerSettings
     let generator = RTPStreamGenerator(configuration: configuration, payload: payload)
     var failure: ToolFailure?
+    // The work's size: the packet times of --duration, or --count's packets when no packet
+    // is suppressed; else the input file's bytes, when it is a regular file.
+    let meter = ProgressMeter(
+      tool: "rtpgen", unit: "packets", requested: progress, input: input?.descriptor,
+      totalUnits: slots ?? (vad ? nil : count))
+    if case .input(let source) = payload { meter?.track(source) }
+    defer { meter?.finish() }
     do {
       let writer = try CaptureWriter(sink: sink, format: captureFormat, precision: precision)
       do {
-        try generator.run(into: writer)
+        try generator.run(into: writer, progress: meter?.handler)
       } catch .write(let error) {
         throw error
       } catch .read(let error) {
@@ -203,6 +214,7 @@ struct RTPGen: ToolCommand {
       throw ToolFailure(.ioError, "\(outputFile.displayName): \(error)")
     }
     try outputFile.close()
+    meter?.finish()
     if stats {
       var json = StatisticsJSON()
       json.add("written", generator.statistics.written)

@@ -17,7 +17,7 @@ struct RTPJB: ToolCommand {
       """,
     version: ToolVersion.current)
 
-  @Argument(help: "The capture to read ('-' or none for standard input).")
+  @Argument(help: "The capture to read ('-' or none for standard input).", completion: .file())
   var file: String?
 
   @Option(
@@ -41,7 +41,8 @@ struct RTPJB: ToolCommand {
 
   @Option(
     name: .customShort("o"),
-    help: ArgumentHelp("Write to FILE instead of standard output.", valueName: "file"))
+    help: ArgumentHelp("Write to FILE instead of standard output.", valueName: "file"),
+    completion: .file())
   var outputPath: String?
 
   @Option(
@@ -57,6 +58,9 @@ struct RTPJB: ToolCommand {
 
   @Flag(help: "Print counters as one JSON object on standard error at the end.")
   var stats = false
+
+  @Flag(help: "Show progress on standard error (only ever when it is a terminal).")
+  var progress = false
 
   mutating func validate() throws {
     guard (1...JitterBuffer.maximumCapacity).contains(capacity) else {
@@ -85,6 +89,8 @@ struct RTPJB: ToolCommand {
     defer { spool?.close() }
 
     var descriptor = input.descriptor
+    var meter: ProgressMeter? = nil
+    defer { meter?.finish() }
     let selection: RTPStreamSelection
     if let ssrc, !list {
       selection = .ssrc(ssrc.value)
@@ -95,15 +101,19 @@ struct RTPJB: ToolCommand {
         descriptor = copy.descriptor
       }
       let start = try position(of: descriptor, name: name)
+      meter = ProgressMeter(
+        tool: "rtpjb", unit: "packets", requested: progress, input: descriptor,
+        passes: list ? 1 : 2)
       var table = RTPStreamTable()
-      let scan = try openReader(descriptor, name: name)
+      let scan = try openReader(descriptor, name: name, meter: meter)
       var scanFailure: CaptureError? = nil
       do {
-        try table.read(from: scan)
+        try table.read(from: scan, progress: meter?.handler)
       } catch {
         scanFailure = error
       }
       if list {
+        meter?.finish()
         try printListing(table)
         reportSkipped(
           name: name, records: scan.skipped, notRTP: table.notRTP, invalid: table.invalidRTP)
@@ -116,9 +126,14 @@ struct RTPJB: ToolCommand {
       } catch {
         throw ToolFailure(.ioError, "\(name): cannot read it again: \(error)")
       }
+      meter?.startPass()
+    }
+    if meter == nil {
+      meter = ProgressMeter(
+        tool: "rtpjb", unit: "packets", requested: progress, input: descriptor)
     }
 
-    let reader = try openReader(descriptor, name: name)
+    let reader = try openReader(descriptor, name: name, meter: meter)
     let pipeline = PlayoutPipeline(
       reader: reader, selection: selection, capacity: capacity,
       maxDelay: maxDelay?.nanoseconds)
@@ -137,7 +152,7 @@ struct RTPJB: ToolCommand {
       case .events:
         output = .events(PlayoutEventWriter(sink: sink))
       }
-      try pipeline.run(into: output)
+      try pipeline.run(into: output, progress: meter?.handler)
     } catch let error as IOError {
       throw outputFailure(error, output: outputFile)
     } catch PlayoutError.output(let error) {
@@ -146,6 +161,7 @@ struct RTPJB: ToolCommand {
       inputFailure = error
     }
     try outputFile.close()
+    meter?.finish()
 
     let counts = pipeline.statistics
     reportSkipped(
@@ -196,11 +212,14 @@ struct RTPJB: ToolCommand {
     try outputFile.close()
   }
 
-  private func openReader(_ descriptor: FileDescriptor, name: String) throws(ToolFailure)
-    -> DatagramReader
+  /// A reader of `descriptor` from where it is, whose bytes `meter` counts.
+  private func openReader(_ descriptor: FileDescriptor, name: String, meter: ProgressMeter?)
+    throws(ToolFailure) -> DatagramReader
   {
+    let source = InputSource(fileDescriptor: descriptor)
+    meter?.track(source)
     do {
-      return try DatagramReader(source: InputSource(fileDescriptor: descriptor))
+      return try DatagramReader(source: source)
     } catch {
       throw Self.failure(error, name: name)
     }

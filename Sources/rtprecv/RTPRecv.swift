@@ -56,7 +56,8 @@ struct RTPRecv: ToolCommand {
 
   @Option(
     name: .customShort("o"),
-    help: ArgumentHelp("Write to FILE instead of standard output.", valueName: "file"))
+    help: ArgumentHelp("Write to FILE instead of standard output.", valueName: "file"),
+    completion: .file())
   var outputPath: String?
 
   @Flag(

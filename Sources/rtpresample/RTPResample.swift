@@ -17,7 +17,7 @@ struct RTPResample: ToolCommand {
       """,
     version: ToolVersion.current)
 
-  @Argument(help: "The audio to read ('-' or none for standard input).")
+  @Argument(help: "The audio to read ('-' or none for standard input).", completion: .file())
   var file: String?
 
   @Option(help: ArgumentHelp("Output sample rate in Hz.", valueName: "hz"))
@@ -52,8 +52,12 @@ struct RTPResample: ToolCommand {
 
   @Option(
     name: .customShort("o"),
-    help: ArgumentHelp("Write to FILE instead of standard output.", valueName: "file"))
+    help: ArgumentHelp("Write to FILE instead of standard output.", valueName: "file"),
+    completion: .file())
   var outputPath: String?
+
+  @Flag(help: "Show progress on standard error (only ever when it is a terminal).")
+  var progress = false
 
   mutating func validate() throws {
     for (name, value) in [("--rate", rate), ("--in-rate", inputRate)] {
@@ -101,9 +105,13 @@ struct RTPResample: ToolCommand {
     } catch {
       throw ToolFailure(.ioError, "\(outputFile.displayName): \(error)")
     }
+    let meter = ProgressMeter(
+      tool: "rtpresample", unit: "samples", requested: progress, input: input.file.descriptor,
+      from: 0, totalUnits: input.reader.frameCount)
+    defer { meter?.finish() }
     do {
       try AudioResamplingFilter(resampler: resampler, channels: selection)
-        .run(from: input.reader, to: writer)
+        .run(from: input.reader, to: writer, progress: meter?.handler)
     } catch {
       throw input.failure(error, output: outputFile.displayName)
     }

@@ -16,7 +16,7 @@ struct RTPSend: ToolCommand {
       """,
     version: ToolVersion.current)
 
-  @Argument(help: "The capture to read ('-' or none for standard input).")
+  @Argument(help: "The capture to read ('-' or none for standard input).", completion: .file())
   var file: String?
 
   @Option(
@@ -55,6 +55,9 @@ struct RTPSend: ToolCommand {
 
   @Flag(help: "Print counters as one JSON object on standard error at the end.")
   var stats = false
+
+  @Flag(help: "Show progress on standard error (only ever when it is a terminal).")
+  var progress = false
 
   mutating func validate() throws {
     guard speed.isFinite, speed > 0 else { throw ValidationError("--speed must be positive") }
@@ -120,11 +123,16 @@ struct RTPSend: ToolCommand {
     } catch {
       throw ToolFailure(.unavailable, "\(error)")
     }
+    let meter = ProgressMeter(
+      tool: "rtpsend", unit: "packets", requested: progress, input: descriptor,
+      passes: repetitions)
+    defer { meter?.finish() }
     let outcome = sender.send(
-      descriptor: descriptor, name: input.displayName, repetitions: repetitions)
+      descriptor: descriptor, name: input.displayName, repetitions: repetitions, progress: meter)
     let result = sender.finish {
       if let cookie { try? control.stopSession(cookie) }
     }
+    meter?.finish()
 
     if result.oversized > 0 {
       Terminal.printError(

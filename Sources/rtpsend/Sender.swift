@@ -1,4 +1,5 @@
 import RTPCore
+import RTPToolSupport
 import SystemPackage
 
 #if canImport(Glibc)
@@ -95,23 +96,39 @@ final class Sender {
   }
 
   /// Sends the capture on `descriptor` `repetitions` times (seeking back to where it started
-  /// for each), continuing RTP sequence numbers, timestamps and capture times. Returns the
-  /// input's failure, if any, after sending everything read before it.
-  func send(descriptor: FileDescriptor, name: String, repetitions: Int) -> CaptureError? {
+  /// for each), continuing RTP sequence numbers, timestamps and capture times, updating
+  /// `progress` with the datagrams read: each one when paced, else every few hundred. Returns
+  /// the input's failure, if any, after sending everything read before it.
+  func send(
+    descriptor: FileDescriptor, name: String, repetitions: Int, progress: ProgressMeter? = nil
+  ) -> CaptureError? {
     let start = (try? descriptor.seek(offset: 0, from: .current)) ?? 0
     var extent = LoopExtent()
+    let progressEvery = pace == .none ? progressInterval : 1
+    var countdown = progressEvery
     for repetition in 0..<repetitions {
+      let readBefore = result.read
       if repetition > 0 {
         do {
           _ = try descriptor.seek(offset: start, from: .start)
         } catch {
           return .io(.readFailed(offset: UInt64(start), errno: error as? Errno ?? .ioError))
         }
+        progress?.startPass()
       }
       do {
-        let reader = try DatagramReader(source: InputSource(fileDescriptor: descriptor))
+        let source = InputSource(fileDescriptor: descriptor)
+        progress?.track(source)
+        let reader = try DatagramReader(source: source)
         while var datagram = try reader.next() {
           result.read += 1
+          if let progress {
+            countdown -= 1
+            if countdown == 0 {
+              countdown = progressEvery
+              progress.update(UInt64(result.read - readBefore))
+            }
+          }
           if repetition == 0 {
             extent.observe(datagram)
           } else {

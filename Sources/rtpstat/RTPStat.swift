@@ -16,7 +16,7 @@ struct RTPStat: ToolCommand {
       """,
     version: ToolVersion.current)
 
-  @Argument(help: "The capture to read ('-' or none for standard input).")
+  @Argument(help: "The capture to read ('-' or none for standard input).", completion: .file())
   var file: String?
 
   @Flag(help: "Print a JSON array with one object per stream instead of the table.")
@@ -30,16 +30,21 @@ struct RTPStat: ToolCommand {
   var clockRates: [ClockRateArgument] = []
 
   @Option(
-    help: ArgumentHelp("Draw delta and jitter over time into this SVG file.", valueName: "file"))
+    help: ArgumentHelp("Draw delta and jitter over time into this SVG file.", valueName: "file"),
+    completion: .file(extensions: ["svg"]))
   var plot: String?
 
   @Option(
     name: .customShort("o"),
-    help: ArgumentHelp("Write to FILE instead of standard output.", valueName: "file"))
+    help: ArgumentHelp("Write to FILE instead of standard output.", valueName: "file"),
+    completion: .file())
   var outputPath: String?
 
   @Flag(help: "Print counters as one JSON object on standard error at the end.")
   var stats = false
+
+  @Flag(help: "Show progress on standard error (only ever when it is a terminal).")
+  var progress = false
 
   /// Points per stream kept for the plot.
   private static let plotSamples = 4096
@@ -56,10 +61,15 @@ struct RTPStat: ToolCommand {
     var inputFailure: CaptureError? = nil
     var skipped = SkipCounters()
     var counts = StatisticsJSON()
+    let meter = ProgressMeter(
+      tool: "rtpstat", unit: "packets", requested: progress, input: input.descriptor)
+    defer { meter?.finish() }
     do {
-      let reader = try DatagramReader(source: InputSource(fileDescriptor: input.descriptor))
+      let source = InputSource(fileDescriptor: input.descriptor)
+      meter?.track(source)
+      let reader = try DatagramReader(source: source)
       do {
-        try analyzer.read(from: reader)
+        try analyzer.read(from: reader, progress: meter?.handler)
       } catch {
         inputFailure = error
       }
@@ -68,6 +78,7 @@ struct RTPStat: ToolCommand {
     } catch {
       inputFailure = error
     }
+    meter?.finish()
 
     let text =
       json ? RTPStreamReport.json(analyzer.streams) : RTPStreamReport.table(analyzer.streams)

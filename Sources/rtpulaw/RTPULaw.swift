@@ -16,7 +16,7 @@ struct RTPULaw: ToolCommand {
       """,
     version: ToolVersion.current)
 
-  @Argument(help: "The audio to read ('-' or none for standard input).")
+  @Argument(help: "The audio to read ('-' or none for standard input).", completion: .file())
   var file: String?
 
   @Flag(help: "16-bit audio in, G.711 out.")
@@ -53,8 +53,12 @@ struct RTPULaw: ToolCommand {
 
   @Option(
     name: .customShort("o"),
-    help: ArgumentHelp("Write to FILE instead of standard output.", valueName: "file"))
+    help: ArgumentHelp("Write to FILE instead of standard output.", valueName: "file"),
+    completion: .file())
   var outputPath: String?
+
+  @Flag(help: "Show progress on standard error (only ever when it is a terminal).")
+  var progress = false
 
   mutating func validate() throws {
     guard encode != decode else {
@@ -135,8 +139,13 @@ struct RTPULaw: ToolCommand {
     } catch {
       throw ToolFailure(.ioError, "\(outputFile.displayName): \(error)")
     }
+    let meter = ProgressMeter(
+      tool: "rtpulaw", unit: "samples", requested: progress, input: input.file.descriptor,
+      from: 0, totalUnits: input.reader.frameCount)
+    defer { meter?.finish() }
     do {
-      try AudioTranscoder(channels: selection).run(from: input.reader, to: writer)
+      try AudioTranscoder(channels: selection)
+        .run(from: input.reader, to: writer, progress: meter?.handler)
     } catch {
       throw input.failure(error, output: outputFile.displayName)
     }

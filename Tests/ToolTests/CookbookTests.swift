@@ -126,7 +126,10 @@ struct CookbookTests {
     sox -n -r 8000 -c 1 -t s16 call.raw synth 1 sine 300
     """
 
-  static let pages = ["rtpgen", "rtpjb", "rtpulaw", "rtpresample", "rtpsend", "rtprecv", "rtpstat"]
+  static let pages = [
+    "man1/rtpgen.1", "man1/rtpjb.1", "man1/rtpulaw.1", "man1/rtpresample.1", "man1/rtpsend.1",
+    "man1/rtprecv.1", "man1/rtpstat.1", "man7/rtpsynth.7",
+  ]
 
   @Test("README.md: every sh block runs in order in an empty directory")
   func readme() throws {
@@ -138,9 +141,9 @@ struct CookbookTests {
   }
 
   @Test("Each man page's EXAMPLES run in order beside the inputs they name", arguments: pages)
-  func manual(tool: String) throws {
-    let blocks = try Self.manualBlocks("man/man1/\(tool).1")
-    #expect(!blocks.isEmpty, "\(tool)(1) has no examples")
+  func manual(page: String) throws {
+    let blocks = try Self.manualBlocks("man/\(page)")
+    #expect(!blocks.isEmpty, "\(page) has no examples")
     let directory = Shell.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
     let setup = Shell.run("set -e\n" + Self.fixtures, in: directory)

@@ -114,6 +114,15 @@ public final class AudioReader {
     (format, formatName, backend) = (file.format, file.name, .library(file))
   }
 
+  /// The frames the input holds, when it is a file that libsndfile reads and says how many;
+  /// `nil` for what is streamed (WAV, raw), whose progress is the bytes read from the descriptor.
+  public var frameCount: UInt64? {
+    switch backend {
+    case .stream: return nil
+    case .library(let file): return file.frameCount
+    }
+  }
+
   /// Frames read so far.
   public var framesRead: UInt64 {
     switch backend {

@@ -31,11 +31,12 @@ public final class AudioTranscoder {
   /// `writer` should be mono at the reader's rate: this changes the encoding, never the rate.
   /// Where the input is damaged, every whole frame before the damage is written and the writer
   /// finished before ``AudioFilterError/input(_:)`` is thrown; a failed write is thrown as
-  /// ``AudioFilterError/output(_:)`` at once.
+  /// ``AudioFilterError/output(_:)`` at once. `progress`, if given, is called with the frames
+  /// converted so far after each chunk.
   @discardableResult
-  public func run(from reader: AudioReader, to writer: AudioWriter) throws(AudioFilterError)
-    -> UInt64
-  {
+  public func run(
+    from reader: AudioReader, to writer: AudioWriter, progress: ProgressHandler? = nil
+  ) throws(AudioFilterError) -> UInt64 {
     let format = reader.format
     let law: G711Law? =
       switch format.encoding {
@@ -67,6 +68,7 @@ public final class AudioTranscoder {
           try writer.write(samples: UnsafeBufferPointer(rebasing: samples[0..<count]))
         }
         frames += UInt64(count)
+        progress?(frames)
       }
       try writer.finish()
     } catch {

@@ -16,6 +16,8 @@ final class SoundFile {
   private let scratch: UnsafeMutableRawPointer
   /// Frames handed out so far.
   private(set) var frames: UInt64 = 0
+  /// The frames the file holds, as libsndfile counts them, when it knows.
+  let frameCount: UInt64?
 
   /// Opens `file` in libsndfile; `prefix` (the input's first bytes) goes into the error.
   init(file: VirtualFile, prefix: [UInt8]) throws(AudioError) {
@@ -46,6 +48,8 @@ final class SoundFile {
     }
     self.handle = handle
     self.file = file
+    // libsndfile says SF_COUNT_MAX when it cannot tell.
+    frameCount = info.frames > 0 && info.frames < Int64.max ? UInt64(info.frames) : nil
     self.format = AudioFormat(
       sampleRate: rate, channels: channels, encoding: companded?.encoding ?? .pcm16)
     var major = SF_FORMAT_INFO()

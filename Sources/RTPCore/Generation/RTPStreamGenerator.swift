@@ -93,8 +93,11 @@ public final class RTPStreamGenerator {
     payload.deallocate()
   }
 
-  /// Writes the stream to `writer` until a limit is reached or the payload input ends.
-  public func run(into writer: CaptureWriter) throws(RTPGenerationError) {
+  /// Writes the stream to `writer` until a limit is reached or the payload input ends, calling
+  /// `progress`, if given, with the packet times (slots, sent or suppressed) done so far.
+  public func run(into writer: CaptureWriter, progress: ProgressHandler? = nil)
+    throws(RTPGenerationError)
+  {
     let config = configuration
     let bytesPerSample = config.encoding.bytesPerSample
     let packetTimeNanoseconds = Int64(config.packetTimeMicroseconds) * 1000
@@ -193,6 +196,7 @@ public final class RTPStreamGenerator {
         }
       }
       slot += 1
+      if let progress, slot % UInt64(progressInterval) == 0 { progress(slot) }
     }
   }
 

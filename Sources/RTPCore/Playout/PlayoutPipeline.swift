@@ -26,20 +26,24 @@ public final class PlayoutPipeline {
   }
 
   /// Reads the capture to its end, plays the selected stream out into `output`, flushes the
-  /// jitter buffer and finishes the output.
+  /// jitter buffer and finishes the output, calling `progress`, if given, with the records read.
   ///
   /// - Throws: ``PlayoutError/input(_:)`` for a damaged capture, after everything before the
   ///   damage has been written and the output finished; ``PlayoutError/output(_:)`` when
   ///   writing fails.
-  public func run(into output: PlayoutOutput) throws(PlayoutError) {
+  public func run(into output: PlayoutOutput, progress: ProgressHandler? = nil)
+    throws(PlayoutError)
+  {
     switch output {
-    case .capture(let writer): try drive(writer)
-    case .payload(let writer): try drive(writer)
-    case .events(let writer): try drive(writer)
+    case .capture(let writer): try drive(writer, progress)
+    case .payload(let writer): try drive(writer, progress)
+    case .events(let writer): try drive(writer, progress)
     }
   }
 
-  private func drive<Handler: PlayoutHandler>(_ handler: Handler) throws(PlayoutError) {
+  private func drive<Handler: PlayoutHandler>(_ handler: Handler, _ progress: ProgressHandler?)
+    throws(PlayoutError)
+  {
     var counts = statistics
     let reader = self.reader
     let selection = self.selection
@@ -59,6 +63,7 @@ public final class PlayoutPipeline {
     }
 
     var inputFailure: CaptureError? = nil
+    var countdown = progressInterval
     while true {
       let next: UDPDatagram?
       do {
@@ -68,6 +73,13 @@ public final class PlayoutPipeline {
         break
       }
       guard let datagram = next else { break }
+      if let progress {
+        countdown -= 1
+        if countdown == 0 {
+          countdown = progressInterval
+          progress(UInt64(reader.recordsRead))
+        }
+      }
       let packet: RTPPacket
       switch RTPPayload(sorting: datagram.payload) {
       case .packet(let valid): packet = valid

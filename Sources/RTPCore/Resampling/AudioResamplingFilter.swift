@@ -32,11 +32,12 @@ public final class AudioResamplingFilter {
   ///
   /// Where the input is damaged, every whole frame before the damage is resampled, the
   /// resampler flushed and the writer finished before ``AudioFilterError/input(_:)`` is thrown;
-  /// a failed write is thrown as ``AudioFilterError/output(_:)`` at once.
+  /// a failed write is thrown as ``AudioFilterError/output(_:)`` at once. `progress`, if given,
+  /// is called with the input frames read so far after each chunk.
   @discardableResult
-  public func run(from reader: AudioReader, to writer: AudioWriter) throws(AudioFilterError)
-    -> UInt64
-  {
+  public func run(
+    from reader: AudioReader, to writer: AudioWriter, progress: ProgressHandler? = nil
+  ) throws(AudioFilterError) -> UInt64 {
     var frames: UInt64 = 0
     var failure: AudioError? = nil
     let write: (UnsafeBufferPointer<Int16>) throws -> Void = { try writer.write(samples: $0) }
@@ -52,6 +53,7 @@ public final class AudioResamplingFilter {
         if count == 0 { break }
         try resampler.process(UnsafeBufferPointer(rebasing: samples[0..<count]), write)
         frames += UInt64(count)
+        progress?(frames)
       }
       try resampler.finish(write)
       try writer.finish()

@@ -94,10 +94,22 @@ public struct RTPStreamAnalyzer: Sendable {
   /// Counts every datagram `reader` returns, to the end of the capture.
   ///
   /// On a damaged capture this throws after counting every datagram before the damage; the
-  /// analyzer keeps them.
-  public mutating func read(from reader: DatagramReader) throws(CaptureError) {
+  /// analyzer keeps them. `progress`, if given, is called with the records read so far.
+  public mutating func read(from reader: DatagramReader, progress: ProgressHandler? = nil)
+    throws(CaptureError)
+  {
+    guard let progress else {
+      while let datagram = try reader.next() { add(datagram) }
+      return
+    }
+    var countdown = progressInterval
     while let datagram = try reader.next() {
       add(datagram)
+      countdown -= 1
+      if countdown == 0 {
+        countdown = progressInterval
+        progress(UInt64(reader.recordsRead))
+      }
     }
   }
 }
