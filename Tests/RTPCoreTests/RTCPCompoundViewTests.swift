@@ -219,6 +219,8 @@ struct RTCPCompoundViewTests {
       // Padding counts more than the packet, or zero.
       (rr + [0xA0, 203, 0, 1, 0, 0, 0, 9], .badPadding(offset: 8, padding: 9)),
       (rr + [0xA0, 203, 0, 1, 0, 0, 0, 0], .badPadding(offset: 8, padding: 0)),
+      // Padding that leaves part of a word (found by the reliability branch's RTCPFuzz).
+      (rr + [0xA0, 203, 0, 2, 0, 0, 0, 7, 0, 0, 0, 3], .badPadding(offset: 8, padding: 3)),
       ([0xA0, 201, 0, 1, 0, 0, 0, 4] + rr, .paddingNotLast(offset: 0)),
       (rr + [0x80], .truncatedHeader(offset: 8)),
       ([0x40, 201, 0, 1, 0, 0, 0, 1], .badVersion(offset: 0, version: 1)),
