@@ -28,10 +28,12 @@ final class ReceiverSession: RTPSession, @unchecked Sendable {
     recorder.record(bytes, source: source, destination: local, time: time.realtime)
   }
 
-  override func incomingRTCP(cookie: RTPSessionCookie, compound: RTCPCompound, source: Endpoint) {
-    for packet in compound.packets {
-      switch packet {
-      case .sourceDescription:
+  override func incomingRTCP(
+    cookie: RTPSessionCookie, compound: RTCPCompoundView, source: Endpoint
+  ) {
+    for packet in compound {
+      switch packet.packetType {
+      case RTCPSourceDescription.packetType:
         guard let description = peerDescription else { continue }
         let isNew = printed.withLock { last in
           defer { last = description }
@@ -41,9 +43,10 @@ final class ReceiverSession: RTPSession, @unchecked Sendable {
           Terminal.printError(
             "rtprecv: peer CNAME=\(description.cname ?? "") TOOL=\(description.tool ?? "")")
         }
-      case .goodbye(let goodbye):
-        let sources = goodbye.sources.map { "0x" + String($0, radix: 16) }.joined(separator: ",")
-        let reason = goodbye.reasonText.map { ": \($0)" } ?? ""
+      case RTCPGoodbye.packetType:
+        let sources = packet.goodbyeSources.map { "0x" + String($0, radix: 16) }
+          .joined(separator: ",")
+        let reason = packet.goodbyeReason.map { ": " + String(decoding: $0, as: UTF8.self) } ?? ""
         Terminal.printError("rtprecv: BYE from \(source) (SSRC \(sources))\(reason)")
       default:
         continue

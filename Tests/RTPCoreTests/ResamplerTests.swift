@@ -52,6 +52,20 @@ struct ResamplerTests {
   }
 
   @Test(
+    "Linear mode at full scale, where a rounding past Int16 would wrap, equals librtpsynth's",
+    arguments: [(8000, 11025), (44100, 8000), (8000, 48000), (7, 1000)])
+  func linearFullScale(inputRate: Int, outputRate: Int) throws {
+    // Alternating extremes, then runs of each, then extremes at random.
+    var random = SplitMix64(seed: 12)
+    let input: [Int16] =
+      (0..<500).map { $0 % 2 == 0 ? .min : .max }
+      + (0..<500).map { ($0 / 7) % 2 == 0 ? .max : .min }
+      + (0..<2000).map { _ in Bool.random(using: &random) ? .min : .max }
+    let ours = try LinearResampler.resample(input, from: inputRate, to: outputRate)
+    #expect(ours == seedResample(input, from: inputRate, to: outputRate))
+  }
+
+  @Test(
     "Linear mode fed in chunks gives the samples it gives fed whole",
     arguments: [
       (8000, 11025), (44100, 8000), (8000, 48000), (48000, 44100), (48000, 1000), (96000, 8000),

@@ -159,17 +159,33 @@ public final class AudioReader {
   /// Throws ``AudioError/notEncoded(_:)`` for any other input, and as ``readSamples(into:channels:)``
   /// for damage.
   public func readEncoded(into buffer: UnsafeMutableRawBufferPointer) throws(AudioError) -> Int {
+    let octets = try nextEncoded(scratch: buffer)
+    if let target = buffer.baseAddress, let bytes = octets.baseAddress, bytes != target {
+      target.copyMemory(from: bytes, byteCount: octets.count)
+    }
+    return octets.count
+  }
+
+  /// Reads as ``readEncoded(into:)`` up to `scratch.count` octets, but returns them where the
+  /// reader holds them when it reads the input itself (raw and WAV), without a copy; only input
+  /// read through libsndfile lands in `scratch`. Empty at the end of the input. The octets are
+  /// valid until the next read from this reader.
+  public func nextEncoded(scratch: UnsafeMutableRawBufferPointer) throws(AudioError)
+    -> UnsafeRawBufferPointer
+  {
     guard format.channels == 1 && format.encoding != .pcm16 else { throw .notEncoded(format) }
-    guard let target = buffer.baseAddress, buffer.count > 0 else { return 0 }
+    guard let target = scratch.baseAddress, scratch.count > 0 else {
+      return UnsafeRawBufferPointer(start: nil, count: 0)
+    }
     switch backend {
     case .stream(let stream):
-      let window = try stream.next(maximum: buffer.count)
-      guard let bytes = window.baseAddress, !window.isEmpty else { return 0 }
-      target.copyMemory(from: bytes, byteCount: window.count)
+      let window = try stream.next(maximum: scratch.count)
+      // Consuming moves only the stream's start: the bytes stay until it next reads.
       stream.advance(frames: window.count)
-      return window.count
+      return window
     case .library(let file):
-      return try file.readEncoded(into: target, count: buffer.count)
+      let count = try file.readEncoded(into: target, count: scratch.count)
+      return UnsafeRawBufferPointer(start: target, count: count)
     }
   }
 

@@ -51,9 +51,13 @@ public final class AudioTranscoder {
     do throws(IOError) {
       while true {
         let count: Int
+        // Mono G.711: the octets where the reader holds them, decoded straight into the
+        // writer's buffer.
+        var encoded = UnsafeRawBufferPointer(start: nil, count: 0)
         do throws(AudioError) {
           if decodeOctets {
-            count = try reader.readEncoded(into: octets)
+            encoded = try reader.nextEncoded(scratch: octets)
+            count = encoded.count
           } else {
             count = try reader.readSamples(into: samples, channels: channels)
           }
@@ -63,7 +67,7 @@ public final class AudioTranscoder {
         }
         if count == 0 { break }
         if decodeOctets, let law {
-          try writer.write(decoding: UnsafeRawBufferPointer(rebasing: octets[0..<count]), law)
+          try writer.write(decoding: encoded, law)
         } else {
           try writer.write(samples: UnsafeBufferPointer(rebasing: samples[0..<count]))
         }

@@ -56,17 +56,11 @@ public struct RTCPApplicationDefined: Hashable, Sendable {
     return length
   }
 
-  /// Parses the packet in `bytes[range]` (padding removed).
-  init(parsing bytes: UnsafeRawBufferPointer, range: Range<Int>, subtype: Int)
-    throws(RTCPParseError)
-  {
-    let start = range.lowerBound
-    guard start + 12 <= range.upperBound else {
-      throw .bodyTooShort(offset: start, packetType: Int(Self.packetType))
-    }
-    self.subtype = UInt8(subtype)
-    ssrc = bytes.loadBigEndian(at: start + 4)
-    name = RTCPWire.array(bytes, start + 8..<start + 12)
-    data = RTCPWire.array(bytes, start + 12..<range.upperBound)
+  /// An APP packet read in place, copied.
+  init(_ view: RTCPPacketView) {
+    subtype = UInt8(view.count)
+    ssrc = view.ssrc
+    name = Array(view.applicationName)
+    data = Array(view.applicationData)
   }
 }

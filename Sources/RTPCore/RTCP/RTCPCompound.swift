@@ -9,45 +9,15 @@ public struct RTCPCompound: Hashable, Sendable {
     self.packets = packets
   }
 
-  /// Parses and validates every packet of `bytes`.
+  /// Parses and validates every packet of `bytes` (see ``RTCPCompoundView/init(validating:)``)
+  /// and copies them into values.
   public init(parsing bytes: UnsafeRawBufferPointer) throws(RTCPParseError) {
-    guard !bytes.isEmpty else { throw .empty }
-    var packets: [RTCPPacket] = []
-    var offset = 0
-    while offset < bytes.count {
-      guard offset + RTCPWire.headerLength <= bytes.count else {
-        throw .truncatedHeader(offset: offset)
-      }
-      let first = bytes[offset]
-      let version = Int(first >> 6)
-      guard version == 2 else { throw .badVersion(offset: offset, version: version) }
-      let packetType = bytes[offset + 1]
-      if offset == 0
-        && packetType != RTCPSenderReport.packetType
-        && packetType != RTCPReceiverReport.packetType
-      {
-        throw .firstNotReport(packetType: Int(packetType))
-      }
-      let words: UInt16 = bytes.loadBigEndian(at: offset + 2)
-      let length = (Int(words) + 1) * 4
-      guard offset + length <= bytes.count else {
-        throw .lengthPastEnd(offset: offset, declared: length, available: bytes.count - offset)
-      }
-      var end = offset + length
-      if first & 0x20 != 0 {
-        guard end == bytes.count else { throw .paddingNotLast(offset: offset) }
-        let padding = Int(bytes[end - 1])
-        guard padding > 0, padding <= length - RTCPWire.headerLength else {
-          throw .badPadding(offset: offset, padding: padding)
-        }
-        end -= padding
-      }
-      packets.append(
-        try RTCPPacket.parse(
-          bytes, range: offset..<end, packetType: packetType, count: Int(first & 0x1F)))
-      offset += length
-    }
-    self.packets = packets
+    self.init(try RTCPCompoundView(validating: bytes))
+  }
+
+  /// The packets of a compound read in place, copied into values.
+  public init(_ view: RTCPCompoundView) {
+    packets = view.map(RTCPPacket.init)
   }
 
   /// Parses and validates every packet of `bytes`.

@@ -59,21 +59,9 @@ public struct RTCPGoodbye: Hashable, Sendable {
     return length
   }
 
-  /// Parses the packet in `bytes[range]` (padding removed) with `count` sources.
-  init(parsing bytes: UnsafeRawBufferPointer, range: Range<Int>, count: Int)
-    throws(RTCPParseError)
-  {
-    let start = range.lowerBound
-    let failure = RTCPParseError.bodyTooShort(offset: start, packetType: Int(Self.packetType))
-    let sourcesEnd = start + 4 + 4 * count
-    guard sourcesEnd <= range.upperBound else { throw failure }
-    sources = (0..<count).map { bytes.loadBigEndian(at: start + 4 + 4 * $0) }
-    if sourcesEnd < range.upperBound {
-      let length = Int(bytes[sourcesEnd])
-      guard sourcesEnd + 1 + length <= range.upperBound else { throw failure }
-      reason = RTCPWire.array(bytes, sourcesEnd + 1..<sourcesEnd + 1 + length)
-    } else {
-      reason = nil
-    }
+  /// A BYE read in place, copied.
+  init(_ view: RTCPPacketView) {
+    sources = Array(view.goodbyeSources)
+    reason = view.goodbyeReason.map { Array($0) }
   }
 }

@@ -46,26 +46,19 @@ public enum RTCPPacket: Hashable, Sendable {
     }
   }
 
-  /// Decodes the packet in `bytes[range]`, its padding already removed.
-  static func parse(
-    _ bytes: UnsafeRawBufferPointer, range: Range<Int>, packetType: UInt8, count: Int
-  ) throws(RTCPParseError) -> RTCPPacket {
-    switch packetType {
-    case RTCPSenderReport.packetType:
-      return .senderReport(try RTCPSenderReport(parsing: bytes, range: range, count: count))
-    case RTCPReceiverReport.packetType:
-      return .receiverReport(try RTCPReceiverReport(parsing: bytes, range: range, count: count))
-    case RTCPSourceDescription.packetType:
-      return .sourceDescription(
-        try RTCPSourceDescription(parsing: bytes, range: range, count: count))
-    case RTCPGoodbye.packetType:
-      return .goodbye(try RTCPGoodbye(parsing: bytes, range: range, count: count))
+  /// A packet read in place, copied into values.
+  public init(_ view: RTCPPacketView) {
+    switch view.packetType {
+    case RTCPSenderReport.packetType: self = .senderReport(RTCPSenderReport(view))
+    case RTCPReceiverReport.packetType: self = .receiverReport(RTCPReceiverReport(view))
+    case RTCPSourceDescription.packetType: self = .sourceDescription(RTCPSourceDescription(view))
+    case RTCPGoodbye.packetType: self = .goodbye(RTCPGoodbye(view))
     case RTCPApplicationDefined.packetType:
-      return .applicationDefined(
-        try RTCPApplicationDefined(parsing: bytes, range: range, subtype: count))
+      self = .applicationDefined(RTCPApplicationDefined(view))
     default:
-      let body = RTCPWire.array(bytes, range.lowerBound + 4..<range.upperBound)
-      return .other(RTCPOtherPacket(packetType: packetType, count: UInt8(count), body: body))
+      self = .other(
+        RTCPOtherPacket(
+          packetType: view.packetType, count: UInt8(view.count), body: Array(view.body)))
     }
   }
 }

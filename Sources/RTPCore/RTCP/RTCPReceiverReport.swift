@@ -42,13 +42,10 @@ public struct RTCPReceiverReport: Hashable, Sendable {
     return length
   }
 
-  /// Parses the packet in `bytes[range]` (padding removed) with `count` blocks.
-  init(parsing bytes: UnsafeRawBufferPointer, range: Range<Int>, count: Int)
-    throws(RTCPParseError)
-  {
-    let start = range.lowerBound
-    (reports, profileExtension) = try RTCPWire.readReports(
-      bytes, at: start + 8, count: count, range: range, packetType: Self.packetType)
-    ssrc = bytes.loadBigEndian(at: start + 4)
+  /// An RR read in place, copied.
+  init(_ view: RTCPPacketView) {
+    self.init(
+      ssrc: view.ssrc, reports: Array(view.reportBlocks),
+      profileExtension: Array(view.profileExtension))
   }
 }

@@ -61,17 +61,11 @@ public struct RTCPSenderReport: Hashable, Sendable {
     return length
   }
 
-  /// Parses the packet in `bytes[range]` (padding removed) with `count` blocks.
-  init(parsing bytes: UnsafeRawBufferPointer, range: Range<Int>, count: Int)
-    throws(RTCPParseError)
-  {
-    let start = range.lowerBound
-    (reports, profileExtension) = try RTCPWire.readReports(
-      bytes, at: start + 28, count: count, range: range, packetType: Self.packetType)
-    ssrc = bytes.loadBigEndian(at: start + 4)
-    ntpTimestamp = NTPTimestamp(rawValue: bytes.loadBigEndian(at: start + 8))
-    rtpTimestamp = bytes.loadBigEndian(at: start + 16)
-    packetCount = bytes.loadBigEndian(at: start + 20)
-    octetCount = bytes.loadBigEndian(at: start + 24)
+  /// An SR read in place, copied.
+  init(_ view: RTCPPacketView) {
+    self.init(
+      ssrc: view.ssrc, ntpTimestamp: view.ntpTimestamp, rtpTimestamp: view.rtpTimestamp,
+      packetCount: view.packetCount, octetCount: view.octetCount,
+      reports: Array(view.reportBlocks), profileExtension: Array(view.profileExtension))
   }
 }

@@ -52,38 +52,12 @@ public struct RTCPSourceDescription: Hashable, Sendable {
     return length
   }
 
-  /// Parses the packet in `bytes[range]` (padding removed) with `count` chunks.
-  init(parsing bytes: UnsafeRawBufferPointer, range: Range<Int>, count: Int)
-    throws(RTCPParseError)
-  {
-    let start = range.lowerBound
-    let end = range.upperBound
-    let failure = RTCPParseError.bodyTooShort(offset: start, packetType: Int(Self.packetType))
-    var position = start + 4
-    var chunks: [RTCPSourceDescriptionChunk] = []
-    for _ in 0..<count {
-      guard position + 4 <= end else { throw failure }
-      var chunk = RTCPSourceDescriptionChunk(ssrc: bytes.loadBigEndian(at: position))
-      position += 4
-      while true {
-        guard position < end else { throw failure }
-        let type = bytes[position]
-        if type == 0 {
-          // The list ends; skip the null octets up to the next word boundary.
-          position = (position - start + 4) & ~3 + start
-          guard position <= end else { throw failure }
-          break
-        }
-        guard position + 2 <= end else { throw failure }
-        let length = Int(bytes[position + 1])
-        guard position + 2 + length <= end else { throw failure }
-        chunk.items.append(
-          RTCPSourceDescriptionItem(
-            type: type, value: RTCPWire.array(bytes, position + 2..<position + 2 + length)))
-        position += 2 + length
-      }
-      chunks.append(chunk)
+  /// An SDES packet read in place, copied.
+  init(_ view: RTCPPacketView) {
+    chunks = view.sourceDescriptionChunks.map { chunk in
+      RTCPSourceDescriptionChunk(
+        ssrc: chunk.ssrc,
+        items: chunk.map { RTCPSourceDescriptionItem(type: $0.type, value: Array($0.value)) })
     }
-    self.chunks = chunks
   }
 }

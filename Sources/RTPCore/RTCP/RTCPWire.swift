@@ -30,11 +30,6 @@ enum RTCPWire {
     for (index, byte) in bytes.enumerated() { buffer[offset + index] = byte }
   }
 
-  /// `bytes[range]` as an array.
-  static func array(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> [UInt8] {
-    Array(UnsafeRawBufferPointer(rebasing: bytes[range]))
-  }
-
   /// Writes the report blocks and the profile extension that end an SR or RR, from `offset`.
   static func writeReports(
     _ reports: [RTCPReportBlock], profileExtension: [UInt8],
@@ -46,21 +41,5 @@ enum RTCPWire {
       position += RTCPReportBlock.length
     }
     copy(profileExtension, into: buffer, at: position)
-  }
-
-  /// Reads the `count` report blocks from `offset` and the profile extension after them, up to
-  /// the end of `range`: the tail of an SR or RR. Throws when the blocks do not fit.
-  static func readReports(
-    _ bytes: UnsafeRawBufferPointer, at offset: Int, count: Int, range: Range<Int>,
-    packetType: UInt8
-  ) throws(RTCPParseError) -> (reports: [RTCPReportBlock], profileExtension: [UInt8]) {
-    let blocksEnd = offset + count * RTCPReportBlock.length
-    guard blocksEnd <= range.upperBound else {
-      throw .bodyTooShort(offset: range.lowerBound, packetType: Int(packetType))
-    }
-    let reports = (0..<count).map {
-      RTCPReportBlock(reading: bytes, at: offset + $0 * RTCPReportBlock.length)
-    }
-    return (reports, array(bytes, blocksEnd..<range.upperBound))
   }
 }

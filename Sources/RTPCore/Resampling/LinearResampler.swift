@@ -1,7 +1,7 @@
 /// librtpsynth's linear-interpolation resampler, made stateful.
 ///
 /// Output sample `j` lies at input position `j × inputRate / outputRate`; it interpolates the
-/// two input samples around that position, rounds half to even and clamps, and past the last
+/// two input samples around that position and rounds half to even, and past the last
 /// input sample it holds that sample. A stream of `n` samples gives `n × outputRate / inputRate`
 /// samples, rounded half to even (at least one). Fed as one chunk this equals librtpsynth's
 /// `resample_linear` exactly; fed in chunks it gives the same samples, where librtpsynth repeats
@@ -67,12 +67,13 @@ public final class LinearResampler: Resampler {
     return (value + magic) - magic
   }
 
-  /// Rounds and saturates an interpolated sample, which lies between two Int16 values and so
-  /// needs no range check beyond the rounding.
+  /// Rounds an interpolated sample half to even. The sample is a convex combination of two
+  /// Int16 samples and rounding keeps it between them, so the low 16 bits of its sum with
+  /// 1.5 × 2⁵² (see ``roundHalfEven(_:)``) are the rounded sample: no conversion to check and
+  /// nothing to clamp.
   @inline(__always)
-  private static func clamp(_ value: Double) -> Int16 {
-    let rounded = Int32(roundHalfEven(value))
-    return Int16(truncatingIfNeeded: max(-32768, min(32767, rounded)))
+  private static func round(_ value: Double) -> Int16 {
+    Int16(truncatingIfNeeded: (value + 6_755_399_441_055_744.0).bitPattern)
   }
 
   public func process(
@@ -98,29 +99,49 @@ public final class LinearResampler: Resampler {
     var filled = 0
     let out = block.baseAddress!
     let kept = Int64(history.count)
+    // Outputs whose left neighbour lies before this chunk read the history: the first few at
+    // most.
     while j < limit {
       let position = Double(j) * ratio
       let index = Int64(position)
-      if index + 1 >= available { break }
+      if index >= chunkStart || index + 1 >= available { break }
       let fraction = position - Double(index)
       let offset = Int(index - chunkStart)
-      let s0: Double
-      let s1: Double
-      if offset >= 0 {
-        s0 = Double(base[offset])
-        s1 = Double(base[offset + 1])
-      } else {
-        // Before this chunk: from the history, which ends at the chunk's first sample.
-        s0 = Double(history[Int(kept) + offset])
-        s1 = offset + 1 >= 0 ? Double(base[offset + 1]) : Double(history[Int(kept) + offset + 1])
-      }
-      out[filled] = Self.clamp(s0 + (s1 - s0) * fraction)
+      let s0 = Double(history[Int(kept) + offset])
+      let s1 = offset + 1 >= 0 ? Double(base[offset + 1]) : Double(history[Int(kept) + offset + 1])
+      out[filled] = Self.round(s0 + (s1 - s0) * fraction)
       filled += 1
       j += 1
       if filled == block.count {
         try emit(UnsafeBufferPointer(start: out, count: filled))
         filled = 0
       }
+    }
+    // The rest read this chunk only: runs that fill the block without the history's branch or
+    // a check for a full block at every output.
+    while j < limit {
+      let stop = j + min(limit - j, Int64(block.count - filled))
+      var complete = true
+      while j < stop {
+        let position = Double(j) * ratio
+        let index = Int64(position)
+        if index + 1 >= available {
+          complete = false
+          break
+        }
+        let offset = Int(index - chunkStart)
+        let fraction = position - Double(index)
+        let s0 = Double(base[offset])
+        let s1 = Double(base[offset + 1])
+        out[filled] = Self.round(s0 + (s1 - s0) * fraction)
+        filled += 1
+        j += 1
+      }
+      if filled == block.count {
+        try emit(UnsafeBufferPointer(start: out, count: filled))
+        filled = 0
+      }
+      if !complete { break }
     }
     remember(input)
     last = base[input.count - 1]

@@ -121,7 +121,13 @@ open class RTPSession: @unchecked Sendable {
 
   /// Called for each valid compound RTCP packet from the peer, after the session has taken
   /// what it needs from it (reports, SDES, BYE).
-  open func incomingRTCP(cookie: RTPSessionCookie, compound: RTCPCompound, source: Endpoint) {}
+  ///
+  /// - Parameters:
+  ///   - cookie: The session's cookie in its control.
+  ///   - compound: The compound read in place, valid only during the call; ``RTCPCompound/init(_:)``
+  ///     copies it into values.
+  ///   - source: Where it came from.
+  open func incomingRTCP(cookie: RTPSessionCookie, compound: RTCPCompoundView, source: Endpoint) {}
 
   /// Called for every datagram that arrives on the session's sockets, before anything else,
   /// with the local address it arrived on: a tap for recording.
@@ -440,9 +446,9 @@ open class RTPSession: @unchecked Sendable {
   private func receiveRTCP(
     _ bytes: UnsafeRawBufferPointer, source: Endpoint, time: ReceiveTime, cookie: RTPSessionCookie
   ) {
-    let compound: RTCPCompound
+    let compound: RTCPCompoundView
     do {
-      compound = try RTCPCompound(parsing: bytes)
+      compound = try RTCPCompoundView(validating: bytes)
     } catch {
       state.withLock { $0.statistics.rtcpInvalid += 1 }
       return

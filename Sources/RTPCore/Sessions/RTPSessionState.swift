@@ -117,8 +117,9 @@ struct RTPSessionState {
   }
 
   /// What an RTCP compound from the peer says; returns whether it carried a BYE for the peer.
+  /// Reads the compound in place: nothing is allocated unless the peer's CNAME or TOOL changes.
   mutating func noteRTCP(
-    _ compound: RTCPCompound, source: Endpoint, length: Int, arrival: ReceiveTime
+    _ compound: RTCPCompoundView, source: Endpoint, length: Int, arrival: ReceiveTime
   ) -> Bool {
     statistics.rtcpReceived += 1
     peerRTCPSource = source
@@ -126,42 +127,54 @@ struct RTPSessionState {
     noteRTCPSize(length)
     var bye = false
     let arrivalNTP = NTPTimestamp(unixNanoseconds: arrival.realtime)
-    for packet in compound.packets {
-      switch packet {
-      case .senderReport(let report):
-        if peerSSRC == nil { peerSSRC = report.ssrc }
-        guard report.ssrc == peerSSRC else { continue }
+    for packet in compound {
+      switch packet.packetType {
+      case RTCPSenderReport.packetType:
+        let reportSSRC = packet.ssrc
+        if peerSSRC == nil { peerSSRC = reportSSRC }
+        guard reportSSRC == peerSSRC else { continue }
         peerSentThisInterval = true
-        pendingSenderReport = (report.ntpTimestamp, arrival.monotonic)
-        if reception?.ssrc == report.ssrc {
-          reception?.noteSenderReport(report.ntpTimestamp, arrival: arrival.monotonic)
+        let ntp = packet.ntpTimestamp
+        pendingSenderReport = (ntp, arrival.monotonic)
+        if reception?.ssrc == reportSSRC {
+          reception?.noteSenderReport(ntp, arrival: arrival.monotonic)
         }
-        noteBlocks(report.reports, arrival: arrivalNTP)
-      case .receiverReport(let report):
-        if peerSSRC == nil { peerSSRC = report.ssrc }
-        noteBlocks(report.reports, arrival: arrivalNTP)
-      case .sourceDescription(let description):
-        for chunk in description.chunks where peerSSRC == nil || chunk.ssrc == peerSSRC {
+        noteBlocks(packet.reportBlocks, arrival: arrivalNTP)
+      case RTCPReceiverReport.packetType:
+        if peerSSRC == nil { peerSSRC = packet.ssrc }
+        noteBlocks(packet.reportBlocks, arrival: arrivalNTP)
+      case RTCPSourceDescription.packetType:
+        for chunk in packet.sourceDescriptionChunks where peerSSRC == nil || chunk.ssrc == peerSSRC
+        {
           var known = peerDescription ?? RTPPeerDescription(ssrc: chunk.ssrc)
           known.ssrc = chunk.ssrc
-          if let cname = chunk.cname { known.cname = cname }
-          if let tool = chunk.tool { known.tool = tool }
-          peerDescription = known
+          Self.update(&known.cname, from: chunk.cname)
+          Self.update(&known.tool, from: chunk.tool)
+          if known != peerDescription { peerDescription = known }
         }
-      case .goodbye(let goodbye):
+      case RTCPGoodbye.packetType:
+        let sources = packet.goodbyeSources
         if let peerSSRC {
-          if goodbye.sources.contains(peerSSRC) { bye = true }
-        } else if !goodbye.sources.isEmpty {
+          if sources.contains(peerSSRC) { bye = true }
+        } else if !sources.isEmpty {
           bye = true
         }
-      case .applicationDefined, .other:
+      default:
         continue
       }
     }
     return bye
   }
 
-  private mutating func noteBlocks(_ blocks: [RTCPReportBlock], arrival: NTPTimestamp) {
+  /// Sets `text` to `bytes` as UTF-8 when they differ, so that a repeated SDES item costs no
+  /// new string.
+  private static func update(_ text: inout String?, from bytes: UnsafeRawBufferPointer?) {
+    guard let bytes else { return }
+    if let text, text.utf8.elementsEqual(bytes) { return }
+    text = String(decoding: bytes, as: UTF8.self)
+  }
+
+  private mutating func noteBlocks(_ blocks: RTCPReportBlockList, arrival: NTPTimestamp) {
     for block in blocks where block.ssrc == ssrc {
       lastReceivedReport = block
       if let rtt = block.roundTripTime(arrival: arrival) { roundTripTime = rtt }
