@@ -145,7 +145,9 @@ struct RTPSessionTests {
       })
   }
 
-  @Test("The round-trip time is within 1 ms of the truth, direct and through a 2 × 25 ms relay")
+  @Test(
+    "The round-trip time through a 2 × 25 ms relay is the relay's 50 ms plus scheduling; direct, near 0"
+  )
   func roundTripTime() throws {
     let control = RTPControl(name: "test-rtt")
     defer { control.shutdown() }
@@ -179,8 +181,11 @@ struct RTPSessionTests {
     print(
       "RTT through the 2 × 25 ms relay: \(Double(relayed) / 1e6) ms; direct: \(Double(direct) / 1e6) ms"
     )
-    #expect(abs(relayed - 50_000_000) < 1_000_000)
-    #expect(abs(direct) < 1_000_000)
+    // Never less than the relay's delay (less RTCP's 1/65536 s units); more only by the time the
+    // two sides take to be scheduled, which a quiet machine keeps under 1 ms (printed above) and
+    // a loaded one under 10. A unit or DLSR error is off by far more than that.
+    #expect(relayed > 50_000_000 - 100_000 && relayed < 60_000_000)
+    #expect(direct > -100_000 && direct < 10_000_000)
   }
 
   @Test(
