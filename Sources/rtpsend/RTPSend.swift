@@ -62,8 +62,8 @@ struct RTPSend: ToolCommand {
   mutating func validate() throws {
     guard speed.isFinite, speed > 0 else { throw ValidationError("--speed must be positive") }
     guard repetitions >= 1 else { throw ValidationError("--loop must be at least 1") }
-    guard (1...Sender.maximumStreams).contains(streams) else {
-      throw ValidationError("--streams must be 1 to \(Sender.maximumStreams)")
+    guard (1...RTPSender.maximumStreams).contains(streams) else {
+      throw ValidationError("--streams must be 1 to \(RTPSender.maximumStreams)")
     }
     guard Endpoint.split(to) != nil else {
       throw ValidationError("--to must be HOST:PORT, not '\(to)'")
@@ -107,7 +107,7 @@ struct RTPSend: ToolCommand {
     let control = RTPControl(name: "rtpsend")
     defer { control.shutdown() }
     var cookie: RTPSessionCookie? = nil
-    let sender: Sender
+    let sender: RTPSender
     do {
       var session: RTPSession? = nil
       if rtcp {
@@ -117,7 +117,7 @@ struct RTPSend: ToolCommand {
         session = made
         cookie = added
       }
-      sender = try Sender(
+      sender = try RTPSender(
         destination: destination, local: local, streams: streams, pace: pace, speed: speed,
         session: session)
     } catch {
@@ -127,8 +127,21 @@ struct RTPSend: ToolCommand {
       tool: "rtpsend", unit: "packets", requested: progress, input: descriptor,
       passes: repetitions)
     defer { meter?.finish() }
-    let outcome = sender.send(
-      descriptor: descriptor, name: input.displayName, repetitions: repetitions, progress: meter)
+    let start = (try? descriptor.seek(offset: 0, from: .current)) ?? 0
+    let outcome = sender.send(repetitions: repetitions, progress: meter?.handler) {
+      repetition throws(CaptureError) in
+      if repetition > 0 {
+        do {
+          _ = try descriptor.seek(offset: start, from: .start)
+        } catch {
+          throw .io(.readFailed(offset: UInt64(start), errno: error as? Errno ?? .ioError))
+        }
+        meter?.startPass()
+      }
+      let source = InputSource(fileDescriptor: descriptor)
+      meter?.track(source)
+      return try DatagramReader(source: source)
+    }
     let result = sender.finish {
       if let cookie { try? control.stopSession(cookie) }
     }
@@ -137,7 +150,7 @@ struct RTPSend: ToolCommand {
     if result.oversized > 0 {
       Terminal.printError(
         "rtpsend: \(input.displayName): \(result.oversized) datagrams longer than "
-          + "\(Sender.maximumPacketSize) bytes not sent")
+          + "\(RTPSender.maximumPacketSize) bytes not sent")
     }
     if stats {
       var json = StatisticsJSON()
@@ -167,8 +180,8 @@ struct RTPSend: ToolCommand {
       payloadType: 0, toolName: tool)
     configuration.bindHost = local.map { "\($0.address)" }
     configuration.rtcp = rtcpMux ? .multiplexed : .separatePort
-    configuration.sendQueueSize = Sender.queueSize(streams: 1)
-    configuration.maxPacketSize = Sender.maximumPacketSize
+    configuration.sendQueueSize = RTPSender.queueSize(streams: 1)
+    configuration.maxPacketSize = RTPSender.maximumPacketSize
     configuration.receiveBufferSize = 1 << 16
     configuration.sendBufferSize = 4 << 20
     return try RTPSession(configuration: configuration)

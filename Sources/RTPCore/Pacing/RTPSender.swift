@@ -1,5 +1,3 @@
-import RTPCore
-import RTPToolSupport
 import SystemPackage
 
 #if canImport(Glibc)
@@ -8,30 +6,24 @@ import SystemPackage
   import Musl
 #endif
 
-/// What a ``Sender`` did, read once it has finished.
-struct SendResult {
-  /// Datagrams read from the input, every repetition counted.
-  var read = 0
-  /// Datagrams longer than ``Sender/maximumPacketSize``, not sent (each copy counted).
-  var oversized = 0
-  /// Copies the channel refused for a reason other than a full queue (none are expected).
-  var unsendable = 0
-  var counters = RTPChannelCounters()
-  var lateness = LatenessHistogram()
-}
-
-/// rtpsend's engine: one ``RTPServer`` channel (one socket, one worker thread) fed from the
-/// main thread a bounded distance ahead of the schedule.
+/// Sends the UDP datagrams of a capture, paced by their capture times or RTP timestamps or as
+/// fast as the socket takes them, to one destination or as copies to many consecutive ports:
+/// rtpsend's engine.
 ///
-/// The main thread reads the capture, computes each datagram's deadline, sleeps while that is
-/// more than ``lookahead`` away or while the channel's queue is full, and queues one copy per
-/// stream; the worker sends each at its deadline and records how late it left.
-final class Sender {
-  static let maximumStreams = 4096
+/// One ``RTPServer`` channel (one socket, one worker thread) is fed by the caller's thread a
+/// bounded distance ahead of the schedule: ``send(repetitions:progress:pass:)`` reads the
+/// capture, computes each datagram's deadline, sleeps while that is more than ``lookahead`` away
+/// or while the channel's queue is full, and queues one copy per stream; the worker sends each at
+/// its deadline and records how late it left. Each stream but a single one gets its own SSRC,
+/// sequence and timestamp offsets (``RTPHeaderShift``), and a repeated input continues its RTP
+/// numbering and capture times, as one stream.
+public final class RTPSender {
+  /// The most streams one sender sends.
+  public static let maximumStreams = 4096
   /// The largest datagram sent; the queue's slots are this big.
-  static let maximumPacketSize = 2048
+  public static let maximumPacketSize = 2048
   /// How far ahead of its deadline a datagram may be queued.
-  static let lookahead: Int64 = 200_000_000
+  public static let lookahead: Int64 = 200_000_000
   /// A paced send's lead over now for the first datagram, so that it is not late from the start.
   static let startLead: Int64 = 5_000_000
 
@@ -50,19 +42,27 @@ final class Sender {
   private var previousDeadline: Int64?
   /// The widest spread of the copies of one datagram.
   static let maximumSpread: Int64 = 20_000_000
-  private var result = SendResult()
+  private var result = RTPSendResult()
   private let loopBuffer: UnsafeMutableRawBufferPointer
   private let copyBuffer: UnsafeMutableRawBufferPointer
 
-  /// The queue length for `streams` streams.
-  static func queueSize(streams: Int) -> Int {
+  /// The output queue length for `streams` streams.
+  public static func queueSize(streams: Int) -> Int {
     var queueSize = 4096
     while queueSize < streams * 4 { queueSize *= 2 }
     return queueSize
   }
 
   /// A sender on its own socket, or on `session`'s RTP socket (one stream) when given.
-  init(
+  ///
+  /// - Parameters:
+  ///   - destination: Where the first stream goes; stream `i` goes to its port + `i`.
+  ///   - local: The address and port to send from; `nil` lets the system choose.
+  ///   - streams: How many copies of each datagram to send, 1 to ``maximumStreams``.
+  ///   - pace: What times the datagrams leave at.
+  ///   - speed: How much faster than real time (2) or slower (0.5).
+  ///   - session: A session whose RTP socket sends (one stream), counting for its reports.
+  public init(
     destination: Endpoint, local: Endpoint?, streams: Int, pace: PacingMode, speed: Double,
     session: RTPSession? = nil
   ) throws(NetworkError) {
@@ -95,38 +95,29 @@ final class Sender {
     server?.shutdown()
   }
 
-  /// Sends the capture on `descriptor` `repetitions` times (seeking back to where it started
-  /// for each), continuing RTP sequence numbers, timestamps and capture times, updating
-  /// `progress` with the datagrams read: each one when paced, else every few hundred. Returns
-  /// the input's failure, if any, after sending everything read before it.
-  func send(
-    descriptor: FileDescriptor, name: String, repetitions: Int, progress: ProgressMeter? = nil
+  /// Sends a capture `repetitions` times, as one stream that continues RTP sequence numbers,
+  /// timestamps and capture times, reading repetition `r` from `pass(r)` (the same capture
+  /// each time, from its start). Calls `progress` with the datagrams read in the current
+  /// repetition: each one when paced, else every ``progressInterval``. Returns the input's
+  /// failure, if any, after sending everything read before it.
+  public func send(
+    repetitions: Int, progress: ProgressHandler? = nil,
+    pass: (_ repetition: Int) throws(CaptureError) -> DatagramReader
   ) -> CaptureError? {
-    let start = (try? descriptor.seek(offset: 0, from: .current)) ?? 0
     var extent = LoopExtent()
     let progressEvery = pace == .none ? progressInterval : 1
     var countdown = progressEvery
     for repetition in 0..<repetitions {
       let readBefore = result.read
-      if repetition > 0 {
-        do {
-          _ = try descriptor.seek(offset: start, from: .start)
-        } catch {
-          return .io(.readFailed(offset: UInt64(start), errno: error as? Errno ?? .ioError))
-        }
-        progress?.startPass()
-      }
-      do {
-        let source = InputSource(fileDescriptor: descriptor)
-        progress?.track(source)
-        let reader = try DatagramReader(source: source)
+      do throws(CaptureError) {
+        let reader = try pass(repetition)
         while var datagram = try reader.next() {
           result.read += 1
           if let progress {
             countdown -= 1
             if countdown == 0 {
               countdown = progressEvery
-              progress.update(UInt64(result.read - readBefore))
+              progress(UInt64(result.read - readBefore))
             }
           }
           if repetition == 0 {
@@ -163,9 +154,9 @@ final class Sender {
     return nil
   }
 
-  /// Waits for the queue to drain, closes the channel (with `close`, which stops the session
-  /// when there is one: its BYE leaves last) and returns what happened.
-  func finish(close: () -> Void = {}) -> SendResult {
+  /// Waits for the queue to drain, closes the channel (after `close`, which stops the session
+  /// when there is one, so that its BYE leaves last) and returns what happened.
+  public func finish(close: () -> Void = {}) -> RTPSendResult {
     while channel.pendingCount > 0 { Self.sleep(1_000_000) }
     close()
     channel.close()
