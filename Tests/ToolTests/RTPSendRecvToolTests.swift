@@ -290,6 +290,24 @@ struct RTPSendRecvToolTests {
     #expect(destinations == expected)
   }
 
+  @Test("With --rtcp on every address too, records carry the address each datagram was sent to")
+  func wildcardDestinationWithRTCP() throws {
+    let directory = Shell.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let port = Self.port()
+    let result = Self.exchange(
+      port: port, receive: "--listen 0.0.0.0:\(port) --rtcp --until-bye",
+      send: "rtpgen --count 5 | rtpsend --rtcp --pace none --to 127.0.0.2:\(port)", in: directory)
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(Self.status(directory) == 0)
+    let captured = try Self.read(directory.appendingPathComponent("recv.pcap").path)
+    #expect(captured.count == 5)
+    #expect(
+      captured.allSatisfy {
+        $0.destination == Endpoint(address: .v4(IPv4Address(127, 0, 0, 2)), port: UInt16(port))
+      })
+  }
+
   @Test("Sending into a closed port keeps sending every packet")
   func closedPort() throws {
     let directory = Shell.temporaryDirectory()

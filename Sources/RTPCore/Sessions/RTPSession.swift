@@ -130,7 +130,8 @@ open class RTPSession: @unchecked Sendable {
   open func incomingRTCP(cookie: RTPSessionCookie, compound: RTCPCompoundView, source: Endpoint) {}
 
   /// Called for every datagram that arrives on the session's sockets, before anything else,
-  /// with the local address it arrived on: a tap for recording.
+  /// with the local address it arrived on (the address it was sent to, when the socket is bound
+  /// to every address, and the socket's port): a tap for recording.
   open func incomingDatagram(
     _ bytes: UnsafeRawBufferPointer, source: Endpoint, local: Endpoint, time: ReceiveTime,
     isRTCPSocket: Bool
@@ -340,8 +341,10 @@ open class RTPSession: @unchecked Sendable {
     let port = configuration.receivePort ?? 0
     func channel(_ port: UInt16, rtcp: Bool) throws(NetworkError) -> RTPChannel {
       try server.createChannel(
-        onPacket: { bytes, source, time in
-          self.receive(bytes, source: source, time: time, onRTCPSocket: rtcp, cookie: cookie)
+        onDatagram: { bytes, source, destination, time in
+          self.receive(
+            bytes, source: source, local: destination, time: time, onRTCPSocket: rtcp,
+            cookie: cookie)
         }, bindHost: configuration.bindHost, bindPort: port,
         queueSize: rtcp ? 8 : configuration.sendQueueSize, family: family,
         maxPacketSize: rtcp ? 1500 : configuration.maxPacketSize,
@@ -378,13 +381,11 @@ open class RTPSession: @unchecked Sendable {
   // MARK: Receiving (network worker)
 
   private func receive(
-    _ bytes: UnsafeRawBufferPointer, source: Endpoint, time: ReceiveTime, onRTCPSocket: Bool,
-    cookie: RTPSessionCookie
+    _ bytes: UnsafeRawBufferPointer, source: Endpoint, local: Endpoint, time: ReceiveTime,
+    onRTCPSocket: Bool, cookie: RTPSessionCookie
   ) {
-    let local = (onRTCPSocket ? runtime.withLock { $0?.rtcpChannel?.localAddress } : nil)
     incomingDatagram(
-      bytes, source: source, local: local ?? rtpChannelAddress, time: time,
-      isRTCPSocket: onRTCPSocket)
+      bytes, source: source, local: local, time: time, isRTCPSocket: onRTCPSocket)
     switch RTPPacketKind(classifying: bytes) {
     case .rtcp where onRTCPSocket || configuration.rtcp == .multiplexed:
       receiveRTCP(bytes, source: source, time: time, cookie: cookie)
@@ -393,11 +394,6 @@ open class RTPSession: @unchecked Sendable {
     default:
       state.withLock { $0.statistics.rejected += 1 }
     }
-  }
-
-  private var rtpChannelAddress: Endpoint {
-    runtime.withLock { $0?.rtpChannel.localAddress }
-      ?? Endpoint(address: .v4(IPv4Address(rawValue: 0)), port: 0)
   }
 
   private func receiveRTP(
