@@ -3,9 +3,8 @@
 // its header, payload and padding length must re-parse equal and match its bytes up to the
 // padding octets.
 //
-// An input is one UDP payload. RTCP parsing does not exist yet: when it does, give it its own
-// target (compound packets, SR/RR report blocks, SDES items, BYE) and check RTP/RTCP
-// classification (RTPPacketKind) against both parsers here.
+// An input is one UDP payload. RTCP parsing and the RTP/RTCP demultiplexing against both
+// parsers have their own target, RTCPFuzz.
 //
 // Built by scripts/fuzz with RTPCore's sources in one module, so internal API is in reach.
 

@@ -37,7 +37,8 @@ public struct RTCPCompound: Hashable, Sendable {
       if first & 0x20 != 0 {
         guard end == bytes.count else { throw .paddingNotLast(offset: offset) }
         let padding = Int(bytes[end - 1])
-        guard padding > 0, padding <= length - RTCPWire.headerLength else {
+        // Every packet's control information fills whole words, so padding does too.
+        guard padding > 0, padding % 4 == 0, padding <= length - RTCPWire.headerLength else {
           throw .badPadding(offset: offset, padding: padding)
         }
         end -= padding

@@ -14,7 +14,8 @@ public enum RTCPParseError: Error, CustomStringConvertible, Sendable, Hashable {
   case lengthPastEnd(offset: Int, declared: Int, available: Int)
   /// A packet other than the last has its padding bit set.
   case paddingNotLast(offset: Int)
-  /// The last packet's padding count is zero or larger than the packet.
+  /// The last packet's padding count is zero, not a whole number of words, or larger than the
+  /// packet.
   case badPadding(offset: Int, padding: Int)
   /// The packet at `offset` is too short for what its header says it holds (report blocks,
   /// sources, SDES items, a BYE reason, an APP name).
