@@ -113,7 +113,7 @@ struct RTPSend: ToolCommand {
         destination: destination, local: local, streams: streams, pace: pace, speed: speed,
         session: session)
     } catch {
-      throw ToolFailure(.unavailable, "\(error)")
+      throw ToolFailure(network: error)
     }
     let outcome = sender.send(
       descriptor: descriptor, name: input.displayName, repetitions: repetitions)
