@@ -1,0 +1,91 @@
+import Foundation
+import SystemPackage
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+extension Shell {
+  /// A pipeline's result and the most memory any process of it held.
+  struct Measured {
+    var result: Result
+    /// The peak resident set of the largest process of the pipeline, in KiB (the kernel's
+    /// `ru_maxrss` over the shell and every process it waited for).
+    var peakKiB: Int
+  }
+
+  /// Runs `command` with `/bin/sh -c` in `directory`, as ``run(_:input:in:)`` does, and returns
+  /// its peak memory too. When `feed` is given, standard input is a pipe that `feed` writes to
+  /// (it runs on the calling thread while the pipeline reads; the pipe is closed after it);
+  /// otherwise standard input is `/dev/null`.
+  static func measured(
+    _ command: String, in directory: URL, feed: ((FileDescriptor) throws -> Void)? = nil
+  ) -> Measured {
+    let scratch = temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: scratch) }
+    let outPath = scratch.appendingPathComponent("stdout").path
+    let errPath = scratch.appendingPathComponent("stderr").path
+    func failed(_ why: String) -> Measured {
+      Measured(result: Result(status: -1, stdout: Data(), stderr: why), peakKiB: 0)
+    }
+
+    var ends: [Int32] = [-1, -1]
+    if feed != nil {
+      guard pipe(&ends) == 0 else { return failed("no pipe: \(errno)") }
+    }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    if feed != nil {
+      posix_spawn_file_actions_adddup2(&actions, ends[0], 0)
+      posix_spawn_file_actions_addclose(&actions, ends[0])
+      posix_spawn_file_actions_addclose(&actions, ends[1])
+    } else {
+      posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    }
+    posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+
+    var environment = ProcessInfo.processInfo.environment
+    environment["PATH"] = productsDirectory.path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
+    environment["SWIFT_BACKTRACE"] = "enable=no"
+    let quoted = "'" + directory.path.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    let arguments = ["/bin/sh", "-c", "cd \(quoted) || exit 1\n\(command)"]
+    let environmentStrings = environment.map { "\($0.key)=\($0.value)" }
+    let argv = arguments.map { strdup($0) } + [nil]
+    let envp = environmentStrings.map { strdup($0) } + [nil]
+    defer {
+      for pointer in argv + envp { free(pointer) }
+    }
+    var pid: pid_t = 0
+    let spawned = posix_spawn(&pid, "/bin/sh", &actions, nil, argv, envp)
+    if feed != nil { close(ends[0]) }
+    guard spawned == 0 else {
+      if feed != nil { close(ends[1]) }
+      return failed("cannot run /bin/sh: \(spawned)")
+    }
+    var feedError: (any Error)? = nil
+    if let feed {
+      // A reader that ends early must not kill the test process.
+      signal(SIGPIPE, SIG_IGN)
+      do {
+        try feed(FileDescriptor(rawValue: ends[1]))
+      } catch {
+        feedError = error
+      }
+      close(ends[1])
+    }
+    var status: Int32 = 0
+    var usage = rusage()
+    while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
+    let exited = status & 0x7F == 0
+    var stderr = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
+    if let feedError { stderr += "feeding standard input: \(feedError)\n" }
+    return Measured(
+      result: Result(
+        status: exited ? (status >> 8) & 0xFF : 128 + (status & 0x7F),
+        stdout: (try? Data(contentsOf: URL(fileURLWithPath: outPath))) ?? Data(),
+        stderr: stderr),
+      peakKiB: Int(usage.ru_maxrss))
+  }
+}
