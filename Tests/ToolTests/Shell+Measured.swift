@@ -9,13 +9,19 @@ extension Shell {
   /// A pipeline's result and the most memory any process of it held.
   struct Measured {
     var result: Result
-    /// The peak resident set of the largest process of the pipeline, in KiB (the kernel's
-    /// `ru_maxrss` over the shell and every process it waited for).
+    /// The peak resident set of the largest process of the pipeline, in KiB, as GNU time reports
+    /// it (`ru_maxrss` over the shell it starts and every process that shell waited for).
     var peakKiB: Int
   }
 
-  /// Runs `command` with `/bin/sh -c` in `directory`, as ``run(_:input:in:)`` does, and returns
-  /// its peak memory too. When `feed` is given, standard input is a pipe that `feed` writes to
+  /// GNU time, which scripts/setup installs. The pipeline's shell must be its child, not this
+  /// process's: a process spawned from here inherits this process's peak in `ru_maxrss` (Linux
+  /// carries the peak of the address space an exec replaces, and posix_spawn's child shares
+  /// ours), so a test process of 100 MB would see every pipeline at 100 MB.
+  static let time = "/usr/bin/time"
+
+  /// Runs `command` with `/bin/sh -c` in `directory` under GNU time, as ``run(_:input:in:)``
+  /// does, and returns its peak memory too (-1 if time reported none). When `feed` is given, standard input is a pipe that `feed` writes to
   /// (it runs on the calling thread while the pipeline reads; the pipe is closed after it);
   /// otherwise standard input is `/dev/null`.
   static func measured(
@@ -50,7 +56,13 @@ extension Shell {
     environment["PATH"] = productsDirectory.path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
     environment["SWIFT_BACKTRACE"] = "enable=no"
     let quoted = "'" + directory.path.replacingOccurrences(of: "'", with: "'\\''") + "'"
-    let arguments = ["/bin/sh", "-c", "cd \(quoted) || exit 1\n\(command)"]
+    let peakPath = scratch.appendingPathComponent("peak").path
+    guard FileManager.default.isExecutableFile(atPath: time) else {
+      return failed("\(time) is missing: run scripts/setup")
+    }
+    let arguments = [
+      time, "-f", "%M", "-o", peakPath, "/bin/sh", "-c", "cd \(quoted) || exit 1\n\(command)",
+    ]
     let environmentStrings = environment.map { "\($0.key)=\($0.value)" }
     let argv = arguments.map { strdup($0) } + [nil]
     let envp = environmentStrings.map { strdup($0) } + [nil]
@@ -58,11 +70,11 @@ extension Shell {
       for pointer in argv + envp { free(pointer) }
     }
     var pid: pid_t = 0
-    let spawned = posix_spawn(&pid, "/bin/sh", &actions, nil, argv, envp)
+    let spawned = posix_spawn(&pid, time, &actions, nil, argv, envp)
     if feed != nil { close(ends[0]) }
     guard spawned == 0 else {
       if feed != nil { close(ends[1]) }
-      return failed("cannot run /bin/sh: \(spawned)")
+      return failed("cannot run \(time): \(spawned)")
     }
     var feedError: (any Error)? = nil
     if let feed {
@@ -76,9 +88,11 @@ extension Shell {
       close(ends[1])
     }
     var status: Int32 = 0
-    var usage = rusage()
-    while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
+    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
     let exited = status & 0x7F == 0
+    // GNU time's last line is the figure; a line before it says how the command ended.
+    let report = (try? String(contentsOfFile: peakPath, encoding: .utf8)) ?? ""
+    let peak = report.split(separator: "\n").last.flatMap { Int($0) } ?? -1
     var stderr = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
     if let feedError { stderr += "feeding standard input: \(feedError)\n" }
     return Measured(
@@ -86,6 +100,6 @@ extension Shell {
         status: exited ? (status >> 8) & 0xFF : 128 + (status & 0x7F),
         stdout: (try? Data(contentsOf: URL(fileURLWithPath: outPath))) ?? Data(),
         stderr: stderr),
-      peakKiB: Int(usage.ru_maxrss))
+      peakKiB: peak)
   }
 }
