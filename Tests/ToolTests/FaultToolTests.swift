@@ -68,6 +68,10 @@ struct FaultToolTests {
     defer { try? FileManager.default.removeItem(at: directory) }
     // Threads take their stack size from RLIMIT_STACK: 4 GB stacks under a 3 GB address space
     // cannot be mapped, so pthread_create fails with EAGAIN while the main thread runs on.
+    guard !Shell.sanitized else {
+      print("skipped: a sanitizer's shadow memory does not fit under the address-space limit")
+      return
+    }
     let limits = "ulimit -s 4000000 && ulimit -v 3000000 || exit 99"
     let receiver = Shell.run(
       "\(limits)\nrtprecv --listen 127.0.0.1:\(RTPSendRecvToolTests.port()) --idle-timeout 1")

@@ -119,7 +119,11 @@ struct LoadToolTests {
           + " \(run.fed.duplicated) duplicated, \(run.fed.delayed) delayed): \(stats),"
           + " peak \(run.peakKiB) KiB")
     }
-    // Flat: ten times the packets, at most 4 MiB more at the peak.
-    #expect(large.peakKiB <= small.peakKiB + 4096, "\(small.peakKiB) → \(large.peakKiB) KiB")
+    // Flat: ten times the packets, at most 4 MiB more at the peak (not under a sanitizer, whose
+    // allocator holds freed memory in quarantine).
+    #expect(small.peakKiB > 0 && large.peakKiB > 0)
+    if !Shell.sanitized {
+      #expect(large.peakKiB <= small.peakKiB + 4096, "\(small.peakKiB) → \(large.peakKiB) KiB")
+    }
   }
 }

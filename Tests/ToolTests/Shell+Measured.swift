@@ -14,6 +14,14 @@ extension Shell {
     var peakKiB: Int
   }
 
+  /// Whether this test process, and so the tools it runs, was built with AddressSanitizer or
+  /// ThreadSanitizer (`scripts/test --sanitize`): their shadow memory makes address-space limits
+  /// and resident-set bounds meaningless, so tests that check memory skip those checks then.
+  static let sanitized: Bool = {
+    let names: [String] = ["__asan_init", "__tsan_init"]
+    return names.contains { name in dlsym(UnsafeMutableRawPointer(bitPattern: 0), name) != nil }
+  }()
+
   /// GNU time, which scripts/setup installs. The pipeline's shell must be its child, not this
   /// process's: a process spawned from here inherits this process's peak in `ru_maxrss` (Linux
   /// carries the peak of the address space an exec replaces, and posix_spawn's child shares
