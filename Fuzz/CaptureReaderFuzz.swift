@@ -8,18 +8,28 @@
 //
 // Built by scripts/fuzz with RTPCore's sources in one module, so internal API is in reach.
 
-/// FNV-1a, to compare what two readings returned without keeping the bytes.
+/// FNV-1a over 64-bit words (then the odd bytes and the length), to compare what two readings
+/// returned without keeping the bytes. A word at a time: the fuzzer's instrumentation of this
+/// loop costs per iteration, and per byte it was a fifth of the target's time.
 struct Digest: Equatable {
   private(set) var value: UInt64 = 0xCBF2_9CE4_8422_2325
 
   mutating func add(_ bytes: UnsafeRawBufferPointer) {
-    for byte in bytes {
-      value = (value ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+    let words = bytes.count / 8
+    var hash = value
+    for index in 0..<words {
+      hash =
+        (hash ^ bytes.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self))
+        &* 0x0000_0100_0000_01B3
     }
+    for index in (words * 8)..<bytes.count {
+      hash = (hash ^ UInt64(bytes[index])) &* 0x0000_0100_0000_01B3
+    }
+    value = (hash ^ UInt64(bytes.count)) &* 0x0000_0100_0000_01B3
   }
 
   mutating func add(_ number: UInt64) {
-    withUnsafeBytes(of: number) { add($0) }
+    value = (value ^ number) &* 0x0000_0100_0000_01B3
   }
 }
 

@@ -3,7 +3,9 @@
 // its header, payload and padding length must re-parse equal and match its bytes up to the
 // padding octets.
 //
-// An input is one UDP payload. RTCP has its own target, RTCPCompoundFuzz.
+// An input is one UDP payload. RTCP has its own targets: RTCPCompoundFuzz (read in place
+// against the values) and RTCPFuzz (round trips, and the RTP/RTCP demultiplexing against both
+// parsers).
 //
 // Built by scripts/fuzz with RTPCore's sources in one module, so internal API is in reach.
 

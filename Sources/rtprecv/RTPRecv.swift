@@ -150,7 +150,7 @@ struct RTPRecv: ToolCommand {
             maxPacketSize: 1, receiveBufferSize: 8 << 20, sendBufferSize: 0))
       }
     } catch {
-      throw ToolFailure(.unavailable, "\(error)")
+      throw ToolFailure(network: error)
     }
 
     let reason = wait(for: recorder, session: session, signals: signals)

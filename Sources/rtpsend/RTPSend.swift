@@ -121,7 +121,7 @@ struct RTPSend: ToolCommand {
         destination: destination, local: local, streams: streams, pace: pace, speed: speed,
         session: session)
     } catch {
-      throw ToolFailure(.unavailable, "\(error)")
+      throw ToolFailure(network: error)
     }
     let meter = ProgressMeter(
       tool: "rtpsend", unit: "packets", requested: progress, input: descriptor,

@@ -97,6 +97,21 @@ struct RTCPPacketTests {
       try RTCPCompound(parsing: bytes).packets == [.receiverReport(RTCPReceiverReport(ssrc: 1))])
   }
 
+  /// Found by RTCPFuzz: an RR of three words with one octet of padding parsed with a 3-byte
+  /// profile extension, which serialized to a packet whose length is not a whole word.
+  @Test("padding that leaves part of a word is an error", arguments: [1, 2, 3, 5])
+  func paddingInsideWord(padding: Int) throws {
+    var bytes: [UInt8] = [0xA0, 201, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0]
+    bytes[bytes.count - 1] = UInt8(padding)
+    #expect(throws: RTCPParseError.badPadding(offset: 0, padding: padding)) {
+      try RTCPCompound(parsing: bytes)
+    }
+    let crash: [UInt8] = [0xA0, 0xC9, 0, 2, 0, 0, 0, 0, 0, 0, 0, 1]
+    #expect(throws: RTCPParseError.badPadding(offset: 0, padding: 1)) {
+      try RTCPCompound(parsing: crash)
+    }
+  }
+
   @Test("lies are typed errors")
   func lies() throws {
     let good = try Self.compound.serialized()

@@ -25,7 +25,7 @@ private func waitUntil(seconds: Double = 10, _ condition: () -> Bool) -> Bool {
 struct RTPProcTests {
   @Test("200 runs at 5 ms keep an exact schedule and never run early")
   func driftFree() throws {
-    let proc = RTPProc(name: "test-proc")
+    let proc = try RTPProc(name: "test-proc")
     defer { proc.shutdown() }
     let period: Int64 = 5_000_000
     let calls = Mutex<[(now: Int64, deadline: Int64)]>([])
@@ -55,7 +55,7 @@ struct RTPProcTests {
 
   @Test("A throwing callback is unscheduled and close() rethrows its error, named")
   func throwingCallback() throws {
-    let proc = RTPProc()
+    let proc = try RTPProc()
     defer { proc.shutdown() }
     let runs = Atomic<Int>(0)
     let channel = try proc.createChannel(name: "faulty") { now, deadline in
@@ -81,7 +81,7 @@ struct RTPProcTests {
 
   @Test("Returning nil stops; close() stops a running schedule for good")
   func stopping() throws {
-    let proc = RTPProc()
+    let proc = try RTPProc()
     defer { proc.shutdown() }
     let once = Atomic<Int>(0)
     let single = try proc.createChannel { _, _ in
@@ -106,7 +106,7 @@ struct RTPProcTests {
 
   @Test("shutdown is safe twice; a shut-down scheduler refuses channels")
   func shutdownTwice() throws {
-    let proc = RTPProc()
+    let proc = try RTPProc()
     let channel = try proc.createChannel { now, deadline in
       (deadline == 0 ? now : deadline) + 1_000_000
     }

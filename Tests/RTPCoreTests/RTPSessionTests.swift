@@ -327,7 +327,7 @@ struct RTPSessionTests {
     #expect(all.count == 1000)
     // One timer sends a packet on every session every 100 ms; A sessions start once they
     // heard their B (they have no send port).
-    let proc = RTPProc(name: "test-1000-load")
+    let proc = try RTPProc(name: "test-1000-load")
     defer { proc.shutdown() }
     let stopAt = NetworkClock.monotonic + Int64(seconds * 1e9)
     let refused = Atomic<Int>(0)

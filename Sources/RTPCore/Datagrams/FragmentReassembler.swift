@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// Reassembles IPv4 datagrams from their fragments in a fixed amount of memory.
 ///
 /// At most `capacity` datagrams are in progress at once, each in its own preallocated slot of
@@ -171,12 +179,6 @@ final class FragmentReassembler {
   private static func equal(
     _ lhs: UnsafeMutableRawPointer, _ rhs: UnsafeRawPointer, count: Int
   ) -> Bool {
-    for index in 0..<count
-    where lhs.load(fromByteOffset: index, as: UInt8.self)
-      != rhs.load(fromByteOffset: index, as: UInt8.self)
-    {
-      return false
-    }
-    return true
+    memcmp(lhs, rhs, count) == 0
   }
 }

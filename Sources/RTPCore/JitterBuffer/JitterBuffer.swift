@@ -117,8 +117,10 @@ public final class JitterBuffer {
     historyWords = historyBits / 64
     maxMisorder = historyBits
     maxDropout = max(3000, slotCount)
+    // Slots are not initialized here: a slot is written whole when a packet is stored in it and
+    // read only while its bit in `occupied` is set (Slot is a trivial type), so the table's
+    // pages (up to 768 KiB at capacity 8192) are touched only as packets come to use them.
     slots = .allocate(capacity: slotCount)
-    slots.initialize(repeating: Slot(), count: slotCount)
     occupied = .allocate(capacity: wordCount)
     occupied.initialize(repeating: 0, count: wordCount)
     delivered = .allocate(capacity: historyWords)
@@ -140,7 +142,6 @@ public final class JitterBuffer {
     buffers.deinitialize(count: bufferCount)
     buffers.deallocate()
     freeBuffers.deallocate()
-    slots.deinitialize(count: slotMask + 1)
     slots.deallocate()
     occupied.deallocate()
     delivered.deallocate()

@@ -14,7 +14,16 @@ public final class RTPProc: @unchecked Sendable {
   // @unchecked: every `var` is read and written only with `lock` held.
 
   /// The process-wide scheduler, started on first use.
-  public static let shared = RTPProc(name: "rtp-proc")
+  ///
+  /// - Throws: ``RTPProcError/cannotStartThread(errno:)`` when its thread could not be started
+  ///   (then, on every use).
+  public static var shared: RTPProc {
+    get throws(RTPProcError) { try sharedScheduler.get() }
+  }
+
+  private static let sharedScheduler = Result { () throws(RTPProcError) in
+    try RTPProc(name: "rtp-proc")
+  }
 
   private let lock = ConditionLock()
   private var worker: WorkerThread?
@@ -26,14 +35,16 @@ public final class RTPProc: @unchecked Sendable {
   private var stopped = false
 
   /// Starts a scheduler with its own worker thread named `name`.
-  public init(name: String = "rtp-proc") {
-    do {
+  ///
+  /// - Throws: ``RTPProcError/cannotStartThread(errno:)`` when the system refuses a thread
+  ///   (out of memory or over the process limit).
+  public init(name: String = "rtp-proc") throws(RTPProcError) {
+    do throws(NetworkError) {
       // The thread holds the scheduler strongly until shutdown() ends it.
       worker = try WorkerThread.start(name: name) { self.run() }
     } catch {
-      // Without a thread nothing can be scheduled; a process that cannot start one thread is
-      // out of resources.
-      fatalError("RTPProc: \(error)")
+      guard case .systemCall(_, let code) = error else { throw .cannotStartThread(errno: 0) }
+      throw .cannotStartThread(errno: code)
     }
   }
 

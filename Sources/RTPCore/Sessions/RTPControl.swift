@@ -63,8 +63,8 @@ public final class RTPControl: @unchecked Sendable {
   /// Opens the session's sockets and RTCP timer and calls its ``RTPSession/start()``. Starting
   /// a running session does nothing.
   ///
-  /// - Throws: ``RTPSessionError/unknownCookie(_:)``, or ``RTPSessionError/network(_:)`` when
-  ///   a port cannot be bound.
+  /// - Throws: ``RTPSessionError/unknownCookie(_:)``, ``RTPSessionError/network(_:)`` when
+  ///   a port cannot be bound, or ``RTPSessionError/cannotStartScheduler(errno:)``.
   public func startSession(_ cookie: RTPSessionCookie) throws(RTPSessionError) {
     let found: (RTPSession, RTPServer, RTPProc)? = try registry.withLock {
       registry throws(RTPSessionError) in
@@ -77,7 +77,16 @@ public final class RTPControl: @unchecked Sendable {
           throw .network(error)
         }
       }
-      if registry.proc == nil { registry.proc = RTPProc(name: "\(name)-rtcp") }
+      if registry.proc == nil {
+        do throws(RTPProcError) {
+          registry.proc = try RTPProc(name: "\(name)-rtcp")
+        } catch {
+          guard case .cannotStartThread(let code) = error else {
+            throw .cannotStartScheduler(errno: 0)
+          }
+          throw .cannotStartScheduler(errno: code)
+        }
+      }
       return (session, registry.server!, registry.proc!)
     }
     guard let (session, server, proc) = found else { return }

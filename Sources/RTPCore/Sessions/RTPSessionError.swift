@@ -24,6 +24,8 @@ public enum RTPSessionError: Error, Equatable, CustomStringConvertible {
   case invalidPacket(RTPParseError)
   /// The network layer failed (binding, a full queue, a closed channel…).
   case network(NetworkError)
+  /// The RTCP scheduler's thread could not be started (`pthread_create` failed with `errno`).
+  case cannotStartScheduler(errno: Int32)
 
   public var description: String {
     switch self {
@@ -40,6 +42,8 @@ public enum RTPSessionError: Error, Equatable, CustomStringConvertible {
     case .noDestination: return "no destination: no send port and nothing heard from the peer"
     case .invalidPacket(let error): return "not an RTP packet: \(error)"
     case .network(let error): return "\(error)"
+    case .cannotStartScheduler(let code):
+      return "\(RTPProcError.cannotStartThread(errno: code))"
     }
   }
 }

@@ -1,0 +1,301 @@
+import Foundation
+import RTPCore
+import Testing
+
+/// The hostile-input suite at the tools, as a user meets it: one case per lie in a capture or an
+/// audio file, each through the built executables. Every case checks the documented exit status,
+/// one line on standard error, every good record before the damage written, and memory bounded
+/// (peak resident set, and an address-space limit that a large allocation would hit).
+/// RTPCoreTests hold the library's view of the same lies, error by error.
+@Suite("Hostile input through the tools")
+struct HostileInputToolTests {
+  /// An address-space limit for the tools under test (KiB): far above what they need, far
+  /// below what an allocation sized by a lying length field would take.
+  static let addressSpaceKiB = 2 << 20
+  /// The peak resident set a tool may reach on these small inputs (KiB).
+  static let peakKiB = 64 << 10
+
+  static func bytes(_ file: URL) throws -> [UInt8] { [UInt8](try Data(contentsOf: file)) }
+
+  static func lines(_ text: String) -> [Substring] { text.split(separator: "\n") }
+
+  /// Runs `command` under the address-space limit, measuring its peak memory. Under a
+  /// sanitizer, without the limit and with the peak reported as 0 (see ``Shell/sanitized``).
+  static func bounded(_ command: String, in directory: URL) -> Shell.Measured {
+    guard !Shell.sanitized else {
+      var measured = Shell.measured(command, in: directory)
+      measured.peakKiB = 0
+      return measured
+    }
+    return Shell.measured("ulimit -v \(addressSpaceKiB)\n\(command)", in: directory)
+  }
+
+  // MARK: Truncation
+
+  /// Where each record of a capture our writer made ends, from the format's own length fields.
+  static func recordEnds(_ bytes: [UInt8], format: String) -> [Int] {
+    func little32(_ at: Int) -> Int {
+      Int(bytes[at]) | Int(bytes[at + 1]) << 8 | Int(bytes[at + 2]) << 16 | Int(bytes[at + 3]) << 24
+    }
+    var ends: [Int] = []
+    switch format {
+    case "pcapng":
+      var offset = 0
+      while offset < bytes.count {
+        let end = offset + little32(offset + 4)
+        if little32(offset) == 6 { ends.append(end) }
+        offset = end
+      }
+    case "rtpdump":
+      var offset = bytes.firstIndex(of: 0x0A)! + 1 + 16
+      while offset < bytes.count {
+        offset += Int(bytes[offset]) << 8 | Int(bytes[offset + 1])
+        ends.append(offset)
+      }
+    default:
+      var offset = 24
+      while offset < bytes.count {
+        offset += 16 + little32(offset + 8)
+        ends.append(offset)
+      }
+    }
+    return ends
+  }
+
+  @Test(
+    "A capture cut at every byte offset of its first records: the whole records out, then 65 and one line",
+    arguments: ["pcap", "pcapng", "rtpdump"])
+  func truncatedEverywhere(format: String) throws {
+    let dir = Shell.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    // Two µ-law packets of 1 ms: 8 payload bytes each.
+    let made = Shell.run(
+      "rtpgen --count 2 --pt 0 --ptime 1 --seed 4 --format \(format) > full", in: dir)
+    try #require(made.status == 0)
+    let full = try Self.bytes(dir.appendingPathComponent("full"))
+    let ends = Self.recordEnds(full, format: format)
+    try #require(ends.count == 2 && ends.last == full.count)
+    let result = Shell.run(
+      """
+      size=$(wc -c < full); n=0
+      while [ $n -lt $size ]; do
+        head -c $n full | rtpjb --output payload > out 2> err
+        echo "$n $? $(wc -c < out) $(wc -l < err) $(head -c 14 err)"
+        n=$((n + 1))
+      done
+      """, in: dir)
+    let rows = Self.lines(result.output).map { $0.split(separator: " ", maxSplits: 4) }
+    try #require(rows.count == full.count)
+    for row in rows {
+      let cut = Int(row[0])!
+      let whole = ends.filter { $0 <= cut }.count
+      let status = Int(row[1])!
+      let written = Int(row[2])!
+      let errorLines = Int(row[3])!
+      #expect(written == 8 * whole, "\(format) cut at \(cut): \(written) bytes written")
+      if ends.contains(cut) {
+        #expect(status == 0 && errorLines == 0, "\(format) cut at record end \(cut)")
+      } else {
+        #expect(status == 65, "\(format) cut at \(cut): status \(status)")
+        #expect(errorLines == 1, "\(format) cut at \(cut): \(errorLines) lines")
+        #expect(row.count == 5 && row[4] == "rtpjb: stdin: ", "\(format) cut at \(cut)")
+      }
+    }
+  }
+
+  // MARK: Capture length lies
+
+  /// Three µ-law packets of `ptime` ms as rtpgen writes them: 20 ms records are 230 bytes after
+  /// the 24-byte header, 1 ms ones 78.
+  static func threePackets(in dir: URL, format: String = "pcap", ptime: Int = 20) throws
+    -> [UInt8]
+  {
+    let made = Shell.run(
+      "rtpgen --count 3 --pt 0 --ptime \(ptime) --seed 9 --format \(format) > good", in: dir)
+    try #require(made.status == 0)
+    return try bytes(dir.appendingPathComponent("good"))
+  }
+
+  static func storeLittle(_ value: UInt32, in bytes: inout [UInt8], at offset: Int) {
+    for index in 0..<4 { bytes[offset + index] = UInt8(truncatingIfNeeded: value >> (8 * index)) }
+  }
+
+  static func storeBig16(_ value: UInt16, in bytes: inout [UInt8], at offset: Int) {
+    bytes[offset] = UInt8(value >> 8)
+    bytes[offset + 1] = UInt8(value & 0xFF)
+  }
+
+  /// Runs rtpjb on `bytes` (as file `lie`) and checks a damaged third record: status 65, one
+  /// line naming it, the two good packets written, memory bounded.
+  static func expectDamagedThird(
+    _ bytes: [UInt8], in dir: URL, naming: String, _ what: String
+  ) throws {
+    try Data(bytes).write(to: dir.appendingPathComponent("lie"))
+    let run = bounded("rtpjb --output payload lie", in: dir)
+    #expect(run.result.status == 65, "\(what): \(run.result.stderr)")
+    #expect(lines(run.result.stderr).count == 1, "\(what): \(run.result.stderr)")
+    #expect(run.result.stderr.hasPrefix("rtpjb: lie: \(naming)"), "\(what): \(run.result.stderr)")
+    #expect(run.result.stdout.count == 2 * 160, "\(what)")
+    #expect(run.peakKiB < peakKiB, "\(what): peak \(run.peakKiB) KiB")
+  }
+
+  @Test(
+    "pcap caplen past the snaplen, past the 256 KiB limit and at 4 GiB: 65 after the good records",
+    arguments: [UInt32(215), 262_145, 0xFFFF_FFFF])
+  func pcapCaptureLength(caplen: UInt32) throws {
+    let dir = Shell.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    var bytes = try Self.threePackets(in: dir)
+    // The file's snaplen becomes 214, exactly the records' length; record 3 claims more.
+    Self.storeLittle(214, in: &bytes, at: 16)
+    Self.storeLittle(caplen, in: &bytes, at: 24 + 2 * 230 + 8)
+    try Self.expectDamagedThird(
+      bytes, in: dir, naming: "record 3 at byte 484: ", "caplen \(caplen)")
+  }
+
+  @Test(
+    "pcapng block lengths that disagree, are zero, not whole words or overflow: 65 after the good records",
+    arguments: [
+      ("trailer disagrees", 0, UInt32(0x64)), ("zero", 4, 0), ("not whole words", 4, 0x61),
+      ("overflow", 4, 0xFFFF_FFFC), ("past the end", 4, 0x1000),
+    ])
+  func pcapngBlockLength(what: String, field: Int, value: UInt32) throws {
+    let dir = Shell.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    var bytes = try Self.threePackets(in: dir, format: "pcapng")
+    let ends = Self.recordEnds(bytes, format: "pcapng")
+    let third = ends[1]
+    // `field` 0 is the trailing copy of the length, 4 the leading one.
+    let at = field == 0 ? ends[2] - 4 : third + 4
+    Self.storeLittle(value, in: &bytes, at: at)
+    try Self.expectDamagedThird(bytes, in: dir, naming: "", what)
+  }
+
+  // MARK: Header lies inside a record
+
+  /// A lie told in the second of three records of 1 ms µ-law (a 20-byte RTP packet at frame
+  /// offset 42): that packet is skipped and counted on one line, the others written, status 0.
+  static let packetLies: [(String, Int, [UInt8])] = [
+    ("IPv4 IHL past the packet", 14, [0x4F]),
+    ("IPv4 IHL under 5", 14, [0x44]),
+    ("IPv4 total length past the frame", 16, [0xFF, 0xF0]),
+    ("IPv4 total length under its header", 16, [0x00, 0x10]),
+    ("UDP length past the IPv4 payload", 38, [0x0F, 0x00]),
+    ("UDP length under 8", 38, [0x00, 0x07]),
+    ("RTP CSRC count past the end", 42, [0x8F]),
+    ("RTP padding longer than the packet", 42 + 19, [0xFF]),
+    ("RTP extension length past the end", 42 + 14, [0xFF, 0xFF]),
+  ]
+
+  @Test(
+    "IPv4, UDP and RTP length lies in a record: that packet skipped and counted, the rest written",
+    arguments: packetLies)
+  func headerLie(what: String, offset: Int, patch: [UInt8]) throws {
+    let dir = Shell.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    var bytes = try Self.threePackets(in: dir, ptime: 1)
+    let frame = 24 + 78 + 16
+    bytes.replaceSubrange((frame + offset)..<(frame + offset + patch.count), with: patch)
+    if what.hasPrefix("RTP padding") { bytes[frame + 42] |= 0x20 }
+    if what.hasPrefix("RTP extension") { bytes[frame + 42] |= 0x10 }
+    try Data(bytes).write(to: dir.appendingPathComponent("lie"))
+    let run = Self.bounded("rtpjb --output payload lie", in: dir)
+    #expect(run.result.status == 0, "\(what): \(run.result.stderr)")
+    let lines = Self.lines(run.result.stderr)
+    #expect(lines.count == 1, "\(what): \(run.result.stderr)")
+    #expect(lines.first?.hasPrefix("rtpjb: lie: skipped 1 packets: ") == true, "\(what)")
+    // Two packets and, for the one skipped, an erasure of its length in µ-law silence.
+    #expect(run.result.stdout.count == 3 * 8, "\(what)")
+    #expect(run.peakKiB < Self.peakKiB, "\(what): peak \(run.peakKiB) KiB")
+  }
+
+  // MARK: Whole inputs
+
+  /// The tools that read standard input, and how.
+  static let readers = [
+    "rtpjb", "rtpstat", "rtpsend --pace none --to 127.0.0.1:9", "rtpulaw --encode",
+    "rtpresample --rate 8000",
+  ]
+
+  @Test("Empty input: 65 and one line naming it, from every tool that reads", arguments: readers)
+  func empty(tool: String) throws {
+    let dir = Shell.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let run = Self.bounded("\(tool) < /dev/null > out", in: dir)
+    let name = tool.split(separator: " ")[0]
+    #expect(run.result.status == 65)
+    #expect(run.result.stderr == "\(name): stdin: empty input\n")
+    #expect(run.peakKiB < Self.peakKiB, "peak \(run.peakKiB) KiB")
+  }
+
+  @Test(
+    "Random bytes: 65 and one line, memory bounded, from every tool that reads",
+    arguments: readers)
+  func random(tool: String) throws {
+    let dir = Shell.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let name = tool.split(separator: " ")[0]
+    for seed in 1...4 {
+      var generator = SplitMix64(seed: UInt64(seed))
+      var bytes = (0..<65_536).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+      // Half of them start like a capture, so that the readers go past the sniffing.
+      if seed % 2 == 0 { bytes.replaceSubrange(0..<4, with: [0xD4, 0xC3, 0xB2, 0xA1]) }
+      try Data(bytes).write(to: dir.appendingPathComponent("random"))
+      let run = Self.bounded("\(tool) < random > out", in: dir)
+      #expect(run.result.status == 65, "\(tool), seed \(seed): \(run.result.stderr)")
+      #expect(Self.lines(run.result.stderr).count == 1, "\(tool), seed \(seed)")
+      #expect(run.result.stderr.hasPrefix("\(name): stdin: "), "\(tool), seed \(seed)")
+      #expect(run.peakKiB < Self.peakKiB, "\(tool), seed \(seed): peak \(run.peakKiB) KiB")
+    }
+  }
+
+  // MARK: Audio
+
+  /// A 16-bit mono 8 kHz WAV header for `dataSize` bytes, with `channels`.
+  static func wavHeader(channels: UInt16 = 1, fmtSize: UInt32 = 16, dataSize: UInt32) -> [UInt8] {
+    var header = Array("RIFF".utf8) + [0xFF, 0xFF, 0xFF, 0xFF] + Array("WAVEfmt ".utf8)
+    withUnsafeBytes(of: fmtSize.littleEndian) { header += $0 }
+    let blockAlign = UInt16(2) &* channels
+    for value in [UInt16(1), channels] { withUnsafeBytes(of: value.littleEndian) { header += $0 } }
+    for value in [UInt32(8000), 8000 * UInt32(blockAlign)] {
+      withUnsafeBytes(of: value.littleEndian) { header += $0 }
+    }
+    for value in [blockAlign, 16] { withUnsafeBytes(of: value.littleEndian) { header += $0 } }
+    header += Array("data".utf8)
+    withUnsafeBytes(of: dataSize.littleEndian) { header += $0 }
+    return header
+  }
+
+  @Test("WAV lies into rtpulaw: zero channels, 4 GiB fmt and LIST chunks, a data size past the end")
+  func wavLies() throws {
+    let dir = Shell.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let samples = [UInt8](repeating: 0x10, count: 2000)
+    var hugeList = Array(Self.wavHeader(dataSize: 0).prefix(36))
+    hugeList +=
+      Array("LIST".utf8) + [0xF0, 0xFF, 0xFF, 0xFF] + [UInt8](repeating: 7, count: 300_000)
+    let cases: [(String, [UInt8], Int, String)] = [
+      ("zero channels", Self.wavHeader(channels: 0, dataSize: 2000) + samples, 0, "byte "),
+      (
+        "a 4 GiB fmt chunk", Self.wavHeader(fmtSize: 0xFFFF_FFF0, dataSize: 2000) + samples, 0,
+        "byte "
+      ),
+      ("a 4 GiB LIST chunk", hugeList, 0, "byte "),
+      (
+        "a data size past the end", Self.wavHeader(dataSize: 0x7FFF_0000) + samples, 1000,
+        "byte 2044"
+      ),
+    ]
+    for (what, bytes, frames, naming) in cases {
+      try Data(bytes).write(to: dir.appendingPathComponent("lie.wav"))
+      // From a pipe, where nothing can be sought past.
+      let run = Self.bounded("cat lie.wav | rtpulaw --encode", in: dir)
+      #expect(run.result.status == 65, "\(what): \(run.result.stderr)")
+      #expect(Self.lines(run.result.stderr).count == 1, "\(what): \(run.result.stderr)")
+      #expect(
+        run.result.stderr.hasPrefix("rtpulaw: stdin: \(naming)"), "\(what): \(run.result.stderr)")
+      #expect(run.result.stdout.count == frames, "\(what)")
+      #expect(run.peakKiB < Self.peakKiB, "\(what): peak \(run.peakKiB) KiB")
+    }
+  }
+}
