@@ -101,6 +101,45 @@ struct RTPSenderTests {
     for channel in channels { channel.close() }
   }
 
+  @Test("Paced copies of the first datagram leave spread over 20 ms, not in one burst")
+  func firstDatagramSpread() throws {
+    let server = try RTPServer(name: "test-sender-spread")
+    defer { server.shutdown() }
+    let arrivals = Mutex<[UInt16: [Int64]]>([:])
+    let probe = try server.createChannel(
+      onPacket: { _, _, _ in }, bindHost: "127.0.0.1", bindPort: 0)
+    let base = probe.localAddress.port
+    probe.close()
+    var channels: [RTPChannel] = []
+    for offset in 0..<4 {
+      let port = base + UInt16(offset)
+      channels.append(
+        try server.createChannel(
+          onPacket: { _, _, time in
+            arrivals.withLock { $0[port, default: []].append(time.monotonic) }
+          }, bindHost: "127.0.0.1", bindPort: port))
+    }
+    let bytes = try Self.capture(count: 3)
+    let sender = try RTPSender(
+      destination: Endpoint(address: .v4(.loopback), port: base), local: nil, streams: 4,
+      pace: .capture, speed: 1)
+    let failure = bytes.withUnsafeBytes { raw in
+      sender.send(repetitions: 1) { _ throws(CaptureError) in
+        try DatagramReader(source: InputSource(bytes: raw))
+      }
+    }
+    #expect(failure == nil)
+    #expect(sender.finish().counters.sent == 12)
+    #expect(waitFor { arrivals.withLock { $0.values.reduce(0) { $0 + $1.count } } == 12 })
+    let first = arrivals.withLock { map in (0..<4).map { map[base + UInt16($0)]?.first ?? 0 } }
+    // Copy i is due i × 5 ms after copy 0 and is never sent before it is due (less 0.5 ms for
+    // the kernel's timestamps against the sender's clock).
+    for index in 1..<4 {
+      #expect(first[index] - first[0] >= Int64(index) * 5_000_000 - 500_000, "copy \(index)")
+    }
+    for channel in channels { channel.close() }
+  }
+
   @Test("A damaged capture: what came before the damage is sent, then the error is returned")
   func damagedInput() throws {
     let bytes = try Self.capture(count: 10)

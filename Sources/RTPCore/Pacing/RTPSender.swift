@@ -37,8 +37,9 @@ public final class RTPSender {
   private let speed: Double
   private var schedule: SendSchedule?
   /// The interval the copies of one datagram are spread over: the shortest gap between input
-  /// deadlines seen so far, at most ``maximumSpread``.
-  private var spread: Int64 = 0
+  /// deadlines seen so far, at most ``maximumSpread``, which is also what the first datagram
+  /// gets, before any gap is known (20 ms, the commonest packet time).
+  private var spread: Int64 = RTPSender.maximumSpread
   private var previousDeadline: Int64?
   /// The widest spread of the copies of one datagram.
   static let maximumSpread: Int64 = 20_000_000
@@ -133,11 +134,11 @@ public final class RTPSender {
           let deadline = self.deadline(for: datagram)
           // With many streams, copy i leaves i/N of the packet interval after copy 0, as
           // independent senders would, rather than all at once in a burst that makes the last
-          // copies late. The spread never exceeds the gap to the next datagram, so the queue
-          // stays in deadline order.
+          // copies late. The spread never exceeds the gap to the next datagram once one is
+          // known, so the queue stays in deadline order; before that (the first datagram) it is
+          // 20 ms, not 0, which burst the first datagram's copies and made thousands late.
           if let previousDeadline, deadline > previousDeadline {
-            let gap = min(deadline - previousDeadline, Self.maximumSpread)
-            spread = spread == 0 ? gap : min(spread, gap)
+            spread = min(spread, deadline - previousDeadline)
           }
           previousDeadline = deadline
           let count = Int64(destinations.count)
