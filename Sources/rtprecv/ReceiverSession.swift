@@ -9,7 +9,7 @@ final class ReceiverSession: RTPSession, @unchecked Sendable {
   // @unchecked: what this subclass adds is `recorder` (Sendable), `printed` (a Mutex) and
   // `byeFlag` (an atomic).
   private let recorder: CaptureRecorder
-  private let printed = Mutex<RTPPeerDescription?>(nil)
+  private let printed = LockedValue<RTPPeerDescription?>(nil)
   private let byeFlag = Atomic<Bool>(false)
 
   init(configuration: RTPSessionConfiguration, recorder: CaptureRecorder) throws(RTPSessionError) {

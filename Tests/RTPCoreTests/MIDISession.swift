@@ -24,7 +24,7 @@ final class MIDISession: RTPSession, @unchecked Sendable {
     var recovered = 0
     var decodeErrors = 0
   }
-  let output = Mutex(Output())
+  let output = LockedValue(Output())
 
   init(
     peer: IPAddress, sendPort: UInt16?, receivePort: UInt16? = 0,

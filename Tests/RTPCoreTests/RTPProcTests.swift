@@ -28,7 +28,7 @@ struct RTPProcTests {
     let proc = try RTPProc(name: "test-proc")
     defer { proc.shutdown() }
     let period: Int64 = 5_000_000
-    let calls = Mutex<[(now: Int64, deadline: Int64)]>([])
+    let calls = LockedValue<[(now: Int64, deadline: Int64)]>([])
     let channel = try proc.createChannel(name: "drift") { now, deadline in
       let count = calls.withLock {
         $0.append((now, deadline))

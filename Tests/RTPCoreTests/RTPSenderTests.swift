@@ -41,7 +41,8 @@ struct RTPSenderTests {
   func streamsAndRepetitions() throws {
     let server = try RTPServer(name: "test-sender-rx")
     defer { server.shutdown() }
-    let received = Mutex<[UInt16: [(seq: UInt16, ts: UInt32, ssrc: UInt32, first: UInt8)]]>([:])
+    let received = LockedValue<[UInt16: [(seq: UInt16, ts: UInt32, ssrc: UInt32, first: UInt8)]]>(
+      [:])
     var channels: [RTPChannel] = []
     let first = try server.createChannel(
       onPacket: { _, _, _ in }, bindHost: "127.0.0.1", bindPort: 0)
@@ -105,7 +106,7 @@ struct RTPSenderTests {
   func firstDatagramSpread() throws {
     let server = try RTPServer(name: "test-sender-spread")
     defer { server.shutdown() }
-    let arrivals = Mutex<[UInt16: [Int64]]>([:])
+    let arrivals = LockedValue<[UInt16: [Int64]]>([:])
     let probe = try server.createChannel(
       onPacket: { _, _, _ in }, bindHost: "127.0.0.1", bindPort: 0)
     let base = probe.localAddress.port

@@ -14,7 +14,7 @@ private final class Inbox: Sendable {
     var source: Endpoint
     var time: ReceiveTime
   }
-  let arrivals = Mutex<[Arrival]>([])
+  let arrivals = LockedValue<[Arrival]>([])
 
   var handler: RTPChannel.PacketHandler {
     { bytes, source, time in
@@ -39,7 +39,7 @@ private func waitUntil(seconds: Double = 5, _ condition: () -> Bool) -> Bool {
 
 /// A channel reference a callback can use once the channel exists.
 private final class ChannelBox: Sendable {
-  let channel = Mutex<RTPChannel?>(nil)
+  let channel = LockedValue<RTPChannel?>(nil)
 }
 
 private func percentile(_ sorted: [Int64], _ fraction: Double) -> Int64 {

@@ -27,7 +27,7 @@ final class RecordingSession: RTPSession, @unchecked Sendable {
     var starts = 0
     var stops = 0
   }
-  let log = Mutex(Log())
+  let log = LockedValue(Log())
 
   override func start() { log.withLock { $0.starts += 1 } }
   override func stop() { log.withLock { $0.stops += 1 } }
@@ -68,10 +68,10 @@ final class DelayProxy: Sendable {
   }
   /// What the relay's callback shares with the test.
   final class Shared: Sendable {
-    let target = Mutex<Endpoint?>(nil)
+    let target = LockedValue<Endpoint?>(nil)
     let blocked = Atomic<Bool>(false)
-    let forwarded = Mutex<[Forwarded]>([])
-    let channel = Mutex<RTPChannel?>(nil)
+    let forwarded = LockedValue<[Forwarded]>([])
+    let channel = LockedValue<RTPChannel?>(nil)
   }
   let channel: RTPChannel
   let shared = Shared()

@@ -15,7 +15,7 @@ public final class CaptureRecorder: @unchecked Sendable {
   // @unchecked: `writer`, `unflushed` and `failureStorage` are used with `lock` held (or, in
   // `finish`, after the worker has stopped); the counters are atomics.
   private let writer: CaptureWriter
-  private let lock = Mutex(())
+  private let lock = ConditionLock()
   private var unflushed = false
   private let peer: IPAddress?
   private let limit: Int?
@@ -71,7 +71,7 @@ public final class CaptureRecorder: @unchecked Sendable {
       return
     }
     let written = writtenCount.load(ordering: .relaxed)
-    let stored = lock.withLock { _ -> Bool in
+    let stored = lock.withLock { () -> Bool in
       if failureStorage != nil || written >= (limit ?? .max) { return false }
       do throws(IOError) {
         let datagram = UDPDatagram(
@@ -97,7 +97,7 @@ public final class CaptureRecorder: @unchecked Sendable {
   /// stops recording as a failed write does (see ``failure``). Call from any thread, as often as
   /// a reader should see new datagrams (rtprecv: every 100 ms).
   public func flushPending() {
-    lock.withLock { _ in
+    lock.withLock { () -> Void in
       guard unflushed, failureStorage == nil else { return }
       unflushed = false
       do throws(IOError) {
@@ -112,7 +112,7 @@ public final class CaptureRecorder: @unchecked Sendable {
   /// Flushes the capture (writing an rtpdump header if nothing was written). Call after the
   /// server has shut down.
   public func finish() throws(IOError) {
-    try lock.withLock { _ throws(IOError) in
+    try lock.withLock { () throws(IOError) in
       if let failureStorage { throw failureStorage }
       try writer.finish()
     }

@@ -53,8 +53,8 @@ public final class RTPChannel: @unchecked Sendable {
   let queue: SendQueue
   let server: ServerState
 
-  private let producer = Mutex<(target: SocketAddress?, closed: Bool)>((nil, false))
-  private let socketLock = Mutex<Bool>(true)
+  private let producer = LockedValue<(target: SocketAddress?, closed: Bool)>((nil, false))
+  private let socketLock = LockedValue<Bool>(true)
   private let closedFlag = Atomic<Bool>(false)
   /// True while the worker is responsible for the queue: a service command is pending, the
   /// front datagram's deadline is armed, or the socket is waiting to become writable.

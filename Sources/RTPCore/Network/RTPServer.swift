@@ -17,7 +17,7 @@ import Synchronization
 public final class RTPServer: @unchecked Sendable {
   // @unchecked: `state` is Sendable itself; `thread` is behind a Mutex.
   private let state: ServerState
-  private let thread: Mutex<WorkerThread?>
+  private let thread: LockedValue<WorkerThread?>
 
   /// The kernel's limit on a UDP payload over IPv4.
   public static let maxDatagramSize = 65507
@@ -29,7 +29,7 @@ public final class RTPServer: @unchecked Sendable {
     let worker = try WorkerThread.start(name: name) {
       ServerWorker(state: state).run()
     }
-    thread = Mutex(worker)
+    thread = LockedValue(worker)
   }
 
   deinit { shutdown() }

@@ -11,11 +11,16 @@ import Synchronization
 /// inbox of commands.
 final class ServerState: @unchecked Sendable {
   // @unchecked: the descriptors are immutable after init (closed only in deinit, when no one
-  // else holds this object); the inbox is behind a Mutex; `wakePending` is atomic.
+  // else holds this object); the inbox is behind `inboxLock`; `wakePending` is atomic. The lock
+  // is a pthread mutex rather than a Synchronization.Mutex so that ThreadSanitizer, which
+  // intercepts pthread calls but not the standard library's futex, sees the ordering it gives:
+  // every channel and session creation crosses it, and TSan reported those as races.
   let epoll: Int32
   let wake: Int32
   let timer: Int32
-  private let inbox = Mutex<(commands: [ServerCommand], stopped: Bool)>(([], false))
+  private let inboxLock = ConditionLock()
+  private var commands: [ServerCommand] = []
+  private var stopped = false
   /// True from a caller's wake-up write until the worker has taken its inbox; saves a write per
   /// command while the worker is already due to look.
   private let wakePending = Atomic<Bool>(false)
@@ -59,10 +64,10 @@ final class ServerState: @unchecked Sendable {
   /// Queues a command for the worker and wakes it; `false` once the server has shut down.
   @discardableResult
   func post(_ command: ServerCommand) -> Bool {
-    let accepted = inbox.withLock { inbox in
-      guard !inbox.stopped else { return false }
-      if case .shutdown = command { inbox.stopped = true }
-      inbox.commands.append(command)
+    let accepted = inboxLock.withLock { () -> Bool in
+      guard !stopped else { return false }
+      if case .shutdown = command { stopped = true }
+      commands.append(command)
       return true
     }
     if accepted, !wakePending.exchange(true, ordering: .sequentiallyConsistent) {
@@ -75,10 +80,10 @@ final class ServerState: @unchecked Sendable {
   func takeCommands() -> [ServerCommand] {
     rtpnet_drain_counter(wake)
     wakePending.store(false, ordering: .sequentiallyConsistent)
-    return inbox.withLock { inbox in
-      let commands = inbox.commands
-      inbox.commands.removeAll(keepingCapacity: true)
-      return commands
+    return inboxLock.withLock { () -> [ServerCommand] in
+      let taken = commands
+      commands.removeAll(keepingCapacity: true)
+      return taken
     }
   }
 
@@ -91,5 +96,5 @@ final class ServerState: @unchecked Sendable {
   var isWorkerThread: Bool { workerID.load(ordering: .acquiring) == UInt(pthread_self()) }
 
   /// Whether ``RTPServer/shutdown()`` has been asked for.
-  var isStopped: Bool { inbox.withLock { $0.stopped } }
+  var isStopped: Bool { inboxLock.withLock { stopped } }
 }

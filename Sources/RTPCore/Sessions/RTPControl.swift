@@ -22,7 +22,7 @@ public final class RTPControl: @unchecked Sendable {
   }
 
   private let name: String
-  private let registry = Mutex(Registry())
+  private let registry = LockedValue(Registry())
 
   /// A control whose threads are named after `name`.
   public init(name: String = "rtp-control") {

@@ -39,8 +39,8 @@ open class RTPSession: @unchecked Sendable {
   /// The CNAME sent in SDES.
   public let cname: String
 
-  private let state: Mutex<RTPSessionState>
-  private let runtime = Mutex<Runtime?>(nil)
+  private let state: LockedValue<RTPSessionState>
+  private let runtime = LockedValue<Runtime?>(nil)
   private let dropped = Atomic<Bool>(false)
   private let stopping = Atomic<Bool>(false)
   private let jitterBuffer: JitterBuffer
@@ -50,7 +50,7 @@ open class RTPSession: @unchecked Sendable {
   private let lostCount = Atomic<Int>(0)
   private let lateCount = Atomic<Int>(0)
   private let duplicateCount = Atomic<Int>(0)
-  let owner = Mutex<ObjectIdentifier?>(nil)
+  let owner = LockedValue<ObjectIdentifier?>(nil)
 
   /// The sockets and timer of a running session.
   private struct Runtime: Sendable {
@@ -68,7 +68,7 @@ open class RTPSession: @unchecked Sendable {
     try configuration.validate()
     self.configuration = configuration
     let initial = RTPSessionState(configuration: configuration)
-    state = Mutex(initial)
+    state = LockedValue(initial)
     cname = configuration.cname ?? "\(String(initial.ssrc, radix: 16))@\(Self.hostName)"
     jitterBuffer = JitterBuffer(
       capacity: configuration.jitterBufferSize, maxDelay: configuration.jitterBufferMaxDelay)
