@@ -98,18 +98,6 @@ public struct RTPStreamAnalyzer: Sendable {
   public mutating func read(from reader: DatagramReader, progress: ProgressHandler? = nil)
     throws(CaptureError)
   {
-    guard let progress else {
-      while let datagram = try reader.next() { add(datagram) }
-      return
-    }
-    var countdown = progressInterval
-    while let datagram = try reader.next() {
-      add(datagram)
-      countdown -= 1
-      if countdown == 0 {
-        countdown = progressInterval
-        progress(UInt64(reader.recordsRead))
-      }
-    }
+    try reader.forEach(progress: progress) { add($0) }
   }
 }

@@ -81,19 +81,7 @@ public struct RTPStreamTable: Sendable {
   public mutating func read(from reader: DatagramReader, progress: ProgressHandler? = nil)
     throws(CaptureError)
   {
-    guard let progress else {
-      while let datagram = try reader.next() { count(datagram) }
-      return
-    }
-    var countdown = progressInterval
-    while let datagram = try reader.next() {
-      count(datagram)
-      countdown -= 1
-      if countdown == 0 {
-        countdown = progressInterval
-        progress(UInt64(reader.recordsRead))
-      }
-    }
+    try reader.forEach(progress: progress) { count($0) }
   }
 
   /// The index in ``streams`` of the stream with the most packets, the first seen among equals;
