@@ -47,6 +47,11 @@ public struct AudioInput {
   public static func failure(_ error: AudioError, name: String) -> ToolFailure {
     if error.isUsageError { return ToolFailure(.usage, "\(name): \(error)") }
     if case .io = error { return ToolFailure(.ioError, "\(name): \(error)") }
+    if case .notAudio(let content) = error, content.isCapture {
+      return ToolFailure(
+        .dataError,
+        "\(name): \(error): rtpjb --output payload decodes a capture's G.711 into raw octets")
+    }
     return ToolFailure(.dataError, "\(name): \(error)")
   }
 

@@ -22,7 +22,8 @@ struct RTPGen: ToolCommand {
   @Option(
     name: .customLong("pt"),
     help: ArgumentHelp(
-      "RTP payload type (0 PCMU, 8 PCMA, 11 L16, 96-127 dynamic).", valueName: "type"))
+      "RTP payload type (0 PCMU, 8 PCMA, 10 L16 stereo, 11 L16, 96-127 dynamic).",
+      valueName: "type"))
   var payloadType: UInt8 = 0
 
   @Option(
@@ -35,6 +36,12 @@ struct RTPGen: ToolCommand {
 
   @Option(help: "Payload encoding of built-in audio: pcmu, pcma or l16 (default: by --pt).")
   var encoding: PayloadEncodingArgument?
+
+  @Option(
+    help: ArgumentHelp(
+      "Audio channels, interleaved in each packet (default: 2 for --pt 10, else 1).",
+      valueName: "n"))
+  var channels: Int?
 
   @Option(help: ArgumentHelp("SSRC (decimal or 0x hex; default random).", valueName: "n"))
   var ssrc: IntegerArgument<UInt32>?
@@ -108,6 +115,10 @@ struct RTPGen: ToolCommand {
     if let rate, !(1...1_000_000).contains(rate) {
       throw ValidationError("--rate must be 1 to 1000000 Hz")
     }
+    if let channels, !(1...8).contains(channels) {
+      throw ValidationError("--channels must be 1 to 8")
+    }
+    try validateStaticPayloadType()
     guard ptime.isFinite, ptime >= 0.125, ptime <= 1000 else {
       throw ValidationError("--ptime must be 0.125 to 1000 ms")
     }
@@ -128,7 +139,7 @@ struct RTPGen: ToolCommand {
     }
     let payloadBytes =
       (clockRate * packetTimeMicroseconds + 999_999) / 1_000_000
-      * payloadEncoding.bytesPerSample
+      * payloadEncoding.bytesPerSample * channelCount
     guard payloadBytes <= RTPStreamGenerator.maximumPayloadLength else {
       throw ValidationError(
         "--rate × --ptime gives \(payloadBytes)-byte payloads; UDP holds at most \(RTPStreamGenerator.maximumPayloadLength)"
@@ -142,14 +153,55 @@ struct RTPGen: ToolCommand {
     }
   }
 
+  /// A static payload type means one encoding, clock and channel count (RFC 3551): refuse what
+  /// rtpgen cannot encode and options that would contradict the type, rather than label
+  /// packets with a codec their bytes are not.
+  private func validateStaticPayloadType() throws {
+    guard let assigned = RTPStaticPayloadType(payloadType) else { return }
+    let name = "--pt \(payloadType) is \(assigned.encodingName)"
+    guard let native = PayloadEncoding(staticPayloadType: payloadType) else {
+      throw ValidationError(
+        "\(name), which rtpgen cannot encode: it encodes PCMU (0), PCMA (8), L16 (10 stereo, "
+          + "11 mono) and, with --encoding, dynamic types 96-127")
+    }
+    if let encoding, encoding.value != native {
+      throw ValidationError(
+        "\(name); --encoding \(encoding.value) does not match it: use a dynamic type 96-127 "
+          + "for \(encoding.value)")
+    }
+    if let rate, rate != assigned.clockRate {
+      throw ValidationError(
+        "\(name), whose clock is \(assigned.clockRate) Hz; for --rate \(rate) use a dynamic "
+          + "type 96-127")
+    }
+    if let channels, channels != assigned.channels {
+      throw ValidationError(
+        "\(name) \(assigned.channels == 1 ? "mono" : "stereo"); for --channels \(channels) use "
+          + (payloadType == 11 && channels == 2 ? "--pt 10" : "a dynamic type 96-127"))
+    }
+  }
+
   var clockRate: Int {
-    rate ?? PayloadEncoding.staticClockRate(payloadType: payloadType) ?? 8000
+    rate ?? RTPStaticPayloadType(payloadType)?.clockRate ?? 8000
+  }
+
+  var channelCount: Int {
+    channels ?? RTPStaticPayloadType(payloadType)?.channels ?? 1
   }
 
   var packetTimeMicroseconds: Int { Int((ptime * 1000).rounded()) }
 
   var payloadEncoding: PayloadEncoding {
     encoding?.value ?? PayloadEncoding(staticPayloadType: payloadType) ?? .l16
+  }
+
+  /// What to do instead, for a payload input that is a file of another kind.
+  static func hint(for content: InputContent) -> String {
+    if content.isCapture {
+      return "it already holds packets: rtpsend and rtpjb read captures"
+    }
+    if content.isCompressed { return "decompress it first" }
+    return "encode it first, e.g. rtpresample --rate 8000 FILE | rtpulaw --encode | rtpgen"
   }
 
   mutating func execute() throws {
@@ -170,7 +222,7 @@ struct RTPGen: ToolCommand {
       payloadType: payloadType, encoding: payloadEncoding, sampleRate: clockRate,
       packetTimeMicroseconds: packetTimeMicroseconds, start: streamStart, source: source,
       destination: destination, startTime: startTime, packetLimit: count, packetTimeLimit: slots,
-      voiceActivityDetection: vad)
+      voiceActivityDetection: vad, channels: channelCount)
 
     var input: InputFile? = nil
     let payload: PayloadSource
@@ -205,6 +257,16 @@ struct RTPGen: ToolCommand {
         throw error
       } catch .read(let error) {
         failure = ToolFailure(.ioError, "\(input?.displayName ?? "stdin"): \(error)")
+      } catch .emptyPayload {
+        failure = ToolFailure(
+          .dataError,
+          "\(input?.displayName ?? "stdin"): the payload input ended before the first packet; "
+            + "for built-in audio give --silence or --tone HZ")
+      } catch .notRawPayload(let content) {
+        failure = ToolFailure(
+          .dataError,
+          "\(input?.displayName ?? "stdin"): input is \(content), not raw payload bytes: "
+            + Self.hint(for: content))
       } catch {
         failure = ToolFailure(.dataError, "\(input?.displayName ?? "stdin"): \(error)")
       }

@@ -14,6 +14,9 @@ public enum AudioError: Error, CustomStringConvertible, Sendable, Equatable {
   case notEncoded(AudioFormat)
   /// The input holds no bytes at all.
   case emptyInput
+  /// Raw samples were expected, but the input is a file of another kind: a capture or
+  /// compressed data.
+  case notAudio(InputContent)
   /// Neither the WAV reader nor libsndfile recognises the input; `prefix` holds up to its first
   /// four bytes and `message` is libsndfile's reason.
   case unrecognizedFormat(prefix: [UInt8], message: String)
@@ -56,6 +59,8 @@ public enum AudioError: Error, CustomStringConvertible, Sendable, Equatable {
       return "input is \(format), not mono µ-law or A-law"
     case .emptyInput:
       return "empty input"
+    case .notAudio(let content):
+      return "input is \(content), not audio"
     case .unrecognizedFormat(let prefix, let message):
       let hex = prefix.map { byte in
         let digits = String(byte, radix: 16)

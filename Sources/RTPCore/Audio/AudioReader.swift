@@ -42,8 +42,10 @@ public final class AudioReader {
   /// With `fallback` (and no `raw`), input that does not start like an audio file is read as raw
   /// samples in that format, from its first byte, instead of being an error: nothing is lost on a
   /// pipe, since only the first bytes are looked at before deciding. An input starts like an audio
-  /// file when it opens with RIFF/WAVE or with the magic of a container libsndfile reads (see
-  /// ``startsLikeAudioFile(_:)``); empty or shorter input than any header is raw too.
+  /// file when it opens with the magic of WAV or of a container libsndfile reads (see
+  /// ``startsLikeAudioFile(_:)``); such input cut short inside its header is an error, not raw.
+  /// Empty input, and input that is a capture or compressed (``InputContent``), are errors
+  /// too: decoded as raw samples they would be noise or nothing, with success.
   public convenience init(
     fileDescriptor: FileDescriptor, raw: AudioFormat? = nil, fallback: AudioFormat? = nil
   ) throws(AudioError) {
@@ -69,9 +71,15 @@ public final class AudioReader {
     } catch {
       throw .io(error)
     }
-    if let fallback, head.count < 12 || !Self.startsLikeAudioFile(head) {
-      (format, formatName, backend) = Self.rawInput(source, fallback)
-      return
+    if let fallback {
+      if head.isEmpty { throw .emptyInput }
+      if let content = InputContent.identify(head), !content.isAudioFile {
+        throw .notAudio(content)
+      }
+      if !Self.startsLikeAudioFile(head) {
+        (format, formatName, backend) = Self.rawInput(source, fallback)
+        return
+      }
     }
     if head.isEmpty { throw .emptyInput }
     let prefix = Array(head.prefix(4))

@@ -7,6 +7,11 @@ public enum RTPGenerationError: Error, CustomStringConvertible {
   /// The payload input, `length` bytes long, ended inside a sample; every whole sample before
   /// it was sent.
   case partialSample(length: UInt64, bytesPerSample: Int)
+  /// The payload input ended before the first packet: nothing was written.
+  case emptyPayload
+  /// The payload input is not raw payload bytes but a file of this kind (a capture, an audio
+  /// file, compressed data), which would otherwise be sent as noise.
+  case notRawPayload(InputContent)
 
   public var description: String {
     switch self {
@@ -14,6 +19,10 @@ public enum RTPGenerationError: Error, CustomStringConvertible {
     case .write(let error): return error.description
     case .partialSample(let length, let bytesPerSample):
       return "input of \(length) bytes ends inside a \(bytesPerSample)-byte sample"
+    case .emptyPayload:
+      return "the payload input ended before the first packet"
+    case .notRawPayload(let content):
+      return "input is \(content), not raw payload bytes"
     }
   }
 }

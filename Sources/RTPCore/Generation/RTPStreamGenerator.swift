@@ -10,6 +10,8 @@ public final class RTPStreamGenerator {
     public var payloadType: UInt8
     public var encoding: PayloadEncoding
     public var sampleRate: Int
+    /// Audio channels, interleaved in each payload (RFC 3551 section 4.1): 2 for L16 stereo.
+    public var channels: Int
     public var packetTimeMicroseconds: Int
     public var start: RTPStreamStart
     public var source: Endpoint
@@ -29,11 +31,13 @@ public final class RTPStreamGenerator {
       payloadType: UInt8, encoding: PayloadEncoding, sampleRate: Int, packetTimeMicroseconds: Int,
       start: RTPStreamStart, source: Endpoint, destination: Endpoint, startTime: Int64,
       packetLimit: UInt64? = nil, packetTimeLimit: UInt64? = nil,
-      voiceActivityDetection: Bool = false, silenceThreshold: Int = 32
+      voiceActivityDetection: Bool = false, silenceThreshold: Int = 32, channels: Int = 1
     ) {
+      precondition(channels >= 1)
       self.payloadType = payloadType
       self.encoding = encoding
       self.sampleRate = sampleRate
+      self.channels = channels
       self.packetTimeMicroseconds = packetTimeMicroseconds
       self.start = start
       self.source = source
@@ -81,7 +85,7 @@ public final class RTPStreamGenerator {
     if case .tone(let frequency) = source {
       tone = ToneGenerator(frequency: frequency, sampleRate: configuration.sampleRate)
     }
-    let maxSamples = synth.samplesInNextPacket + 1
+    let maxSamples = (synth.samplesInNextPacket + 1) * configuration.channels
     samples = .allocate(capacity: maxSamples)
     payload = .allocate(
       byteCount: maxSamples * configuration.encoding.bytesPerSample, alignment: 16)
@@ -99,7 +103,8 @@ public final class RTPStreamGenerator {
     throws(RTPGenerationError)
   {
     let config = configuration
-    let bytesPerSample = config.encoding.bytesPerSample
+    let channels = config.channels
+    let bytesPerFrame = config.encoding.bytesPerSample * channels
     let packetTimeNanoseconds = Int64(config.packetTimeMicroseconds) * 1000
     var slot: UInt64 = 0
     var lastSentSlot: UInt64? = nil
@@ -123,31 +128,46 @@ public final class RTPStreamGenerator {
       let sampleCount = Self.samples(
         inSlot: slot, sampleRate: config.sampleRate,
         packetTimeMicroseconds: config.packetTimeMicroseconds)
-      var byteCount = sampleCount * bytesPerSample
+      var byteCount = sampleCount * bytesPerFrame
       let body: UnsafeRawBufferPointer
       var leftover = 0
       switch source {
       case .silence:
         body = UnsafeRawBufferPointer(rebasing: payload[0..<byteCount])
       case .tone:
-        let slice = UnsafeMutableBufferPointer(rebasing: samples[0..<sampleCount])
-        tone!.fill(slice)
+        tone!.fill(UnsafeMutableBufferPointer(rebasing: samples[0..<sampleCount]))
+        if channels > 1 {
+          // The same tone in every channel: spread each sample over its frame, from the end
+          // so that no sample is overwritten before it is copied.
+          for frame in stride(from: sampleCount - 1, through: 0, by: -1) {
+            let sample = samples[frame]
+            for channel in 0..<channels { samples[frame * channels + channel] = sample }
+          }
+        }
+        let slice = UnsafeMutableBufferPointer(rebasing: samples[0..<(sampleCount * channels)])
         config.encoding.encode(UnsafeBufferPointer(slice), into: payload)
         body = UnsafeRawBufferPointer(rebasing: payload[0..<byteCount])
       case .input(let input):
         let window: UnsafeRawBufferPointer
         do {
-          window = try input.peek(byteCount)
+          // The first packet's read also takes in enough to tell a capture or an audio file.
+          window = try input.peek(slot == 0 ? max(byteCount, InputContent.prefixLength) : byteCount)
         } catch {
           throw .read(error)
         }
-        if window.isEmpty { return }
+        if window.isEmpty {
+          if slot == 0 { throw .emptyPayload }
+          return
+        }
+        if slot == 0, let content = InputContent.identify(window) {
+          throw .notRawPayload(content)
+        }
         if window.count < byteCount {
-          byteCount = window.count - window.count % bytesPerSample
+          byteCount = window.count - window.count % bytesPerFrame
           leftover = window.count - byteCount
           if byteCount == 0 {
             throw .partialSample(
-              length: input.offset + UInt64(window.count), bytesPerSample: bytesPerSample)
+              length: input.offset + UInt64(window.count), bytesPerSample: bytesPerFrame)
           }
         }
         body = UnsafeRawBufferPointer(rebasing: window[0..<byteCount])
@@ -192,7 +212,7 @@ public final class RTPStreamGenerator {
         statistics.inputBytes += UInt64(byteCount)
         if leftover > 0 {
           throw .partialSample(
-            length: input.offset + UInt64(leftover), bytesPerSample: bytesPerSample)
+            length: input.offset + UInt64(leftover), bytesPerSample: bytesPerFrame)
         }
       }
       slot += 1
