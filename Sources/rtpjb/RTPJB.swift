@@ -69,6 +69,9 @@ struct RTPJB: ToolCommand {
     if ssrc != nil && stream != nil {
       throw ValidationError("--ssrc and --stream cannot be combined")
     }
+    if list && (stream != nil || ssrc != nil) {
+      throw ValidationError("--list shows every stream: it takes no --stream or --ssrc")
+    }
     if let stream, stream < 1 { throw ValidationError("--stream counts from 1") }
     if let maxDelay, maxDelay.nanoseconds < 0 {
       throw ValidationError("--max-delay must not be negative")
@@ -92,7 +95,7 @@ struct RTPJB: ToolCommand {
     var meter: ProgressMeter? = nil
     defer { meter?.finish() }
     let selection: RTPStreamSelection
-    if let ssrc, !list {
+    if let ssrc {
       selection = .ssrc(ssrc.value)
     } else {
       if !Terminal.isRegularFile(descriptor) {
@@ -116,11 +119,20 @@ struct RTPJB: ToolCommand {
         meter?.finish()
         try printListing(table)
         reportSkipped(
-          name: name, records: scan.skipped, notRTP: table.notRTP, invalid: table.invalidRTP)
+          name: name, records: scan.skipped, notRTP: table.notRTP, invalid: table.invalidRTP,
+          unconfirmed: table.unconfirmedPackets)
         if let scanFailure { throw Self.failure(scanFailure, name: name) }
+        if table.streams.isEmpty { throw ToolFailure(.dataError, "\(name): no RTP stream") }
         return
       }
-      selection = try choose(from: table, failure: scanFailure, name: name)
+      do {
+        selection = try choose(from: table, failure: scanFailure, name: name)
+      } catch {
+        reportSkipped(
+          name: name, records: scan.skipped, notRTP: table.notRTP, invalid: table.invalidRTP,
+          unconfirmed: table.unconfirmedPackets)
+        throw error
+      }
       do {
         _ = try descriptor.seek(offset: start, from: .start)
       } catch {
@@ -246,11 +258,16 @@ struct RTPJB: ToolCommand {
   }
 
   /// One line on standard error when records or datagrams carried no RTP.
-  private func reportSkipped(name: String, records: SkipCounters, notRTP: Int, invalid: Int) {
+  private func reportSkipped(
+    name: String, records: SkipCounters, notRTP: Int, invalid: Int, unconfirmed: Int = 0
+  ) {
     var parts = records.nonZero.map { "\($0.count) \($0.reason)" }
     if notRTP > 0 { parts.append("\(notRTP) UDP not RTP") }
     if invalid > 0 { parts.append("\(invalid) invalid RTP") }
-    let total = records.total + notRTP + invalid
+    if unconfirmed > 0 {
+      parts.append("\(unconfirmed) RTP-like with no two packets of their flow in sequence")
+    }
+    let total = records.total + notRTP + invalid + unconfirmed
     guard total > 0 else { return }
     Terminal.printError(
       "rtpjb: \(name): skipped \(total) packets: \(parts.joined(separator: ", "))")

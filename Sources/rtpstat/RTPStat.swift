@@ -9,15 +9,19 @@ struct RTPStat: ToolCommand {
     abstract: "Print per-stream RTP statistics of a capture, as tshark -z rtp,streams does.",
     discussion: """
       Reads a capture (pcap, pcapng or rtpdump) from FILE or standard input and prints, for \
-      each RTP stream (an SSRC between two UDP endpoints), its start and end, addresses, \
+      each RTP stream (an SSRC between two UDP endpoints that has sent two packets in \
+      sequence), its start and end (seconds from the capture's first record), addresses, \
       SSRC, payload, packets, lost packets, minimum, mean and maximum delta and jitter, \
       duplicates, reordered packets and whether it has problems. Jitter needs the payload's \
-      clock rate: static payload types have one; give dynamic ones with --clock-rate.
+      clock rate: static payload types have one; give dynamic ones with --clock-rate. With \
+      several FILEs, each is analysed on its own and its rows are labelled with its name.
       """,
     version: ToolVersion.current)
 
-  @Argument(help: "The capture to read ('-' or none for standard input).", completion: .file())
-  var file: String?
+  @Argument(
+    help: "The captures to read, each on its own ('-' or none for standard input).",
+    completion: .file())
+  var files: [String] = []
 
   @Flag(help: "Print a JSON array with one object per stream instead of the table.")
   var json = false
@@ -49,48 +53,107 @@ struct RTPStat: ToolCommand {
   /// Points per stream kept for the plot.
   private static let plotSamples = 4096
 
+  mutating func validate() throws {
+    if plot != nil && files.count > 1 {
+      throw ValidationError("--plot draws one capture: give one FILE")
+    }
+    if files.filter({ $0 == "-" }).count > 1 {
+      throw ValidationError("standard input ('-') can be read once")
+    }
+  }
+
+  /// One capture's analysis: its streams, what was read and skipped, and how reading ended.
+  private struct Analysis {
+    var name: String
+    var analyzer: RTPStreamAnalyzer
+    var counts = Counters()
+    var skippedRecords = SkipCounters()
+    var failure: ToolFailure?
+  }
+
   mutating func execute() throws {
-    let input = try InputFile(path: file)
-    defer { input.close() }
-    let name = input.displayName
     var rates: [UInt8: Int] = [:]
     for argument in clockRates { rates[argument.payloadType] = argument.rate }
-    var analyzer = RTPStreamAnalyzer(
-      clockRates: rates, sampleLimit: plot == nil ? 0 : Self.plotSamples)
+    let paths: [String?] = files.isEmpty ? [nil] : files.map { $0 }
+    var analyses: [Analysis] = []
+    for path in paths {
+      analyses.append(analyse(path, rates: rates))
+    }
 
-    var inputFailure: CaptureError? = nil
-    var skipped = SkipCounters()
-    var counts = StatisticsJSON()
+    let labelled = paths.count > 1
+    var streams: [RTPStreamStatistics] = []
+    var labels: [String] = []
+    for analysis in analyses {
+      streams += analysis.analyzer.streams
+      labels += Array(repeating: analysis.name, count: analysis.analyzer.streams.count)
+    }
+    let text =
+      json
+      ? RTPStreamReport.json(streams, labels: labelled ? labels : nil)
+      : RTPStreamReport.table(streams, labels: labelled ? labels : nil)
+    try write(text, to: outputPath)
+    if let plot { try write(RTPStreamPlot.svg(streams), to: plot) }
+
+    for analysis in analyses {
+      reportSkipped(name: analysis.name, analyzer: analysis.analyzer, records: analysis)
+    }
+    if stats {
+      let total = analyses.reduce(into: Counters()) { $0.add($1.counts) }
+      Terminal.printError(total.json.description)
+    }
+    for analysis in analyses {
+      if let failure = analysis.failure, analyses.count > 1 {
+        Terminal.printError("rtpstat: \(failure.message)")
+      }
+    }
+    if let first = analyses.compactMap(\.failure).first {
+      if analyses.count > 1 { throw ExitCode(first.status.rawValue) }
+      throw first
+    }
+  }
+
+  /// Reads the capture at `path` (standard input for `nil` or `-`) to its end or its damage.
+  private func analyse(_ path: String?, rates: [UInt8: Int]) -> Analysis {
+    var analysis = Analysis(
+      name: path.map { $0 == "-" ? "stdin" : $0 } ?? "stdin",
+      analyzer: RTPStreamAnalyzer(
+        clockRates: rates, sampleLimit: plot == nil ? 0 : Self.plotSamples))
+    let input: InputFile
+    do {
+      input = try InputFile(path: path)
+    } catch {
+      analysis.failure = error
+      return analysis
+    }
+    defer { input.close() }
+    analysis.name = input.displayName
     let meter = ProgressMeter(
       tool: "rtpstat", unit: "packets", requested: progress, input: input.descriptor)
     defer { meter?.finish() }
+    var inputFailure: CaptureError? = nil
     do {
       let source = InputSource(fileDescriptor: input.descriptor)
       meter?.track(source)
       let reader = try DatagramReader(source: source)
       do {
-        try analyzer.read(from: reader, progress: meter?.handler)
+        try analysis.analyzer.read(from: reader, progress: meter?.handler)
       } catch {
         inputFailure = error
       }
-      skipped = reader.skipped
-      counts = Self.counters(reader: reader, analyzer: analyzer)
+      analysis.skippedRecords = reader.skipped
+      analysis.counts = Counters(reader: reader, analyzer: analysis.analyzer)
     } catch {
       inputFailure = error
     }
     meter?.finish()
-
-    let text =
-      json ? RTPStreamReport.json(analyzer.streams) : RTPStreamReport.table(analyzer.streams)
-    try write(text, to: outputPath)
-    if let plot { try write(RTPStreamPlot.svg(analyzer.streams), to: plot) }
-
-    reportSkipped(name: name, records: skipped, analyzer: analyzer)
-    if stats { Terminal.printError(counts.description) }
     if let inputFailure {
-      if case .io = inputFailure { throw ToolFailure(.ioError, "\(name): \(inputFailure)") }
-      throw ToolFailure(.dataError, "\(name): \(inputFailure)")
+      if case .io = inputFailure {
+        analysis.failure = ToolFailure(.ioError, "\(analysis.name): \(inputFailure)")
+      } else {
+        analysis.failure = ToolFailure(.dataError, "\(analysis.name): \(inputFailure)")
+      }
     }
+    return analysis
   }
 
   private func write(_ text: String, to path: String?) throws {
@@ -108,32 +171,70 @@ struct RTPStat: ToolCommand {
 
   /// What `--stats` prints, with rtpjb's names for the same counts: every record read is in
   /// exactly one of the others, `read == packets + untracked + parseErrors + skipped + fragments`
-  /// (`skipped`: records that held no UDP and datagrams that held no RTP; `parseErrors`: RTP
-  /// that failed validation; `untracked`: RTP of streams past the table's limit).
-  private static func counters(reader: DatagramReader, analyzer: RTPStreamAnalyzer)
-    -> StatisticsJSON
-  {
-    var json = StatisticsJSON()
-    json.add("read", reader.recordsRead)
-    json.add("streams", analyzer.streams.count)
-    json.add("packets", analyzer.streams.reduce(0) { $0 + $1.packets })
-    json.add("untracked", analyzer.untrackedPackets)
-    json.add("parseErrors", analyzer.invalidRTP)
-    json.add("skipped", reader.skipped.total + analyzer.notRTP)
-    json.add("fragments", reader.fragmentsHeld)
-    return json
+  /// (`skipped`: records that held no UDP, datagrams that held no RTP and RTP-like datagrams of
+  /// flows that never had two packets in sequence; `parseErrors`: RTP that failed validation;
+  /// `untracked`: RTP of streams past the table's limit). Several captures' counts are summed.
+  private struct Counters {
+    var read = 0
+    var streams = 0
+    var packets = 0
+    var untracked = 0
+    var parseErrors = 0
+    var skipped = 0
+    var fragments = 0
+
+    init() {}
+
+    init(reader: DatagramReader, analyzer: RTPStreamAnalyzer) {
+      let streams = analyzer.streams
+      read = reader.recordsRead
+      self.streams = streams.count
+      packets = streams.reduce(0) { $0 + $1.packets }
+      untracked = analyzer.untrackedPackets
+      parseErrors = analyzer.invalidRTP
+      skipped = reader.skipped.total + analyzer.notRTP + analyzer.unconfirmedPackets
+      fragments = reader.fragmentsHeld
+    }
+
+    mutating func add(_ other: Counters) {
+      read += other.read
+      streams += other.streams
+      packets += other.packets
+      untracked += other.untracked
+      parseErrors += other.parseErrors
+      skipped += other.skipped
+      fragments += other.fragments
+    }
+
+    var json: StatisticsJSON {
+      var json = StatisticsJSON()
+      json.add("read", read)
+      json.add("streams", streams)
+      json.add("packets", packets)
+      json.add("untracked", untracked)
+      json.add("parseErrors", parseErrors)
+      json.add("skipped", skipped)
+      json.add("fragments", fragments)
+      return json
+    }
   }
 
   /// One line on standard error when records or datagrams carried no RTP.
-  private func reportSkipped(name: String, records: SkipCounters, analyzer: RTPStreamAnalyzer) {
-    var parts = records.nonZero.map { "\($0.count) \($0.reason)" }
+  private func reportSkipped(name: String, analyzer: RTPStreamAnalyzer, records: Analysis) {
+    let skipped = records.skippedRecords
+    var parts = skipped.nonZero.map { "\($0.count) \($0.reason)" }
     if analyzer.notRTP > 0 { parts.append("\(analyzer.notRTP) UDP not RTP") }
     if analyzer.invalidRTP > 0 { parts.append("\(analyzer.invalidRTP) invalid RTP") }
+    let unconfirmed = analyzer.unconfirmedPackets
+    if unconfirmed > 0 {
+      parts.append("\(unconfirmed) RTP-like with no two packets of their flow in sequence")
+    }
     if analyzer.untrackedPackets > 0 {
       parts.append("\(analyzer.untrackedPackets) RTP beyond \(analyzer.limit) streams")
     }
     let total =
-      records.total + analyzer.notRTP + analyzer.invalidRTP + analyzer.untrackedPackets
+      skipped.total + analyzer.notRTP + analyzer.invalidRTP + unconfirmed
+      + analyzer.untrackedPackets
     guard total > 0 else { return }
     Terminal.printError(
       "rtpstat: \(name): skipped \(total) packets: \(parts.joined(separator: ", "))")

@@ -27,17 +27,36 @@ struct AudioReaderFallbackTests {
     }
   }
 
-  @Test("input shorter than any header, and empty input, are raw")
+  @Test("input shorter than any header is raw; empty input is an error, as without a fallback")
   func shortInput() throws {
     let short = try AudioTest.readBytes([0x01, 0x02, 0x03, 0x04, 0x05], fallback: Self.ulaw)
     #expect(short.pipe.error == nil && short.file.error == nil)
     #expect(short.pipe.samples == [0x01, 0x02, 0x03, 0x04, 0x05].map(G711.ulawDecode))
     #expect(short.file.samples == short.pipe.samples)
     let empty = try AudioTest.readBytes([], fallback: Self.ulaw)
-    #expect(empty.pipe.error == nil && empty.pipe.samples.isEmpty)
-    #expect(empty.file.error == nil && empty.file.samples.isEmpty)
-    // Without a fallback the same inputs are errors.
+    #expect(empty.pipe.error == .emptyInput && empty.file.error == .emptyInput)
     #expect(try AudioTest.readBytes([]).pipe.error == .emptyInput)
+    // The start of an audio file's magic, cut short, is a truncated header, not raw audio.
+    let cut = try AudioTest.readBytes(Array("RIFF".utf8), fallback: Self.ulaw)
+    if case .truncatedHeader = cut.pipe.error {
+    } else {
+      Issue.record("\(String(describing: cut.pipe.error))")
+    }
+  }
+
+  @Test(
+    "a capture or compressed data where raw G.711 is expected is refused as what it is",
+    arguments: [
+      ([0xD4, 0xC3, 0xB2, 0xA1, 2, 0, 4, 0], InputContent.pcap),
+      ([0x0A, 0x0D, 0x0D, 0x0A, 0x1C, 0, 0, 0], .pcapng),
+      (Array("#!rtpplay1.0 ".utf8), .rtpdump),
+      ([0x1F, 0x8B, 0x08, 0x00, 0, 0, 0, 0], .gzip),
+    ] as [([UInt8], InputContent)])
+  func notAudio(bytes: [UInt8], content: InputContent) throws {
+    let read = try AudioTest.readBytes(
+      bytes + [UInt8](repeating: 0, count: 16), fallback: Self.ulaw)
+    #expect(read.pipe.error == .notAudio(content))
+    #expect(read.file.error == .notAudio(content))
   }
 
   @Test("a WAV is still read as a WAV, whatever the fallback says")

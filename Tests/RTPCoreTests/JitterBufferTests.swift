@@ -70,19 +70,56 @@ private final class Recorder {
 
 @Suite("JitterBuffer")
 struct JitterBufferTests {
-  @Test("An in-order stream is ready packet by packet, with no erasure")
+  @Test("An in-order stream is held for its start only, then ready packet by packet")
   func inOrder() {
-    let recorder = Recorder(capacity: 20)
-    recorder.feed(sequences: [10, 11, 12])
-    #expect(recorder.take() == [.start(0xABCD), .ready(10), .ready(11), .ready(12)])
+    let recorder = Recorder(capacity: 2)
+    recorder.feed(sequences: [10, 11])
+    #expect(recorder.take() == [.start(0xABCD)])
+    recorder.feed(sequences: [12])
+    #expect(recorder.take() == [.ready(10), .ready(11), .ready(12)])
+    recorder.feed(sequences: [13])
+    #expect(recorder.take() == [.ready(13)])
+    recorder.feed(sequences: [14])
+    #expect(recorder.take() == [.ready(14)])
+    #expect(recorder.buffer.heldCount == 0)
   }
 
   @Test("Reordered packets within capacity come out in order")
   func reorder() {
     let recorder = Recorder(capacity: 5)
-    recorder.feed(sequences: [1, 3, 4, 2, 5])
+    recorder.feed(sequences: [1, 3, 4, 2, 5, 6])
     #expect(
-      recorder.take() == [.start(0xABCD), .ready(1), .ready(2), .ready(3), .ready(4), .ready(5)])
+      recorder.take() == [
+        .start(0xABCD), .ready(1), .ready(2), .ready(3), .ready(4), .ready(5), .ready(6),
+      ])
+  }
+
+  @Test(
+    "Reordering at the very start: the lowest sequence number starts the stream, nothing is late",
+    arguments: [[2, 1, 3, 4, 5, 6, 7], [3, 2, 1, 4, 5, 6, 7], [2, 3, 1, 4, 5, 6, 7]] as [[UInt16]])
+  func reorderedStart(sequences: [UInt16]) {
+    let recorder = Recorder(capacity: 3)
+    recorder.feed(sequences: sequences)
+    recorder.flush()
+    #expect(recorder.take() == [.start(0xABCD)] + (Int64(1)...7).map { .ready($0) })
+    #expect(recorder.buffer.statistics.late == 0)
+  }
+
+  @Test("At the start, maxDelay releases the held packets in order once the first has waited")
+  func reorderedStartByTime() {
+    let recorder = Recorder(capacity: 50, maxDelay: 60_000_000)
+    recorder.feed(rtp(2), at: 0)
+    recorder.feed(rtp(1), at: 10_000_000)
+    recorder.feed(rtp(3), at: 20_000_000)
+    #expect(recorder.take() == [.start(0xABCD)])
+    recorder.buffer.advance(to: 59_000_000) { recorder.record($0) }
+    #expect(recorder.take() == [])
+    recorder.buffer.advance(to: 60_000_000) { recorder.record($0) }
+    #expect(recorder.take() == [.ready(1), .ready(2), .ready(3)])
+    // Once play-out has begun, an earlier packet is late as usual.
+    recorder.feed(rtp(4), at: 70_000_000)
+    recorder.feed(rtp(0), at: 80_000_000)
+    #expect(recorder.take() == [.ready(4), .dropped(0, .late)])
   }
 
   @Test("A loss becomes one erasure with the timestamp span, once capacity pushes play-out on")
@@ -100,8 +137,9 @@ struct JitterBufferTests {
     let recorder = Recorder(capacity: 3)
     recorder.feed(sequences: [1, 2, 2, 4, 4, 8, 3])
     // Two packets held (4 and 8) is within capacity, so 3 still arrives in time.
+    // 1 and 2 are held for the start, so their duplicates are reported before they play.
     let first: [Seen] = [
-      .start(0xABCD), .ready(1), .ready(2), .dropped(2, .duplicate), .dropped(4, .duplicate),
+      .start(0xABCD), .dropped(2, .duplicate), .dropped(4, .duplicate), .ready(1), .ready(2),
       .ready(3), .ready(4),
     ]
     #expect(recorder.take() == first)
@@ -158,6 +196,7 @@ struct JitterBufferTests {
     let recorder = Recorder(capacity: 10)
     recorder.feed(sequences: [1, 3], ssrc: 1)
     recorder.feed(sequences: [500, 501], ssrc: 2)
+    recorder.flush()
     #expect(
       recorder.take() == [
         .start(1), .ready(1), .erasure(2, 2, span: 320), .ready(3), .start(2), .ready(500),
@@ -181,12 +220,13 @@ struct JitterBufferTests {
   func flushAllRuns() {
     let recorder = Recorder(capacity: 10)
     recorder.feed(sequences: [1, 3, 4, 6, 7, 9])
-    #expect(recorder.take() == [.start(0xABCD), .ready(1)])
-    #expect(recorder.buffer.heldCount == 5)
+    #expect(recorder.take() == [.start(0xABCD)])
+    #expect(recorder.buffer.heldCount == 6)
     recorder.flush()
     #expect(
       recorder.take() == [
-        .erasure(2, 2, span: 320), .ready(3), .ready(4), .erasure(5, 5, span: 320), .ready(6),
+        .ready(1), .erasure(2, 2, span: 320), .ready(3), .ready(4), .erasure(5, 5, span: 320),
+        .ready(6),
         .ready(7), .erasure(8, 8, span: 320), .ready(9),
       ])
     #expect(recorder.buffer.heldCount == 0)
@@ -220,9 +260,10 @@ struct JitterBufferTests {
     let recorder = Recorder(capacity: 50, maxDelay: 100_000_000)
     recorder.feed(rtp(1), at: 0)
     recorder.feed(rtp(3), at: 40_000_000)
-    #expect(recorder.take() == [.start(0xABCD), .ready(1)])
+    #expect(recorder.take() == [.start(0xABCD)])
+    // 1 was held for the start since 0; 3 waits behind the loss of 2 from 40 ms.
     recorder.buffer.advance(to: 120_000_000) { recorder.record($0) }
-    #expect(recorder.take() == [])
+    #expect(recorder.take() == [.ready(1)])
     recorder.buffer.advance(to: 140_000_000) { recorder.record($0) }
     #expect(recorder.take() == [.erasure(2, 2, span: 320), .ready(3)])
     // After a silence the next packet does not wait for the held one to expire.
@@ -240,6 +281,7 @@ struct JitterBufferTests {
   func confirmedRestart() {
     let recorder = Recorder(capacity: 10)
     recorder.feed(sequences: [100, 101, 40_000, 40_001, 40_002])
+    recorder.flush()
     let restart: Int64 = 65_536 + 40_000
     let expected: [Seen] = [
       .start(0xABCD), .ready(100), .ready(101), .start(0xABCD), .ready(restart),
@@ -252,9 +294,10 @@ struct JitterBufferTests {
   func stray() {
     let recorder = Recorder(capacity: 10)
     recorder.feed(sequences: [100, 101, 30_000, 102, 103])
+    recorder.flush()
     #expect(
       recorder.take() == [
-        .start(0xABCD), .ready(100), .ready(101), .dropped(30_000, .outOfSequence),
+        .start(0xABCD), .dropped(30_000, .outOfSequence), .ready(100), .ready(101),
         .ready(102), .ready(103),
       ])
     #expect(recorder.buffer.statistics.outOfSequence == 1)
@@ -284,6 +327,7 @@ struct JitterBufferTests {
     let flushed = buffer.flush()
     #expect(
       flushed.ready == [
+        .packet(extendedSequence: 7, arrival: 0, bytes: rtp(7)),
         .erasure(JitterBufferErasure(firstSequence: 8, lastSequence: 8, timestampSpan: 320)),
         .packet(extendedSequence: 9, arrival: 0, bytes: rtp(9)),
       ])

@@ -66,10 +66,10 @@ struct PlayoutPipelineTests {
     #expect(
       lines == [
         #"{"event":"stream","ssrc":"0x12345678"}"#,
+        #"{"event":"drop","seq":1001,"reason":"duplicate"}"#,
         #"{"event":"ready","seq":1000,"ts":8000,"marker":false,"pt":0,"time":1.000000000,"bytes":160}"#,
         #"{"event":"ready","seq":1001,"ts":8160,"marker":false,"pt":0,"time":1.020000000,"bytes":160}"#,
         #"{"event":"ready","seq":1002,"ts":8320,"marker":false,"pt":0,"time":1.040000000,"bytes":160}"#,
-        #"{"event":"drop","seq":1001,"reason":"duplicate"}"#,
         #"{"event":"erasure","firstSeq":1003,"lastSeq":1004,"packets":2,"timestampSpan":480}"#,
         #"{"event":"ready","seq":1005,"ts":8800,"marker":false,"pt":0,"time":1.100000000,"bytes":160}"#,
         #"{"event":"ready","seq":1006,"ts":8960,"marker":false,"pt":0,"time":1.120000000,"bytes":160}"#,

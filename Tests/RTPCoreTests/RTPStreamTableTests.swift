@@ -18,21 +18,25 @@ struct RTPStreamTableTests {
   @Test("streams are keyed by SSRC and endpoints, listed in order of first packet")
   func keys() throws {
     var packets = (0..<3).map { F.voice($0) }
-    var other = F.voice(0, ssrc: 0xAAAA_BBBB)
-    other.source = F.carol
-    packets.insert(other, at: 1)
-    var moved = F.voice(3)
-    moved.source = F.carol  // same SSRC, another source port: another stream
-    packets.append(moved)
+    for index in [1, 0] {
+      var other = F.voice(index, ssrc: 0xAAAA_BBBB)
+      other.source = F.carol
+      packets.insert(other, at: 1)
+    }
+    for index in [3, 4] {
+      var moved = F.voice(index)
+      moved.source = F.carol  // same SSRC, another source port: another stream
+      packets.append(moved)
+    }
     var event = F.voice(4)
-    event.bytes = F.rtp(sequence: 1004, timestamp: 8640, payloadType: 101, payload: [1, 2, 3, 4])
+    event.bytes = F.rtp(sequence: 1003, timestamp: 8480, payloadType: 101, payload: [1, 2, 3, 4])
     packets.append(event)
     let table = try Self.table(packets)
     #expect(table.streams.count == 3)
     #expect(table.streams.map(\.key.ssrc) == [0x1234_5678, 0xAAAA_BBBB, 0x1234_5678])
     #expect(table.streams[0].packets == 4)
     #expect(table.streams[0].payloadTypes == [0, 101])
-    #expect(table.streams[0].firstSequence == 1000 && table.streams[0].lastSequence == 1004)
+    #expect(table.streams[0].firstSequence == 1000 && table.streams[0].lastSequence == 1003)
     #expect(table.streams[0].duration == 80_000_000)
     #expect(table.streams[2].key.source == F.carol)
     #expect(table.busiest == 0)
@@ -51,10 +55,31 @@ struct RTPStreamTableTests {
   @Test("past the limit, packets of new streams are only counted")
   func limit() throws {
     let packets = (0..<10).map { F.voice($0, ssrc: UInt32($0)) }
-    let table = try Self.table(packets + [F.voice(20, ssrc: 1)], limit: 4)
-    #expect(table.streams.count == 4)
+    let table = try Self.table(packets + [F.voice(2, ssrc: 1)], limit: 4)
+    #expect(table.tracked.count == 4)
     #expect(table.untrackedPackets == 6)
-    #expect(table.streams[1].packets == 2)
+    #expect(table.tracked[1].packets == 2)
+    #expect(table.streams.map(\.key.ssrc) == [1])
+    #expect(table.unconfirmedPackets == 3)
+  }
+
+  @Test(
+    "a flow is a stream once two packets arrive in sequence (RFC 3550 A.1 probation)",
+    arguments: [
+      ([1000], false), ([1000, 1002, 1004], false), ([1000, 1000], false), ([1000, 1001], true),
+      ([1000, 1005, 1006], true), ([65535, 0], true), ([1002, 1000, 1001], true),
+    ] as [([UInt16], Bool)])
+  func probation(sequences: [UInt16], confirmed: Bool) throws {
+    let packets = sequences.enumerated().map { position, sequence in
+      var packet = F.voice(position)
+      packet.bytes = F.rtp(
+        sequence: sequence, timestamp: UInt32(position) * 160, payloadType: 0, payload: [1])
+      return packet
+    }
+    let table = try Self.table(packets)
+    #expect(table.streams.count == (confirmed ? 1 : 0))
+    #expect(table.unconfirmedPackets == (confirmed ? 0 : sequences.count))
+    #expect(table.busiest == (confirmed ? 0 : nil))
   }
 
   @Test("RTCP and non-RTP datagrams are not streams; broken RTP is counted apart")
@@ -65,7 +90,7 @@ struct RTPStreamTableTests {
     junk.bytes = [0x00, 1, 2, 3, 4]
     var broken = F.voice(2)
     broken.bytes = [0x8F, 0, 0, 1] + [UInt8](repeating: 0, count: 12)  // 15 CSRCs claimed
-    let table = try Self.table([rtcp, junk, broken, F.voice(3)])
+    let table = try Self.table([rtcp, junk, broken, F.voice(3), F.voice(4)])
     #expect(table.streams.count == 1)
     #expect(table.notRTP == 2)
     #expect(table.invalidRTP == 1)

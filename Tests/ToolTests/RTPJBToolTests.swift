@@ -297,6 +297,31 @@ struct RTPJBToolTests {
     return merged
   }
 
+  @Test(
+    "The first two packets swapped: the stream starts at the lowest, every packet ready",
+    arguments: ["", "--capacity 1", "--max-delay 0.06"])
+  func swappedStart(options: String) throws {
+    let dir = Shell.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    // 101 arrives at 20 ms, 100 at 21 ms, then 102 ... 109 in order: one SSRC throughout.
+    let made = Shell.run(
+      """
+      rtpgen --count 1 --seed 5 --seq 101 --ts 160 --start 0.020 > swapped.pcap
+      rtpgen --count 1 --seed 5 --seq 100 --ts 0 --start 0.021 | tail -c +25 >> swapped.pcap
+      rtpgen --count 8 --seed 5 --seq 102 --ts 320 --start 0.040 | tail -c +25 >> swapped.pcap
+      rtpgen --count 10 --seed 5 --seq 100 --ts 0 --start 0.020 > inorder.pcap
+      """, in: dir)
+    try #require(made.status == 0, "\(made.stderr)")
+    let result = Shell.run(
+      "rtpjb \(options) --output payload --stats < swapped.pcap > out.ulaw", in: dir)
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stderr.contains("\"ready\":10,\"late\":0"), "\(result.stderr)")
+    #expect(result.stderr.contains("\"erasures\":0"), "\(result.stderr)")
+    let expected = Shell.run("rtpjb --output payload < inorder.pcap", in: dir)
+    let out = try Data(contentsOf: dir.appendingPathComponent("out.ulaw"))
+    #expect(out.count == 1600 && out == expected.stdout)
+  }
+
   @Test("--list prints one row per stream; --stream, --ssrc and the default choose")
   func choosing() throws {
     let dir = Shell.temporaryDirectory()

@@ -15,6 +15,9 @@ public final class DatagramReader {
   @exclusivity(unchecked) public private(set) var fragmentsHeld = 0
   /// Records skipped so far, by reason.
   @exclusivity(unchecked) public private(set) var skipped = SkipCounters()
+  /// The capture time of the capture's first record, whatever it holds (nanoseconds since the
+  /// Unix epoch): what tshark counts relative times from. `nil` until a record has been read.
+  @exclusivity(unchecked) public private(set) var firstRecordTime: Int64?
 
   /// Identifies the capture format from the first bytes of `source` and reads its header.
   public init(source: InputSource) throws(CaptureError) {
@@ -32,6 +35,7 @@ public final class DatagramReader {
   /// before the damage.
   public func next() throws(CaptureError) -> UDPDatagram? {
     while let record = try captureReader.next() {
+      if recordsRead == 0 { firstRecordTime = record.timestamp }
       recordsRead += 1
       switch decoder.decode(record) {
       case .datagram(let datagram):

@@ -19,6 +19,11 @@
 /// - Erasures carry their timestamp span in 64 bits.
 /// - With `maxDelay`, a packet held behind a gap is released once it has waited that long on the
 ///   caller's clock, so a loss before a silence does not hold play-out for the whole silence.
+/// - At a stream's start nothing has been played, so nothing is late yet: the first packets are
+///   held as if behind a gap (until the capacity is exceeded, `maxDelay` passes or the buffer is
+///   flushed), and a packet that arrives after its successors, within the ring, starts the
+///   stream instead of being dropped. Only the stream's first play-out waits; an in-order stream
+///   flows packet by packet after it.
 ///
 /// Every valid packet fed ends in exactly one of ready or dropped once the buffer is flushed.
 public final class JitterBuffer {
@@ -94,6 +99,9 @@ public final class JitterBuffer {
     /// The earliest arrival among held packets.
     var blockedSince: Int64 = 0
     var hasCandidate = false
+    /// Whether the stream has started but played nothing yet, so that an earlier packet may
+    /// still move its start back.
+    var priming = false
     var freeCount = 0
     var statistics = JitterBufferStatistics()
   }
@@ -221,14 +229,21 @@ public final class JitterBuffer {
   ) {
     let s = state
     if sequence < s.pointee.nextExpected {
-      let reason = hasBeenDelivered(sequence) ? JitterBufferDropReason.duplicate : .late
-      drop(packet, sequence: sequence, arrival: arrival, reason: reason, handler)
-      return
+      if s.pointee.priming, s.pointee.highest - sequence <= Int64(slotMask) {
+        // Nothing played yet: this packet starts the stream instead of its successors.
+        s.pointee.nextExpected = sequence
+        s.pointee.base = sequence
+        s.pointee.lastDelivered = sequence - 1
+      } else {
+        let reason = hasBeenDelivered(sequence) ? JitterBufferDropReason.duplicate : .late
+        drop(packet, sequence: sequence, arrival: arrival, reason: reason, handler)
+        return
+      }
     }
     if sequence > s.pointee.nextExpected + Int64(slotMask) {
       releaseUpTo(sequence - Int64(slotMask), handler)
     }
-    if sequence == s.pointee.nextExpected {
+    if sequence == s.pointee.nextExpected, !s.pointee.priming {
       deliver(packet, sequence: sequence, arrival: arrival, handler)
       s.pointee.nextExpected = sequence + 1
       releaseConsecutive(handler)
@@ -320,8 +335,8 @@ public final class JitterBuffer {
     s.pointee.statistics.streams += 1
     delivered.update(repeating: 0, count: historyWords)
     handler(.streamStarted(ssrc: packet.ssrc))
-    deliver(packet, sequence: sequence, arrival: arrival, handler)
-    s.pointee.nextExpected = sequence + 1
+    s.pointee.priming = true
+    place(packet, sequence: sequence, arrival: arrival, handler)
   }
 
   // MARK: Releasing packets
@@ -343,6 +358,7 @@ public final class JitterBuffer {
     }
     let bit = Int(truncatingIfNeeded: sequence) & historyMask
     delivered[bit >> 6] |= 1 << UInt64(bit & 63)
+    s.pointee.priming = false
     s.pointee.lastDelivered = sequence
     s.pointee.lastTimestamp = packet.timestamp
     s.pointee.statistics.ready += 1

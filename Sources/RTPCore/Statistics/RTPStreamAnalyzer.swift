@@ -13,15 +13,17 @@ public struct RTPStreamAnalyzer: Sendable {
   public let clockRates: [UInt8: Int]
   /// Points kept per stream for a plot; 0 keeps none.
   public let sampleLimit: Int
-  /// The streams, in order of their first packet.
-  public private(set) var streams: [RTPStreamStatistics] = []
+  /// Every flow tracked, in order of its first packet, on probation or not.
+  public private(set) var tracked: [RTPStreamStatistics] = []
   /// Valid RTP packets of streams beyond ``limit``.
   public private(set) var untrackedPackets = 0
   /// UDP datagrams that were not RTP (RTCP, or not version 2).
   public private(set) var notRTP = 0
   /// UDP datagrams that looked like RTP but failed validation.
   public private(set) var invalidRTP = 0
-  /// Capture time that relative times count from: the first datagram's, unless set.
+  /// Capture time that relative times count from: the capture's first record's when read with
+  /// ``read(from:progress:)`` (as tshark counts, whatever protocol that record holds), else the
+  /// first datagram's.
   public private(set) var origin: Int64?
   private var index: [RTPStreamKey: Int] = [:]
   private var lastIndex = -1
@@ -38,6 +40,15 @@ public struct RTPStreamAnalyzer: Sendable {
     self.clockRates = clockRates
     self.sampleLimit = sampleLimit
     self.limit = limit
+  }
+
+  /// The RTP streams, in order of their first packet: the flows that passed probation (two
+  /// packets in sequence, RFC 3550 appendix A.1), as tshark's heuristic finds them.
+  public var streams: [RTPStreamStatistics] { tracked.filter(\.isConfirmed) }
+
+  /// Packets of flows that never passed probation: a datagram that only looks like RTP.
+  public var unconfirmedPackets: Int {
+    tracked.reduce(0) { $0 + ($1.isConfirmed ? 0 : $1.packets) }
   }
 
   /// The clock rate used for `payloadType`: the caller's, else the static type's.
@@ -71,19 +82,19 @@ public struct RTPStreamAnalyzer: Sendable {
     let relative = time - (origin ?? time)
     let rate = clockRate(for: packet.payloadType)
     if lastIndex >= 0,
-      streams[lastIndex].key.matches(ssrc: packet.ssrc, source: source, destination: destination)
+      tracked[lastIndex].key.matches(ssrc: packet.ssrc, source: source, destination: destination)
     {
-      streams[lastIndex].count(packet, time: relative, clockRate: rate, sampleLimit: sampleLimit)
+      tracked[lastIndex].count(packet, time: relative, clockRate: rate, sampleLimit: sampleLimit)
       return
     }
     let key = RTPStreamKey(ssrc: packet.ssrc, source: source, destination: destination)
     if let found = index[key] {
       lastIndex = found
-      streams[found].count(packet, time: relative, clockRate: rate, sampleLimit: sampleLimit)
-    } else if streams.count < limit {
-      lastIndex = streams.count
+      tracked[found].count(packet, time: relative, clockRate: rate, sampleLimit: sampleLimit)
+    } else if tracked.count < limit {
+      lastIndex = tracked.count
       index[key] = lastIndex
-      streams.append(
+      tracked.append(
         RTPStreamStatistics(
           key: key, packet: packet, time: relative, clockRate: rate, sampleLimit: sampleLimit))
     } else {
@@ -98,6 +109,9 @@ public struct RTPStreamAnalyzer: Sendable {
   public mutating func read(from reader: DatagramReader, progress: ProgressHandler? = nil)
     throws(CaptureError)
   {
-    try reader.forEach(progress: progress) { add($0) }
+    try reader.forEach(progress: progress) { datagram in
+      if origin == nil { origin = reader.firstRecordTime }
+      add(datagram)
+    }
   }
 }

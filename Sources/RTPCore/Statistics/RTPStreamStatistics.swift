@@ -27,6 +27,9 @@ public struct RTPStreamStatistics: Sendable {
   public private(set) var clockRate = 0
   /// Samples for a plot, at most the analyzer's limit (thinned evenly when more arrive).
   public private(set) var samples: [RTPStreamSample] = []
+  /// Whether the flow has passed RFC 3550 appendix A.1's probation: a packet has followed the
+  /// one before it in sequence. A lone datagram that happens to parse as RTP never does.
+  public private(set) var isConfirmed = false
 
   private var payloadTypeBits: (low: UInt64, high: UInt64) = (0, 0)
   private var startSequence: UInt16
@@ -94,6 +97,7 @@ public struct RTPStreamStatistics: Sendable {
   /// Counts a packet after the first, at `time` (relative to the origin).
   mutating func count(_ packet: RTPPacket, time: Int64, clockRate rate: Int?, sampleLimit: Int) {
     let sequence = packet.sequenceNumber
+    if sequence == stopSequence &+ 1 { isConfirmed = true }
     let type = packet.payloadType
     markPayloadType(type)
     switch window.record(sequence) {

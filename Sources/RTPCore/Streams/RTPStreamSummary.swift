@@ -12,6 +12,9 @@ public struct RTPStreamSummary: Hashable, Sendable {
   public var firstTime: Int64
   /// Capture time of the last packet, nanoseconds since the Unix epoch.
   public var lastTime: Int64
+  /// Whether the flow has passed RFC 3550 appendix A.1's probation: a packet has followed the
+  /// one before it in sequence. A lone datagram that happens to parse as RTP never does.
+  public var isConfirmed = false
   /// One bit for each payload type seen (0...127): a fixed size however many there are.
   private var payloadTypeBits: (low: UInt64, high: UInt64) = (0, 0)
 
@@ -27,6 +30,7 @@ public struct RTPStreamSummary: Hashable, Sendable {
   /// Counts `packet`, captured at `time`.
   @inline(__always)
   public mutating func count(_ packet: RTPPacket, time: Int64) {
+    if packets > 0 && packet.sequenceNumber == lastSequence &+ 1 { isConfirmed = true }
     packets += 1
     lastSequence = packet.sequenceNumber
     lastTime = time
@@ -51,7 +55,8 @@ public struct RTPStreamSummary: Hashable, Sendable {
   public var duration: Int64 { lastTime - firstTime }
 
   public static func == (lhs: Self, rhs: Self) -> Bool {
-    lhs.key == rhs.key && lhs.packets == rhs.packets && lhs.firstSequence == rhs.firstSequence
+    lhs.key == rhs.key && lhs.packets == rhs.packets && lhs.isConfirmed == rhs.isConfirmed
+      && lhs.firstSequence == rhs.firstSequence
       && lhs.lastSequence == rhs.lastSequence && lhs.firstTime == rhs.firstTime
       && lhs.lastTime == rhs.lastTime && lhs.payloadTypeBits == rhs.payloadTypeBits
   }

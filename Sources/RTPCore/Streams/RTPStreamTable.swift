@@ -10,8 +10,8 @@ public struct RTPStreamTable: Sendable {
 
   /// The most distinct streams tracked.
   public let limit: Int
-  /// The streams seen, in order of their first packet.
-  public private(set) var streams: [RTPStreamSummary] = []
+  /// Every flow tracked, in order of its first packet, on probation or not.
+  public private(set) var tracked: [RTPStreamSummary] = []
   /// Valid RTP packets of streams that did not fit under ``limit``.
   public private(set) var untrackedPackets = 0
   /// UDP datagrams that were not RTP: RTCP, or not version 2 (RFC 5761 demultiplexing).
@@ -54,24 +54,33 @@ public struct RTPStreamTable: Sendable {
   ) {
     let ssrc = packet.ssrc
     if lastIndex >= 0,
-      streams[lastIndex].key.matches(ssrc: ssrc, source: source, destination: destination)
+      tracked[lastIndex].key.matches(ssrc: ssrc, source: source, destination: destination)
     {
-      streams[lastIndex].count(packet, time: time)
+      tracked[lastIndex].count(packet, time: time)
       return
     }
     let key = RTPStreamKey(ssrc: ssrc, source: source, destination: destination)
     if let found = index[key] {
       lastIndex = found
-    } else if streams.count < limit {
-      lastIndex = streams.count
+    } else if tracked.count < limit {
+      lastIndex = tracked.count
       index[key] = lastIndex
-      streams.append(
+      tracked.append(
         RTPStreamSummary(key: key, firstSequence: packet.sequenceNumber, time: time))
     } else {
       untrackedPackets += 1
       return
     }
-    streams[lastIndex].count(packet, time: time)
+    tracked[lastIndex].count(packet, time: time)
+  }
+
+  /// The RTP streams, in order of their first packet: the flows that passed probation (two
+  /// packets in sequence, RFC 3550 appendix A.1), as tshark's heuristic finds them.
+  public var streams: [RTPStreamSummary] { tracked.filter(\.isConfirmed) }
+
+  /// Packets of flows that never passed probation: a datagram that only looks like RTP.
+  public var unconfirmedPackets: Int {
+    tracked.reduce(0) { $0 + ($1.isConfirmed ? 0 : $1.packets) }
   }
 
   /// Counts every datagram `reader` returns, to the end of the capture.
@@ -87,6 +96,7 @@ public struct RTPStreamTable: Sendable {
   /// The index in ``streams`` of the stream with the most packets, the first seen among equals;
   /// `nil` when there is none.
   public var busiest: Int? {
+    let streams = self.streams
     var best: Int?
     for (position, stream) in streams.enumerated()
     where best.map({ stream.packets > streams[$0].packets }) ?? true {
