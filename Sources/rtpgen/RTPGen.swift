@@ -145,8 +145,9 @@ struct RTPGen: ToolCommand {
         "--rate × --ptime gives \(payloadBytes)-byte payloads; UDP holds at most \(RTPStreamGenerator.maximumPayloadLength)"
       )
     }
-    guard payloadBytes >= 1 else {
-      throw ValidationError("--rate × --ptime is less than one sample a packet")
+    guard clockRate * packetTimeMicroseconds >= 1_000_000 else {
+      throw ValidationError(
+        "--rate \(clockRate) × --ptime \(ptime) ms is less than one sample a packet")
     }
     if let src, src.endpoint.address.isIPv6 != dst.endpoint.address.isIPv6 {
       throw ValidationError("--src and --dst must both be IPv4 or both IPv6")

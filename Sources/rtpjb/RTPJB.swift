@@ -182,7 +182,12 @@ struct RTPJB: ToolCommand {
       Terminal.printError(
         "rtpjb: \(name): \(counts.notWritten) packets too long for \(format ?? .pcap) not written")
     }
-    if stats { Terminal.printError(Self.json(counts).description) }
+    if counts.silenceNotFilled > 0 {
+      Terminal.printError(
+        "rtpjb: \(name): \(counts.silenceNotFilled) bytes of silence not filled: the stream's "
+          + "RTP time runs more than \(PayloadWriter.fillSlackSeconds) s ahead of its capture time")
+    }
+    if stats { Terminal.printError(json(counts).description) }
     if let inputFailure { throw Self.failure(inputFailure, name: name) }
     if case .ssrc(let wanted) = selection,
       counts.jitterBuffer.settled == 0
@@ -273,7 +278,7 @@ struct RTPJB: ToolCommand {
       "rtpjb: \(name): skipped \(total) packets: \(parts.joined(separator: ", "))")
   }
 
-  private static func json(_ counts: PlayoutStatistics) -> StatisticsJSON {
+  private func json(_ counts: PlayoutStatistics) -> StatisticsJSON {
     var json = StatisticsJSON()
     json.add("read", counts.read)
     json.add("ready", counts.jitterBuffer.ready)
@@ -286,6 +291,7 @@ struct RTPJB: ToolCommand {
     json.add("skipped", counts.skipped)
     json.add("otherStreams", counts.otherStreams)
     json.add("fragments", counts.fragments)
+    if kind == .payload { json.add("silenceNotFilled", counts.silenceNotFilled) }
     return json
   }
 }

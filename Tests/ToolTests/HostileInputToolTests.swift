@@ -213,6 +213,54 @@ struct HostileInputToolTests {
     #expect(run.peakKiB < Self.peakKiB, "\(what): peak \(run.peakKiB) KiB")
   }
 
+  // MARK: Timestamps that lie
+
+  @Test("RTP timestamps far ahead of capture time: the payload fill is bounded and reported")
+  func fillBoundedByCaptureTime() throws {
+    let dir = Shell.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    // 2,000 pairs of 20 ms µ-law packets, 20 ms apart in capture time, whose sequence (and
+    // timestamp) jumps 1,000 packets each pair: 20 s of claimed loss per pair in 40 ms.
+    let pairs = 2000
+    let made = Shell.run("rtpgen --count \(2 * pairs) --seed 3 > even.pcap", in: dir)
+    try #require(made.status == 0)
+    var bytes = try Self.bytes(dir.appendingPathComponent("even.pcap"))
+    let record = 16 + 42 + 12 + 160
+    try #require(bytes.count == 24 + 2 * pairs * record)
+    for index in 0..<(2 * pairs) {
+      let sequence = UInt32(index / 2 * 1000 + index % 2)
+      let rtp = 24 + index * record + 16 + 42
+      Self.storeBig16(UInt16(truncatingIfNeeded: sequence), in: &bytes, at: rtp + 2)
+      let timestamp = sequence &* 160
+      for byte in 0..<4 {
+        bytes[rtp + 4 + byte] = UInt8(truncatingIfNeeded: timestamp >> (24 - 8 * byte))
+      }
+    }
+    try Data(bytes).write(to: dir.appendingPathComponent("jumps.pcap"))
+    let run = Self.bounded("rtpjb --output payload --stats jumps.pcap", in: dir)
+    #expect(run.result.status == 0, "\(run.result.stderr)")
+    // Every packet's payload, and at most a second of silence beyond the capture's span.
+    let payload = 2 * pairs * 160
+    #expect(run.result.stdout.count >= payload && run.result.stdout.count <= payload + 8000)
+    let lines = Self.lines(run.result.stderr)
+    #expect(lines.count == 2, "\(run.result.stderr)")
+    #expect(lines.first?.hasPrefix("rtpjb: jumps.pcap: ") == true)
+    #expect(lines.first?.contains("bytes of silence not filled") == true)
+    let filled = run.result.stdout.count - payload
+    let claimed = (pairs - 1) * 998 * 160
+    #expect(run.result.stderr.contains(#""silenceNotFilled":\#(claimed - filled)}"#))
+    #expect(run.peakKiB < Self.peakKiB)
+    // A real loss inside the capture's time is still filled whole.
+    let lossy = Shell.run(
+      """
+      rtpgen --count 10 --seed 3 --seq 0 --ts 0 > lossy.pcap
+      rtpgen --count 10 --seed 3 --seq 20 --ts 3200 --start 0.4 | tail -c +25 >> lossy.pcap
+      rtpjb --output payload --stats lossy.pcap
+      """, in: dir)
+    #expect(lossy.stdout.count == 30 * 160, "\(lossy.stderr)")
+    #expect(lossy.stderr.contains(#""silenceNotFilled":0"#))
+  }
+
   // MARK: Whole inputs
 
   /// The tools that read standard input, and how.

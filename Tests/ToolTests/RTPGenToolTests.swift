@@ -168,7 +168,8 @@ struct RTPGenToolTests {
     arguments: [
       "--pt 200", "--pt 72", "--rate 0", "--ptime 0", "--tone 5000", "--tone 440 --silence",
       "--dst nowhere", "--src '[::1]:5' --dst 127.0.0.1:5", "--rate 1000000 --ptime 1000",
-      "--format wav", "--duration -1", "--ssrc 0x1FFFFFFFF",
+      "--format wav", "--duration -1", "--ssrc 0x1FFFFFFFF", "--pt 96 --rate 4000 --ptime 0.125",
+      "--pt 96 --rate 7999 --ptime 0.125",
     ])
   func usageErrors(options: String) {
     let result = Shell.run("rtpgen \(options) > /dev/null")

@@ -10,4 +10,6 @@ extension CaptureWriter: PlayoutHandler {
   }
 
   var notWritten: Int { oversizedSkipped }
+
+  var silenceNotFilled: UInt64 { 0 }
 }

@@ -2,6 +2,11 @@
 /// the codec's silence: what `rtpjb --output payload` writes and `sox -t ul` or `rtpulaw` read.
 ///
 /// An erasure's fill is computed by ``silence(for:previousPayloadLength:previousPayloadType:ticksPerPacket:encoding:)``.
+///
+/// The fill is also bounded by the input's own time: a stream's payload stream never runs more
+/// than ``fillSlackSeconds`` ahead of the capture time its packets span, so RTP timestamps that
+/// jump far ahead of the capture's clock (a hostile or broken sender) cannot turn a small capture
+/// into gigabytes of silence. What that bound leaves out is counted in ``silenceNotFilled``.
 public final class PayloadWriter: PlayoutHandler {
   /// The most audio one erasure is filled with: a timestamp jump must not write gigabytes.
   public static let maximumFillSeconds = 60
@@ -11,6 +16,9 @@ public final class PayloadWriter: PlayoutHandler {
   /// The most packets one erasure of a codec with no known sample size is filled for, when the
   /// packet duration is unknown: 60 s of 10 ms packets.
   public static let maximumFillPackets: Int64 = 6000
+  /// How far, in seconds, a stream's payload may run ahead of the capture time it spans (the
+  /// first packet's arrival to the latest's), for jitter and a void at the stream's end.
+  public static let fillSlackSeconds: Int64 = 1
 
   /// The encoding that overrides the payload type's, if any.
   public let encoding: PayloadEncoding?
@@ -20,6 +28,8 @@ public final class PayloadWriter: PlayoutHandler {
   @exclusivity(unchecked) public private(set) var payloadBytes: UInt64 = 0
   /// Silence bytes written for erasures.
   @exclusivity(unchecked) public private(set) var silenceBytes: UInt64 = 0
+  /// Silence bytes left out because the stream's RTP time ran ahead of its capture time.
+  @exclusivity(unchecked) public private(set) var silenceNotFilled: UInt64 = 0
 
   private let sink: OutputSink
   @exclusivity(unchecked) private var previousPayloadLength = 0
@@ -27,6 +37,14 @@ public final class PayloadWriter: PlayoutHandler {
   @exclusivity(unchecked) private var previousSequence: Int64 = .min
   @exclusivity(unchecked) private var previousTimestamp: UInt32 = 0
   @exclusivity(unchecked) private var ticksPerPacket: Int64 = 0
+  /// The erasure reported just before the packet after the void, filled once that packet's
+  /// arrival is known.
+  @exclusivity(unchecked) private var pendingErasure: JitterBufferErasure?
+  /// The stream's first arrival and its latest, nanoseconds.
+  @exclusivity(unchecked) private var firstArrival: Int64 = 0
+  @exclusivity(unchecked) private var latestArrival: Int64 = 0
+  /// RTP ticks the stream's output lasts so far: payload and fill.
+  @exclusivity(unchecked) private var writtenTicks: Int64 = 0
 
   /// Creates a writer appending to `sink`; `encoding` overrides the one the payload type implies
   /// when choosing the silence for erasures.
@@ -73,6 +91,15 @@ public final class PayloadWriter: PlayoutHandler {
     case .ready(let ready):
       let packet = ready.packet
       let payload = packet.payload
+      if previousSequence == .min && writtenTicks == 0 {
+        firstArrival = ready.arrival
+        latestArrival = ready.arrival
+      }
+      latestArrival = max(latestArrival, ready.arrival)
+      if let erasure = pendingErasure {
+        pendingErasure = nil
+        try fill(erasure)
+      }
       try sink.write(payload)
       payloadBytes += UInt64(payload.count)
       let timestamp = packet.timestamp
@@ -84,18 +111,61 @@ public final class PayloadWriter: PlayoutHandler {
       previousTimestamp = timestamp
       previousPayloadLength = payload.count
       previousPayloadType = packet.payloadType
+      writtenTicks += ticks(ofPayload: payload.count)
     case .erasure(let erasure):
-      let fill = Self.silence(
-        for: erasure, previousPayloadLength: previousPayloadLength,
-        previousPayloadType: previousPayloadType, ticksPerPacket: ticksPerPacket,
-        encoding: encoding)
-      try writeRepeated(fill.byte, count: fill.count)
+      pendingErasure = erasure
     case .streamStarted:
       previousSequence = .min
       ticksPerPacket = 0
+      pendingErasure = nil
+      writtenTicks = 0
     case .dropped:
       break
     }
+  }
+
+  /// The sample codec the stream's silence is made of, if its sample size is known.
+  private var sampleCodec: PayloadEncoding? {
+    encoding ?? PayloadEncoding(staticPayloadType: previousPayloadType)
+  }
+
+  /// The RTP ticks a payload of `length` bytes lasts: its samples for a sample codec, else a
+  /// packet's worth of the stream's timestamp step (0 while that is unknown).
+  private func ticks(ofPayload length: Int) -> Int64 {
+    if let codec = sampleCodec { return Int64(length / codec.bytesPerSample) }
+    return ticksPerPacket
+  }
+
+  /// Writes an erasure's silence, as much of it as the capture time spanned so far allows.
+  private func fill(_ erasure: JitterBufferErasure) throws(IOError) {
+    var fill = Self.silence(
+      for: erasure, previousPayloadLength: previousPayloadLength,
+      previousPayloadType: previousPayloadType, ticksPerPacket: ticksPerPacket,
+      encoding: encoding)
+    let clockRate = Int64(
+      PayloadEncoding.staticClockRate(payloadType: previousPayloadType) ?? Self.assumedClockRate)
+    let elapsed = max(latestArrival &- firstArrival, 0)
+    let budget =
+      elapsed / 1_000_000_000 * clockRate + elapsed % 1_000_000_000 * clockRate / 1_000_000_000
+      + Self.fillSlackSeconds * clockRate - writtenTicks
+    let fillTicks: Int64
+    let ticksPerByte: (ticks: Int64, bytes: Int64)
+    if let codec = sampleCodec {
+      ticksPerByte = (1, Int64(codec.bytesPerSample))
+    } else if ticksPerPacket > 0 && previousPayloadLength > 0 {
+      ticksPerByte = (ticksPerPacket, Int64(previousPayloadLength))
+    } else {
+      ticksPerByte = (0, 1)
+    }
+    fillTicks = Int64(fill.count) / ticksPerByte.bytes * ticksPerByte.ticks
+    if ticksPerByte.ticks > 0, fillTicks > budget {
+      let allowedUnits = max(budget, 0) / ticksPerByte.ticks
+      let allowed = Int(allowedUnits * ticksPerByte.bytes)
+      silenceNotFilled += UInt64(fill.count - allowed)
+      fill.count = allowed
+    }
+    writtenTicks += Int64(fill.count) / ticksPerByte.bytes * ticksPerByte.ticks
+    try writeRepeated(fill.byte, count: fill.count)
   }
 
   private func writeRepeated(_ byte: UInt8, count: Int) throws(IOError) {

@@ -72,4 +72,6 @@ public final class PlayoutEventWriter: PlayoutHandler {
   }
 
   var notWritten: Int { 0 }
+
+  var silenceNotFilled: UInt64 { 0 }
 }

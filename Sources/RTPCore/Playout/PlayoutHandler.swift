@@ -8,4 +8,6 @@ protocol PlayoutHandler: AnyObject {
   func finish() throws(IOError)
   /// Ready packets not written because the output cannot carry them.
   var notWritten: Int { get }
+  /// Bytes of silence for erasures left out by the output's bound on fill (payload output only).
+  var silenceNotFilled: UInt64 { get }
 }

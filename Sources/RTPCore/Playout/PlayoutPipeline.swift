@@ -121,6 +121,7 @@ public final class PlayoutPipeline {
     counts.fragments = reader.fragmentsHeld
     counts.jitterBuffer = jitterBuffer.statistics
     counts.notWritten = handler.notWritten
+    counts.silenceNotFilled = handler.silenceNotFilled
     statistics = counts
     if let writeFailure { throw .output(writeFailure) }
     if let inputFailure { throw .input(inputFailure) }

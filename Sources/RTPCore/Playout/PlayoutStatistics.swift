@@ -23,6 +23,9 @@ public struct PlayoutStatistics: Sendable, Hashable {
   public var jitterBuffer = JitterBufferStatistics()
   /// Ready packets the output could not carry (longer than its format describes).
   public var notWritten = 0
+  /// Bytes of silence a payload output left out of erasures because the stream's RTP time ran
+  /// more than a second ahead of the capture time it spans.
+  public var silenceNotFilled: UInt64 = 0
 
   public init() {}
 
