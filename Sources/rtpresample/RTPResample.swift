@@ -90,6 +90,11 @@ struct RTPResample: ToolCommand {
     do {
       resampler = try makeResampler(
         quality: quality.value, inputRate: input.reader.format.sampleRate, outputRate: rate)
+    } catch .ratioTooLarge(let inputRate, let outputRate, let maximum) {
+      throw ToolFailure(
+        .usage,
+        "\(ResamplerError.ratioTooLarge(inputRate: inputRate, outputRate: outputRate, maximum: maximum)): "
+          + "use --quality linear, or resample in two steps")
     } catch {
       throw ToolFailure(.usage, "\(error)")
     }

@@ -160,4 +160,39 @@ struct RTPResampleToolTests {
     #expect(closed.output == "0\n")
     #expect(closed.stderr.isEmpty)
   }
+
+  @Test(
+    "Up-sampling past libsoxr's limit is refused (64); up to it, and linear at any ratio, works",
+    arguments: ResamplerQualityCase.all)
+  func upsamplingLimit(quality: String) {
+    // 10 samples at 1 Hz: 65536 times is 655,360 samples out; one more Hz is refused, where
+    // libsoxr would compute without end and give nothing. `timeout` keeps a regression bounded.
+    let run = { (rate: Int) in
+      Shell.run(
+        "head -c 20 /dev/zero | timeout 60 rtpresample --encoding s16le --in-rate 1"
+          + " --rate \(rate) --quality \(quality) --raw | wc -c")
+    }
+    let edge = run(65536)
+    #expect(edge.status == 0 && edge.output.trimmingCharacters(in: .whitespaces) == "1310720\n")
+    let past = run(65537)
+    if quality == "linear" {
+      #expect(past.output.trimmingCharacters(in: .whitespaces) == "1310740\n", "\(past.stderr)")
+      #expect(run(600_000).output.trimmingCharacters(in: .whitespaces) == "12000000\n")
+    } else {
+      #expect(past.output.trimmingCharacters(in: .whitespaces) == "0\n")
+      #expect(
+        past.stderr
+          == "rtpresample: 1 Hz to 65537 Hz is up-sampling more than 65536 times, which libsoxr "
+          + "cannot do: use --quality linear, or resample in two steps\n", "\(past.stderr)")
+      let status = Shell.run(
+        "head -c 20 /dev/zero | rtpresample --encoding s16le --in-rate 1 --rate 600000"
+          + " --quality \(quality) > /dev/null")
+      #expect(status.status == 64)
+    }
+  }
+}
+
+/// The qualities rtpresample offers.
+enum ResamplerQualityCase {
+  static let all = ["linear", "low", "medium", "high", "very-high"]
 }

@@ -2,6 +2,11 @@ import CSoxr
 
 /// A band-limited resampler through libsoxr, the library sox and ffmpeg use.
 public final class SoxrResampler: Resampler {
+  /// The most times libsoxr is asked to up-sample. Past about 2^19 it computes without end and
+  /// gives nothing (libsoxr 0.1.3, every quality); 2^16 leaves a wide margin and covers any real
+  /// use (1 Hz to 65.5 kHz; 8 kHz to 192 kHz is 24 times). ``LinearResampler`` has no such limit.
+  public static let maximumUpsamplingRatio = 65536
+
   public let inputRate: Int
   public let outputRate: Int
   public let quality: ResamplerQuality
@@ -17,6 +22,10 @@ public final class SoxrResampler: Resampler {
     }
     guard outputRate > 0, outputRate <= LinearResampler.maximumRate else {
       throw .invalidRate(outputRate)
+    }
+    guard Int64(outputRate) <= Int64(inputRate) * Int64(Self.maximumUpsamplingRatio) else {
+      throw .ratioTooLarge(
+        inputRate: inputRate, outputRate: outputRate, maximum: Self.maximumUpsamplingRatio)
     }
     let recipe: UInt
     switch quality {
