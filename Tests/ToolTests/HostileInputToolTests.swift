@@ -318,6 +318,63 @@ struct HostileInputToolTests {
     return header
   }
 
+  /// Damaged files in the formats libsndfile reads, made from 1 s of an 8 kHz tone by sox:
+  /// (what, the shell that damages `t.flac`, `t.au` or `t.aiff` into `bad`, samples left, what
+  /// the line says). libsndfile reads such files to their damage and reports a clean end.
+  static let librarySoundDamage: [(String, String, ClosedRange<Int>, String)] = [
+    (
+      "FLAC with 50 bytes corrupted in its second frame",
+      "python3 -c \"import sys; d=bytearray(open('t.flac','rb').read()); n=len(d)"
+        + "\nfor i in range(50): d[n-60+i]^=0x5A\nsys.stdout.buffer.write(d)\" > bad",
+      0...7999, "data ends early: its header declares 8000 frames"
+    ),
+    ("FLAC cut to 42 bytes", "head -c 42 t.flac > bad", 0...0, "its header declares 8000 frames"),
+    (
+      "AU declaring three times its data",
+      "{ head -c 8 t.au; printf '\\000\\000\\273\\200'; tail -c +13 t.au; } > bad",
+      8000...8000, "byte 16044, frame 8000: data ends early: its header declares 48044 bytes"
+    ),
+    (
+      "AIFF cut inside its sound chunk", "head -c 8044 t.aiff > bad", 3978...3978,
+      "frame 3978: data ends early: its header declares 16088 bytes"
+    ),
+    (
+      "AU with a data offset of 2 GB",
+      "{ head -c 4 t.au; printf '\\200\\000\\000\\000'; tail -c +9 t.au; } > bad", 0...0, "byte 0: "
+    ),
+  ]
+
+  @Test(
+    "Damaged FLAC, AU and AIFF: 65 and one line, the good samples written",
+    .enabled(if: Shell.has("sox") && Shell.has("python3")), arguments: librarySoundDamage)
+  func librarySoundFiles(what: String, damage: String, samples: ClosedRange<Int>, says: String)
+    throws
+  {
+    let dir = Shell.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let made = Shell.run(
+      "for f in flac au aiff; do sox -n -r 8000 -c 1 -b 16 t.$f synth 1 sine 440 || exit 1; done; "
+        + damage, in: dir)
+    try #require(made.status == 0, "\(what): \(made.stderr)")
+    for tool in ["rtpresample --rate 8000 --raw", "rtpulaw --encode"] {
+      let run = Self.bounded("\(tool) bad > out", in: dir)
+      let name = tool.split(separator: " ")[0]
+      #expect(run.result.status == 65, "\(what), \(tool): \(run.result.stderr)")
+      let lines = Self.lines(run.result.stderr)
+      #expect(lines.count == 1, "\(what), \(tool): \(run.result.stderr)")
+      #expect(lines.first?.hasPrefix("\(name): bad: ") == true, "\(what)")
+      #expect(run.result.stderr.contains(says), "\(what), \(tool): \(run.result.stderr)")
+      let size = (try? Data(contentsOf: dir.appendingPathComponent("out")).count) ?? -1
+      let written = name == "rtpulaw" ? size : size / 2
+      #expect(samples.contains(written), "\(what), \(tool): \(written) samples")
+      #expect(run.peakKiB < Self.peakKiB)
+    }
+    // The undamaged files still read whole.
+    let whole = Shell.run("for f in flac au aiff; do rtpulaw --encode t.$f | wc -c; done", in: dir)
+    #expect(
+      whole.lines.map { $0.trimmingCharacters(in: .whitespaces) } == ["8000", "8000", "8000"])
+  }
+
   @Test("WAV lies into rtpulaw: zero channels, 4 GiB fmt and LIST chunks, a data size past the end")
   func wavLies() throws {
     let dir = Shell.temporaryDirectory()

@@ -30,6 +30,9 @@ public enum AudioError: Error, CustomStringConvertible, Sendable, Equatable {
   /// The input ends at byte `offset`, after `frame` whole frames, before the end its header
   /// declares (byte `declaredEnd`).
   case truncatedData(offset: UInt64, frame: UInt64, declaredEnd: UInt64)
+  /// The data ends after `frame` frames, before the `declared` frames its header (a FLAC
+  /// STREAMINFO, an AIFF COMM chunk) counts; libsndfile read what was there.
+  case missingFrames(frame: UInt64, declared: UInt64)
   /// The data ends with `bytes` bytes of a frame of `bytesPerFrame` (an odd byte count in
   /// 16-bit audio, say) at byte `offset`, after `frame` whole frames.
   case partialFrame(offset: UInt64, frame: UInt64, bytes: Int, bytesPerFrame: Int)
@@ -76,6 +79,8 @@ public enum AudioError: Error, CustomStringConvertible, Sendable, Equatable {
     case .truncatedData(let offset, let frame, let declaredEnd):
       return
         "byte \(offset), frame \(frame): data ends early: its header declares \(declaredEnd) bytes"
+    case .missingFrames(let frame, let declared):
+      return "frame \(frame): data ends early: its header declares \(declared) frames"
     case .partialFrame(let offset, let frame, let bytes, let bytesPerFrame):
       return
         "byte \(offset), frame \(frame): data ends with \(bytes) bytes of a \(bytesPerFrame)-byte frame"

@@ -1,5 +1,13 @@
 import CSndfile
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// An audio file open for reading in libsndfile: AU, AIFF, FLAC, and the WAV encodings the WAV
 /// reader leaves to it.
 final class SoundFile {
@@ -18,6 +26,9 @@ final class SoundFile {
   private(set) var frames: UInt64 = 0
   /// The frames the file holds, as libsndfile counts them, when it knows.
   let frameCount: UInt64?
+  /// Where an AU or AIFF file's header says its data ends, when that is past the end of the
+  /// file: libsndfile reads what is there and says nothing, so the shortfall is reported here.
+  private let declaredEnd: UInt64?
 
   /// Opens `file` in libsndfile; `prefix` (the input's first bytes) goes into the error.
   init(file: VirtualFile, prefix: [UInt8]) throws(AudioError) {
@@ -61,6 +72,7 @@ final class SoundFile {
     } else {
       name = "libsndfile format 0x\(String(major.format, radix: 16))"
     }
+    declaredEnd = Self.declaredEnd(prefix: prefix, file: file)
     chunkFrames = max(1, 16384 / channels)
     scratch = .allocate(byteCount: chunkFrames * channels * 2, alignment: 16)
   }
@@ -99,10 +111,54 @@ final class SoundFile {
     return got
   }
 
-  /// Throws libsndfile's error when a read returned nothing because of one.
+  /// Throws libsndfile's error when a read returned nothing because of one, and, at the end of
+  /// the data, an error when fewer frames came than the header declares: libsndfile ends a FLAC
+  /// stream cut short or that lost sync, an AIFF cut inside its sound chunk and an AU file
+  /// shorter than its data size as if they were whole.
   private func check(_ got: Int) throws(AudioError) {
-    if got == 0 && sf_error(handle) != 0 {
+    guard got == 0 else { return }
+    if sf_error(handle) != 0 {
       throw .library(message: String(cString: sf_strerror(handle)), frame: frames)
     }
+    if let frameCount, frames < frameCount {
+      throw .missingFrames(frame: frames, declared: frameCount)
+    }
+    if let declaredEnd {
+      throw .truncatedData(offset: UInt64(file.length), frame: frames, declaredEnd: declaredEnd)
+    }
+  }
+
+  /// The end of the data an AU header (`.snd`, or `dns.` little-endian) or an AIFF `FORM`
+  /// chunk declares, when it lies past the end of `file`; `nil` otherwise, for other formats,
+  /// for an AU size of "unknown" (0xFFFFFFFF) and for the placeholder sizes written on pipes.
+  private static func declaredEnd(prefix: [UInt8], file: VirtualFile) -> UInt64? {
+    var header = [UInt8](repeating: 0, count: 12)
+    let read = header.withUnsafeMutableBytes { buffer in
+      pread(file.descriptor, buffer.baseAddress, 12, off_t(file.base))
+    }
+    guard read == 12 else { return nil }
+    func field(_ at: Int, bigEndian: Bool) -> UInt64 {
+      let bytes = header[at..<(at + 4)].map { UInt64($0) }
+      return bigEndian
+        ? bytes[0] << 24 | bytes[1] << 16 | bytes[2] << 8 | bytes[3]
+        : bytes[3] << 24 | bytes[2] << 16 | bytes[1] << 8 | bytes[0]
+    }
+    let end: UInt64
+    switch prefix {
+    case Array(".snd".utf8), Array("dns.".utf8):
+      let bigEndian = prefix[0] == UInt8(ascii: ".")
+      let size = field(8, bigEndian: bigEndian)
+      guard size != 0xFFFF_FFFF else { return nil }
+      end = field(4, bigEndian: bigEndian) + size
+    case Array("FORM".utf8):
+      // sox writes AIFF on a pipe with a FORM size near 0x7F000000 it cannot go back to fix:
+      // a size that large with a smaller file is a stream's placeholder, not a promise.
+      let size = field(4, bigEndian: true)
+      guard size < 0x7F00_0000 else { return nil }
+      end = 8 + size
+    default:
+      return nil
+    }
+    return end > UInt64(file.length) ? end : nil
   }
 }
