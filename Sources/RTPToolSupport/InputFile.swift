@@ -19,9 +19,10 @@ public struct InputFile {
     do {
       descriptor = try FileDescriptor.open(FilePath(path), .readOnly, options: [.closeOnExec])
     } catch {
-      throw ToolFailure(.noInput, "\(path): \(error.description.lowercasedFirst)")
+      throw ToolFailure(
+        .noInput, "\(Terminal.escaped(path)): \(error.description.lowercasedFirst)")
     }
-    displayName = path
+    displayName = Terminal.escaped(path)
     ownsDescriptor = true
   }
 

@@ -26,9 +26,10 @@ public struct OutputFile {
         FilePath(path), .writeOnly, options: [.create, .truncate, .closeOnExec],
         permissions: [.ownerReadWrite, .groupRead, .otherRead])
     } catch {
-      throw ToolFailure(.ioError, "\(path): \(error.description.lowercasedFirst)")
+      throw ToolFailure(
+        .ioError, "\(Terminal.escaped(path)): \(error.description.lowercasedFirst)")
     }
-    displayName = path
+    displayName = Terminal.escaped(path)
     ownsDescriptor = true
   }
 

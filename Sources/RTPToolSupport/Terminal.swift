@@ -20,6 +20,31 @@ public enum Terminal {
     }
   }
 
+  /// `text` made safe to print: control characters (C0, DEL and C1, which move the cursor, set
+  /// window titles, ring the bell or forge a line), line and paragraph separators and the
+  /// bidirectional overrides that reorder what is shown, as `\xNN` or `\u{NNNN}`; a backslash
+  /// as `\\` so that an escape in the text cannot pass for one of these. For what a peer or an
+  /// input controls: SDES items, BYE reasons, file names.
+  public static func escaped(_ text: some StringProtocol) -> String {
+    var result = ""
+    result.reserveCapacity(text.utf8.count)
+    for scalar in text.unicodeScalars {
+      let value = scalar.value
+      switch value {
+      case 0x5C:
+        result += "\\\\"
+      case 0x00..<0x20, 0x7F..<0xA0:
+        let digits = String(value, radix: 16, uppercase: true)
+        result += "\\x" + (digits.count == 1 ? "0" : "") + digits
+      case 0x2028, 0x2029, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069:
+        result += "\\u{" + String(value, radix: 16, uppercase: true) + "}"
+      default:
+        result.unicodeScalars.append(scalar)
+      }
+    }
+    return result
+  }
+
   /// Whether `descriptor` is a terminal.
   public static func isTerminal(_ descriptor: FileDescriptor) -> Bool {
     isatty(descriptor.rawValue) == 1

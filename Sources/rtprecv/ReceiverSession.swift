@@ -41,12 +41,15 @@ final class ReceiverSession: RTPSession, @unchecked Sendable {
         }
         if isNew {
           Terminal.printError(
-            "rtprecv: peer CNAME=\(description.cname ?? "") TOOL=\(description.tool ?? "")")
+            "rtprecv: peer CNAME=\(Terminal.escaped(description.cname ?? "")) "
+              + "TOOL=\(Terminal.escaped(description.tool ?? ""))")
         }
       case RTCPGoodbye.packetType:
         let sources = packet.goodbyeSources.map { "0x" + String($0, radix: 16) }
           .joined(separator: ",")
-        let reason = packet.goodbyeReason.map { ": " + String(decoding: $0, as: UTF8.self) } ?? ""
+        let reason =
+          packet.goodbyeReason.map { ": " + Terminal.escaped(String(decoding: $0, as: UTF8.self)) }
+          ?? ""
         Terminal.printError("rtprecv: BYE from \(source) (SSRC \(sources))\(reason)")
       default:
         continue
