@@ -23,6 +23,10 @@ extension ToolCommand {
   /// Parses the command line and runs the tool. Help and version go to standard output with
   /// status 0; a command-line mistake is one line on standard error and status 64.
   public static func main() {
+    if let message = negativeValue(in: CommandLine.arguments.dropFirst()) {
+      Terminal.printError("\(_commandName): \(message) (see '\(_commandName) --help')")
+      terminate(ExitStatus.usage.rawValue)
+    }
     var command: Self
     do {
       command = try parse()
@@ -35,6 +39,24 @@ extension ToolCommand {
       finish(with: error)
     }
     terminate(0)
+  }
+
+  /// The complaint about a long option given a negative number (`--rate -5`), which
+  /// ArgumentParser would take for an option and report as a missing value. No option of the
+  /// tools takes a negative number, so this is always the user's mistake.
+  static func negativeValue(in arguments: ArraySlice<String>) -> String? {
+    var previous: String? = nil
+    for argument in arguments {
+      if argument == "--" { return nil }
+      if let option = previous, option.hasPrefix("--"), !option.contains("="),
+        argument.hasPrefix("-"), Double(argument.dropFirst()) != nil,
+        argument.dropFirst().first?.isNumber == true
+      {
+        return "\(option) must be positive, not \(argument)"
+      }
+      previous = argument
+    }
+    return nil
   }
 
   private static func finish(with error: Error) -> Never {

@@ -157,4 +157,24 @@ struct MislabelledInputToolTests {
     #expect(result.stderr.contains(reason), "\(result.stderr)")
     #expect(Self.errorLines(result.stderr).count == 1)
   }
+
+  @Test(
+    "A negative number for a numeric option says the value must be positive (64), every tool",
+    arguments: [
+      ("rtpgen", "--rate"), ("rtpgen", "--ptime"), ("rtpgen", "--count"), ("rtpgen", "--tone"),
+      ("rtpgen", "--duration"), ("rtpgen", "--seed"), ("rtpjb", "--capacity"),
+      ("rtpjb", "--stream"), ("rtpjb", "--max-delay"), ("rtpsend --to 127.0.0.1:9", "--speed"),
+      ("rtpsend --to 127.0.0.1:9", "--loop"), ("rtpsend --to 127.0.0.1:9", "--streams"),
+      ("rtprecv --listen 127.0.0.1:9", "--count"), ("rtprecv --listen 127.0.0.1:9", "--duration"),
+      ("rtpulaw --decode", "--rate"), ("rtpresample", "--rate"),
+      ("rtpresample --rate 8000", "--channel"),
+    ])
+  func negativeValue(tool: String, option: String) {
+    let result = Shell.run("\(tool) \(option) -5 < /dev/null")
+    let name = tool.split(separator: " ")[0]
+    #expect(result.status == 64, "\(tool) \(option): \(result.stderr)")
+    #expect(
+      result.stderr == "\(name): \(option) must be positive, not -5 (see '\(name) --help')\n",
+      "\(result.stderr)")
+  }
 }
