@@ -85,6 +85,16 @@ struct RTPJB: ToolCommand {
   }
 
   mutating func execute() throws {
+    let report = StatisticsReport()
+    do {
+      try play(report)
+    } catch {
+      if stats && !report.printed { Terminal.printError(json(report.counts).description) }
+      throw error
+    }
+  }
+
+  private func play(_ report: StatisticsReport) throws {
     let input = try InputFile(path: file)
     defer { input.close() }
     let name = input.displayName
@@ -115,12 +125,17 @@ struct RTPJB: ToolCommand {
       } catch {
         scanFailure = error
       }
+      report.scanned(scan, table: table)
       if list {
         meter?.finish()
         try printListing(table)
         reportSkipped(
           name: name, records: scan.skipped, notRTP: table.notRTP, invalid: table.invalidRTP,
           unconfirmed: table.unconfirmedPackets)
+        if stats {
+          Terminal.printError(json(report.counts).description)
+          report.printed = true
+        }
         if let scanFailure { throw Self.failure(scanFailure, name: name) }
         if table.streams.isEmpty { throw ToolFailure(.dataError, "\(name): no RTP stream") }
         return
@@ -149,6 +164,8 @@ struct RTPJB: ToolCommand {
     let pipeline = PlayoutPipeline(
       reader: reader, selection: selection, capacity: capacity,
       maxDelay: maxDelay?.nanoseconds)
+    // Whichever way play-out ends, --stats has the pipeline's counts.
+    defer { report.counts = pipeline.statistics }
     let outputFile = try OutputFile(path: outputPath, binary: kind != .events)
     let sink = OutputSink(fileDescriptor: outputFile.descriptor)
     var inputFailure: CaptureError? = nil
@@ -176,6 +193,7 @@ struct RTPJB: ToolCommand {
     meter?.finish()
 
     let counts = pipeline.statistics
+    report.counts = counts
     reportSkipped(
       name: name, records: reader.skipped, notRTP: counts.notRTP, invalid: counts.parseErrors)
     if counts.notWritten > 0 {
@@ -187,7 +205,10 @@ struct RTPJB: ToolCommand {
         "rtpjb: \(name): \(counts.silenceNotFilled) bytes of silence not filled: the stream's "
           + "RTP time runs more than \(PayloadWriter.fillSlackSeconds) s ahead of its capture time")
     }
-    if stats { Terminal.printError(json(counts).description) }
+    if stats {
+      Terminal.printError(json(counts).description)
+      report.printed = true
+    }
     if let inputFailure { throw Self.failure(inputFailure, name: name) }
     if case .ssrc(let wanted) = selection,
       counts.jitterBuffer.settled == 0

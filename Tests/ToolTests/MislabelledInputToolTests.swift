@@ -177,4 +177,20 @@ struct MislabelledInputToolTests {
       result.stderr == "\(name): \(option) must be positive, not -5 (see '\(name) --help')\n",
       "\(result.stderr)")
   }
+
+  @Test(
+    "--stats is printed when a tool fails early, with what was read",
+    arguments: [
+      ("rtpjb --stats < /dev/null", 65, #"{"read":0,"ready":0,"#),
+      ("rtpgen --count 1 --seed 1 | rtpjb --stats", 65, #"{"read":1,"ready":0,"#),
+      ("rtpgen --count 1 --seed 1 | rtpjb --list --stats", 65, #"{"read":1,"ready":0,"#),
+      ("rtpgen --count 3 --seed 1 | rtpjb --ssrc 5 --stats", 65, #""otherStreams":3,"#),
+      ("rtpstat --stats < /dev/null", 65, #"{"read":0,"streams":0,"packets":0,"#),
+      ("printf '' | rtpgen --count 5 --stats", 65, #"{"written":0,"#),
+    ])
+  func statsOnFailure(command: String, status: Int32, stats: String) {
+    let result = Shell.run("\(command) > /dev/null")
+    #expect(result.status == status, "\(command): \(result.stderr)")
+    #expect(result.stderr.contains(stats), "\(command): \(result.stderr)")
+  }
 }

@@ -82,9 +82,13 @@ struct TsharkParityToolTests {
     let second = Shell.run("rtpjb --stream 2 two.pcap", in: dir)
     #expect(second.status == 65)
     #expect(second.stderr.contains("--stream 2: the input has 1 RTP streams"), "\(second.stderr)")
-    let none = Shell.run("rtpjb one.pcap > out.pcap", in: dir)
+    let none = Shell.run("rtpjb --stats one.pcap > out.pcap", in: dir)
     #expect(none.status == 65)
     #expect(none.stderr.hasSuffix("rtpjb: one.pcap: no RTP stream\n"), "\(none.stderr)")
+    // The skip line and --stats are printed on this exit path too.
+    #expect(none.stderr.hasPrefix("rtpjb: one.pcap: skipped 1 packets: 1 RTP-like"))
+    #expect(none.stderr.contains(#"{"read":1,"ready":0,"#), "\(none.stderr)")
+    #expect(none.stderr.contains(#""skipped":1,"otherStreams":0,"#), "\(none.stderr)")
     let noneListed = Shell.run("rtpjb --list one.pcap", in: dir)
     #expect(noneListed.status == 65, "\(noneListed.stderr)")
     // The lone packet is still taken when asked for by SSRC.

@@ -1,0 +1,25 @@
+import RTPCore
+
+/// What rtpjb has counted so far, so that `--stats` is printed on every exit path, a failure
+/// before play-out included.
+final class StatisticsReport {
+  /// The counts so far: the scan's until play-out has begun, then the pipeline's.
+  var counts = PlayoutStatistics()
+  /// Whether `--stats` has been printed already.
+  var printed = false
+
+  /// The counts a scan for stream selection gives: the RTP of streams is another stream's,
+  /// since none was chosen; flows that never passed probation are skipped, as the skip line
+  /// says.
+  func scanned(_ reader: DatagramReader, table: RTPStreamTable) {
+    var counts = PlayoutStatistics()
+    counts.read = reader.recordsRead
+    counts.skippedRecords = reader.skipped.total
+    counts.fragments = reader.fragmentsHeld
+    counts.notRTP = table.notRTP + table.unconfirmedPackets
+    counts.parseErrors = table.invalidRTP
+    counts.otherStreams =
+      table.streams.reduce(0) { $0 + $1.packets } + table.untrackedPackets
+    self.counts = counts
+  }
+}
