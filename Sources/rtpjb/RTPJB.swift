@@ -126,6 +126,12 @@ struct RTPJB: ToolCommand {
         scanFailure = error
       }
       report.scanned(scan, table: table)
+      if table.untrackedPackets > 0 {
+        Terminal.printError(
+          "rtpjb: \(name): more than \(table.limit) RTP streams: \(table.untrackedPackets) packets "
+            + "of later ones counted in a sketch of the busiest; \(table.streamsBeyondLimit) of "
+            + "those listed, their packets counted from when the sketch took them in")
+      }
       if list {
         meter?.finish()
         try printListing(table)

@@ -18,8 +18,9 @@ final class StatisticsReport {
     counts.fragments = reader.fragmentsHeld
     counts.notRTP = table.notRTP + table.unconfirmedPackets
     counts.parseErrors = table.invalidRTP
+    // Packets past the table's limit are all in untrackedPackets, the sketch's streams' too.
     counts.otherStreams =
-      table.streams.reduce(0) { $0 + $1.packets } + table.untrackedPackets
+      table.tracked.reduce(0) { $0 + ($1.isConfirmed ? $1.packets : 0) } + table.untrackedPackets
     self.counts = counts
   }
 }

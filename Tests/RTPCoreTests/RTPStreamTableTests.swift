@@ -63,6 +63,46 @@ struct RTPStreamTableTests {
     #expect(table.unconfirmedPackets == 3)
   }
 
+  @Test("a busy stream that starts after the table is full is still listed and chosen")
+  func beyondLimit() throws {
+    let strays = (0..<50).map { F.voice($0, ssrc: UInt32(1000 + $0)) }
+    let late = (50..<80).map { F.voice($0, ssrc: 7) }
+    let table = try Self.table(strays + late, limit: 8)
+    #expect(table.tracked.count == 8)
+    #expect(table.untrackedPackets == 42 + 30)
+    #expect(table.streams.map(\.key.ssrc) == [7])
+    #expect(table.streams.first?.packets == 30)
+    #expect(table.streamsBeyondLimit == 1)
+    #expect(table.busiest == 0)
+  }
+
+  @Test("the sketch holds every stream with more than its share, counted from when it came in")
+  func sketch() throws {
+    var sketch = RTPStreamSketch(capacity: 4)
+    let packet = F.rtp(sequence: 1, timestamp: 0)
+    // 40 one-packet streams interleaved with 30 packets of stream 7 and 12 of stream 8.
+    var order: [UInt32] = []
+    for index in 0..<40 {
+      order.append(UInt32(100 + index))
+      if index % 4 != 3 { order.append(7) }
+      if index % 10 < 3 { order.append(8) }
+    }
+    try packet.withUnsafeBytes { raw in
+      let parsed = try RTPPacket(validating: raw)
+      for ssrc in order {
+        let key = RTPStreamKey(ssrc: ssrc, source: F.alice, destination: F.bob)
+        sketch.count(parsed, key: key, time: 0)
+      }
+    }
+    let total = order.count
+    #expect(sketch.entries.count == 4)
+    #expect(sketch.entries.reduce(0) { $0 + $1.count } == total)
+    let seven = try #require(sketch.entries.first { $0.summary.key.ssrc == 7 })
+    #expect(seven.count - seven.overcount == seven.summary.packets)
+    #expect(seven.count >= 30 && seven.summary.packets <= 30)
+    #expect(seven.summary.packets > 30 - total / 4)
+  }
+
   @Test(
     "a flow is a stream once two packets arrive in sequence (RFC 3550 A.1 probation)",
     arguments: [

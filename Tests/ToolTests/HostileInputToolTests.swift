@@ -261,6 +261,46 @@ struct HostileInputToolTests {
     #expect(lossy.stderr.contains(#""silenceNotFilled":0"#))
   }
 
+  @Test("70,000 one-packet SSRCs before the real stream: rtpjb still lists and plays it")
+  func streamPastTheCap() throws {
+    let dir = Shell.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    // One 1 ms µ-law record (78 bytes), copied 70,000 times with SSRCs 0x10000 on, then 500
+    // packets of a real stream.
+    let made = Shell.run(
+      """
+      rtpgen --count 1 --ptime 1 --seed 4 --ssrc 0x10000 > one.pcap
+      rtpgen --count 500 --seed 4 --ssrc 0xABCDEF --start 10 | tail -c +25 > real.part
+      """, in: dir)
+    try #require(made.status == 0)
+    let one = try Self.bytes(dir.appendingPathComponent("one.pcap"))
+    try #require(one.count == 24 + 78)
+    let record = Array(one[24...])
+    var capture = Array(one[..<24])
+    capture.reserveCapacity(24 + 70_000 * 78 + 500 * 230)
+    for index in 0..<70_000 {
+      var copy = record
+      let ssrc = UInt32(0x10000 + index)
+      for byte in 0..<4 {
+        copy[16 + 42 + 8 + byte] = UInt8(truncatingIfNeeded: ssrc >> (24 - 8 * byte))
+      }
+      capture += copy
+    }
+    capture += try Self.bytes(dir.appendingPathComponent("real.part"))
+    try Data(capture).write(to: dir.appendingPathComponent("many.pcap"))
+    let play = Self.bounded("rtpjb --stats many.pcap > out.pcap", in: dir)
+    #expect(play.result.status == 0, "\(play.result.stderr)")
+    #expect(play.result.stderr.contains(#""read":70500,"ready":500,"#), "\(play.result.stderr)")
+    #expect(play.result.stderr.contains("more than 65536 RTP streams: "), "\(play.result.stderr)")
+    #expect(play.peakKiB < Self.peakKiB)
+    let list = Shell.run("rtpjb --list many.pcap", in: dir)
+    #expect(list.status == 0)
+    #expect(list.lines.count == 2 && list.lines[1].hasPrefix("1  0x00ABCDEF"), "\(list.output)")
+    #expect(
+      Shell.run("rtpjb --ssrc 0xABCDEF --stats many.pcap > /dev/null", in: dir).stderr
+        .contains(#""ready":500"#))
+  }
+
   // MARK: Whole inputs
 
   /// The tools that read standard input, and how.

@@ -2,8 +2,9 @@
 /// memory: what `rtpjb --list` prints and what it chooses a stream from.
 ///
 /// At most ``limit`` distinct streams are tracked; packets of streams beyond that are counted in
-/// ``untrackedPackets`` and nothing more, so a capture of random SSRCs cannot grow memory
-/// without bound.
+/// ``untrackedPackets`` and in a bounded ``RTPStreamSketch``, so a capture of random SSRCs cannot
+/// grow memory without bound, and a busy stream that starts after the table is full is still
+/// found (listed after the tracked ones, its packets counted from when the sketch took it in).
 public struct RTPStreamTable: Sendable {
   /// The most distinct streams tracked by default.
   public static let defaultLimit = 65536
@@ -14,6 +15,8 @@ public struct RTPStreamTable: Sendable {
   public private(set) var tracked: [RTPStreamSummary] = []
   /// Valid RTP packets of streams that did not fit under ``limit``.
   public private(set) var untrackedPackets = 0
+  /// The busiest of the streams that did not fit.
+  public private(set) var overflow = RTPStreamSketch()
   /// UDP datagrams that were not RTP: RTCP, or not version 2 (RFC 5761 demultiplexing).
   public private(set) var notRTP = 0
   /// UDP datagrams that looked like RTP but failed validation (CSRCs, extension or padding past
@@ -69,6 +72,7 @@ public struct RTPStreamTable: Sendable {
         RTPStreamSummary(key: key, firstSequence: packet.sequenceNumber, time: time))
     } else {
       untrackedPackets += 1
+      overflow.count(packet, key: key, time: time)
       return
     }
     tracked[lastIndex].count(packet, time: time)
@@ -76,7 +80,21 @@ public struct RTPStreamTable: Sendable {
 
   /// The RTP streams, in order of their first packet: the flows that passed probation (two
   /// packets in sequence, RFC 3550 appendix A.1), as tshark's heuristic finds them.
-  public var streams: [RTPStreamSummary] { tracked.filter(\.isConfirmed) }
+  ///
+  /// After the tracked streams come those past ``limit`` that the sketch holds with at least
+  /// two packets of their own, in order of first packet.
+  public var streams: [RTPStreamSummary] {
+    let beyond = overflow.entries.map(\.summary)
+      .filter { $0.isConfirmed && $0.packets >= 2 }
+      .sorted { $0.firstTime < $1.firstTime }
+    return tracked.filter(\.isConfirmed) + beyond
+  }
+
+  /// Streams past ``limit`` that ``streams`` lists: their packet counts start when the sketch
+  /// took them in.
+  public var streamsBeyondLimit: Int {
+    overflow.entries.filter { $0.summary.isConfirmed && $0.summary.packets >= 2 }.count
+  }
 
   /// Packets of flows that never passed probation: a datagram that only looks like RTP.
   public var unconfirmedPackets: Int {
