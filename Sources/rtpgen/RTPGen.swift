@@ -203,6 +203,8 @@ struct RTPGen: ToolCommand {
         try generator.run(into: writer, progress: meter?.handler)
       } catch .write(let error) {
         throw error
+      } catch .timeOutOfRange(let line) {
+        failure = ToolFailure(.dataError, "\(outputFile.displayName): \(line)")
       } catch .read(let error) {
         failure = ToolFailure(.ioError, "\(input?.displayName ?? "stdin"): \(error)")
       } catch {

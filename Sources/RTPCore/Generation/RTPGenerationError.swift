@@ -7,6 +7,9 @@ public enum RTPGenerationError: Error, CustomStringConvertible {
   /// The payload input, `length` bytes long, ended inside a sample; every whole sample before
   /// it was sent.
   case partialSample(length: UInt64, bytesPerSample: Int)
+  /// The capture format cannot hold the next packet's time (``CaptureWriter``'s line): every
+  /// packet before it was written.
+  case timeOutOfRange(String)
 
   public var description: String {
     switch self {
@@ -14,6 +17,7 @@ public enum RTPGenerationError: Error, CustomStringConvertible {
     case .write(let error): return error.description
     case .partialSample(let length, let bytesPerSample):
       return "input of \(length) bytes ends inside a \(bytesPerSample)-byte sample"
+    case .timeOutOfRange(let line): return line
     }
   }
 }
