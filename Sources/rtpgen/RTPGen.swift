@@ -163,8 +163,10 @@ struct RTPGen: ToolCommand {
       ?? Endpoint(address: destination.address.isIPv6 ? .v6(.loopback) : .v4(.loopback), port: 5006)
     let startTime = (start ?? (seed == nil ? .now : .epoch(nanoseconds: 0))).nanosecondsSinceEpoch
     let packetTimeNanoseconds = Int64(packetTimeMicroseconds) * 1000
+    // Rounded up without adding first: a duration near Int64 nanoseconds must not overflow.
     let slots = duration.map {
-      UInt64(($0.nanoseconds + packetTimeNanoseconds - 1) / packetTimeNanoseconds)
+      UInt64($0.nanoseconds / packetTimeNanoseconds)
+        + ($0.nanoseconds % packetTimeNanoseconds == 0 ? 0 : 1)
     }
     let configuration = RTPStreamGenerator.Configuration(
       payloadType: payloadType, encoding: payloadEncoding, sampleRate: clockRate,

@@ -147,3 +147,28 @@ extension HostileInputToolTests {
     }
   }
 }
+
+extension HostileInputToolTests {
+  /// Seconds on the command line at and past the end of Int64 nanoseconds (9223372036.854775807).
+  static let durationEdges: [(String, Int32)] = [
+    ("rtpjb --max-delay 9223372036.9 good", 64),
+    ("rtpjb --max-delay 9223372036.854775808 good", 64),
+    ("rtpjb --max-delay 9223372036.854775807 --output payload good", 0),
+    ("rtpgen --duration 9223372036.854775807 --count 1", 0),
+    ("rtpgen --duration 9223372036.854775808 --count 1", 64),
+    ("rtpgen --start 9223372036.854775807 --count 1", 65),
+    ("rtpgen --start 9223372036.854775807 --count 1 --format pcapng", 65),
+  ]
+
+  @Test(
+    "Seconds at the end of Int64 nanoseconds on the command line: a usage error, a refusal or a run, never a trap",
+    arguments: durationEdges)
+  func durationEdge(command: String, status: Int32) throws {
+    let dir = Shell.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    _ = try Self.threePackets(in: dir)
+    let run = Self.bounded("\(command) > out", in: dir)
+    #expect(run.result.status == status, "\(command): \(run.result.stderr)")
+    #expect(Self.lines(run.result.stderr).count == (status == 0 ? 0 : 1), "\(run.result.stderr)")
+  }
+}
