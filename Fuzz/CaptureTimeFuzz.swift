@@ -46,7 +46,8 @@ struct Recipe {
     let raw = u64()
     switch selector % 8 {
     case 0: return raw
-    case 1: return [0, 1, .max, .max - 1, 1 << 63, (1 << 63) - 1, 1 << 62, (1 << 62) - 1][Int(raw % 8)]
+    case 1:
+      return [0, 1, .max, .max - 1, 1 << 63, (1 << 63) - 1, 1 << 62, (1 << 62) - 1][Int(raw % 8)]
     case 2: return raw >> (raw % 64)
     case 3: return UInt64(bitPattern: 0 &- Int64(truncatingIfNeeded: raw >> (raw % 64)))
     default: return raw & 0xFFFF_FFFF
@@ -86,7 +87,10 @@ func frame(ssrc: UInt32, sequence: UInt16, timestamp: UInt32) -> [UInt8] {
   frame += [0x0F, 0xA0, 0x13, 0x8C, 0, UInt8(udpLength), 0, 0]
   frame += [0x80, 0x00, UInt8(sequence >> 8), UInt8(sequence & 0xFF)]
   for value in [timestamp, ssrc] {
-    frame += [UInt8(value >> 24), UInt8((value >> 16) & 0xFF), UInt8((value >> 8) & 0xFF), UInt8(value & 0xFF)]
+    frame += [
+      UInt8(value >> 24), UInt8((value >> 16) & 0xFF), UInt8((value >> 8) & 0xFF),
+      UInt8(value & 0xFF),
+    ]
   }
   return frame + [0xFF, 0xFF, 0xFF, 0xFF]
 }
@@ -269,7 +273,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
       while let record = try reader.next() {
         check(
           Int128(record.timestamp) == expected[times.count],
-          "record \(record.index): \(record.timestamp), expected \(expected[times.count]), \(reader.format)")
+          "record \(record.index): \(record.timestamp), expected \(expected[times.count]), \(reader.format)"
+        )
         times.append(record.timestamp)
       }
     } catch {
@@ -277,8 +282,11 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     if let firstRefused {
       check(times.count == firstRefused, "\(times.count) records before the refused one")
-      guard case .timestampOutOfRange(at: .record(let index, _)) = failure, index == firstRefused + 1
-      else { fail("expected record \(firstRefused + 1) refused, got \(String(describing: failure))") }
+      guard case .timestampOutOfRange(at: .record(let index, _)) = failure,
+        index == firstRefused + 1
+      else {
+        fail("expected record \(firstRefused + 1) refused, got \(String(describing: failure))")
+      }
       check(failure!.description.hasSuffix(": timestamp out of range"))
     } else {
       check(failure == nil && times.count == expected.count, "\(String(describing: failure))")
@@ -299,7 +307,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         table.count(datagram)
         if case .packet(let packet) = RTPPayload(sorting: datagram.payload) {
           keys.append(
-            RTPStreamKey(ssrc: packet.ssrc, source: datagram.source, destination: datagram.destination))
+            RTPStreamKey(
+              ssrc: packet.ssrc, source: datagram.source, destination: datagram.destination))
         }
         try? jitterBuffer.feed(datagram.payload, arrival: datagram.timestamp) { event in
           if case .ready = event { settled += 1 }

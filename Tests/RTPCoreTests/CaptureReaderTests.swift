@@ -193,7 +193,8 @@ struct CaptureReaderTests {
     (9, .max, 0, false), (9, .min, UInt64.max, false), (0, 4_611_686_018, 0, true),
   ]
 
-  @Test("pcapng times outside CaptureTime's range: the record refused, the ones before kept",
+  @Test(
+    "pcapng times outside CaptureTime's range: the record refused, the ones before kept",
     arguments: timeRangeEdges)
   func pcapngTimeRange(resolution: UInt8, offsetSeconds: Int64, ticks: UInt64, fits: Bool)
     throws

@@ -286,7 +286,8 @@ struct CaptureWriterTests {
     }
   }
 
-  @Test("times a format cannot hold are refused and counted, never clamped; pcapng holds 1823 to 2116")
+  @Test(
+    "times a format cannot hold are refused and counted, never clamped; pcapng holds 1823 to 2116")
   func refusedTimestamps() throws {
     let latestPcap = Int64(UInt32.max) * 1_000_000_000 + 999_999_999
     let times: [Int64] = [

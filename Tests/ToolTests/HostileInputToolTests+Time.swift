@@ -132,7 +132,8 @@ extension HostileInputToolTests {
       switch tool {
       case "rtpstat --json":
         if good > 0 {
-          #expect(run.result.output.contains(#""packets":\#(good)"#), "\(what): \(run.result.output)")
+          #expect(
+            run.result.output.contains(#""packets":\#(good)"#), "\(what): \(run.result.output)")
         }
         for field in lie.json {
           #expect(run.result.output.contains(field), "\(what): \(field) in \(run.result.output)")
