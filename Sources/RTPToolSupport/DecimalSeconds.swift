@@ -30,7 +30,9 @@ public struct DecimalSeconds: ExpressibleByArgument, Sendable, Hashable {
       nanos += Int64(digit.wholeNumberValue!) * scale
       scale /= 10
     }
-    let total = seconds * 1_000_000_000 + nanos
+    // 9223372036.9 s passes the check above and is still past Int64 nanoseconds: not a value.
+    let (total, overflow) = (seconds * 1_000_000_000).addingReportingOverflow(nanos)
+    guard !overflow else { return nil }
     nanoseconds = negative ? -total : total
   }
 }

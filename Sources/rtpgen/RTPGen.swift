@@ -216,8 +216,10 @@ struct RTPGen: ToolCommand {
       ?? Endpoint(address: destination.address.isIPv6 ? .v6(.loopback) : .v4(.loopback), port: 5006)
     let startTime = (start ?? (seed == nil ? .now : .epoch(nanoseconds: 0))).nanosecondsSinceEpoch
     let packetTimeNanoseconds = Int64(packetTimeMicroseconds) * 1000
+    // Rounded up without adding first: a duration near Int64 nanoseconds must not overflow.
     let slots = duration.map {
-      UInt64(($0.nanoseconds + packetTimeNanoseconds - 1) / packetTimeNanoseconds)
+      UInt64($0.nanoseconds / packetTimeNanoseconds)
+        + ($0.nanoseconds % packetTimeNanoseconds == 0 ? 0 : 1)
     }
     let configuration = RTPStreamGenerator.Configuration(
       payloadType: payloadType, encoding: payloadEncoding, sampleRate: clockRate,
@@ -256,6 +258,8 @@ struct RTPGen: ToolCommand {
         try generator.run(into: writer, progress: meter?.handler)
       } catch .write(let error) {
         throw error
+      } catch .timeOutOfRange(let line) {
+        failure = ToolFailure(.dataError, "\(outputFile.displayName): \(line)")
       } catch .read(let error) {
         failure = ToolFailure(.ioError, "\(input?.displayName ?? "stdin"): \(error)")
       } catch .emptyPayload {

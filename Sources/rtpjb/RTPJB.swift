@@ -175,13 +175,15 @@ struct RTPJB: ToolCommand {
     let outputFile = try OutputFile(path: outputPath, binary: kind != .events)
     let sink = OutputSink(fileDescriptor: outputFile.descriptor)
     var inputFailure: CaptureError? = nil
+    var captureWriter: CaptureWriter? = nil
     do {
       let output: PlayoutOutput
       switch kind {
       case .pcap:
         let (captureFormat, precision) = (format ?? .pcap).writerSettings
-        output = .capture(
-          try CaptureWriter(sink: sink, format: captureFormat, precision: precision))
+        let writer = try CaptureWriter(sink: sink, format: captureFormat, precision: precision)
+        captureWriter = writer
+        output = .capture(writer)
       case .payload:
         output = .payload(PayloadWriter(sink: sink, encoding: encoding?.value))
       case .events:
@@ -202,9 +204,10 @@ struct RTPJB: ToolCommand {
     report.counts = counts
     reportSkipped(
       name: name, records: reader.skipped, notRTP: counts.notRTP, invalid: counts.parseErrors)
-    if counts.notWritten > 0 {
+    let tooLong = counts.notWritten - (captureWriter?.outOfRangeSkipped ?? 0)
+    if tooLong > 0 {
       Terminal.printError(
-        "rtpjb: \(name): \(counts.notWritten) packets too long for \(format ?? .pcap) not written")
+        "rtpjb: \(name): \(tooLong) packets too long for \(format ?? .pcap) not written")
     }
     if counts.silenceNotFilled > 0 {
       Terminal.printError(
@@ -214,6 +217,12 @@ struct RTPJB: ToolCommand {
     if stats {
       Terminal.printError(json(counts).description)
       report.printed = true
+    }
+    // A time the output format cannot hold is refused, never clamped: bad data for it, 65.
+    if let line = captureWriter?.outOfRangeDescription {
+      let refusal = ToolFailure(.dataError, "\(outputFile.displayName): \(line)")
+      guard inputFailure != nil else { throw refusal }
+      Terminal.printError("rtpjb: \(refusal.message)")
     }
     if let inputFailure { throw Self.failure(inputFailure, name: name) }
     if case .ssrc(let wanted) = selection,

@@ -181,8 +181,53 @@ struct CaptureReaderTests {
   static let resolutions: [(UInt8, UInt64, Int64)] = [
     (6, 7, 7_000), (9, 7, 7), (3, 7, 7_000_000), (0, 7, 7_000_000_000), (12, 7_000, 7),
     (0x80 | 10, 1024, 1_000_000_000), (0x80 | 0, 2, 2_000_000_000), (0x80 | 127, UInt64.max, 0),
-    (0, UInt64.max, Int64.max),
+    (127, UInt64.max, 0), (9, 1 << 62 - 1, 1 << 62 - 1),
   ]
+
+  /// Resolution, offset and ticks at and past the ends of CaptureTime's range (±2^62 ns), and
+  /// whether the time is representable.
+  static let timeRangeEdges: [(UInt8, Int64, UInt64, Bool)] = [
+    (9, 0, 1 << 62 - 1, true), (9, 0, 1 << 62, false), (9, -4_611_686_018, 0, true),
+    (9, -4_611_686_019, 0, false), (9, -4_611_686_019, 572_612_096, true),
+    (0, 0, UInt64.max, false), (0x80, 0, UInt64.max, false), (6, 0, UInt64.max, false),
+    (9, .max, 0, false), (9, .min, UInt64.max, false), (0, 4_611_686_018, 0, true),
+  ]
+
+  @Test(
+    "pcapng times outside CaptureTime's range: the record refused, the ones before kept",
+    arguments: timeRangeEdges)
+  func pcapngTimeRange(resolution: UInt8, offsetSeconds: Int64, ticks: UInt64, fits: Bool)
+    throws
+  {
+    let file =
+      B.sectionHeader() + B.interfaceDescription()
+      + B.interfaceDescription(resolution: resolution, offsetSeconds: offsetSeconds)
+      + B.enhancedPacket(ticks: 0, data: [1])
+      + B.enhancedPacket(interface: 1, ticks: ticks, data: [2])
+    let result = try TestInput.records(file)
+    if fits {
+      #expect(result.error == nil)
+      #expect(result.records.count == 2)
+      let expected =
+        Int128(offsetSeconds) * 1_000_000_000 + Int128(ticks) * nanosecondsPerTick(resolution)
+      #expect(result.records.last.map { Int128($0.timestamp) } == expected)
+    } else {
+      #expect(result.records.count == 1)
+      guard case .timestampOutOfRange(at: .record(index: 2, _)) = result.error else {
+        Issue.record("expected record 2 out of range, got \(String(describing: result.error))")
+        return
+      }
+      #expect(result.error?.description.hasSuffix(": timestamp out of range") == true)
+    }
+  }
+
+  private func nanosecondsPerTick(_ resolution: UInt8) -> Int128 {
+    switch resolution {
+    case 0: return 1_000_000_000
+    case 6: return 1_000
+    default: return 1
+    }
+  }
 
   @Test("pcapng timestamp resolutions", arguments: resolutions)
   func pcapngResolution(resolution: UInt8, ticks: UInt64, nanoseconds: Int64) throws {

@@ -286,25 +286,52 @@ struct CaptureWriterTests {
     }
   }
 
-  @Test("timestamps outside a format's range are clamped, not trapped")
-  func clampedTimestamps() throws {
-    let samples = [
-      Sample(-1, "192.0.2.1:4000", "198.51.100.2:5004", length: 4),
-      Sample(.min, "192.0.2.1:4000", "198.51.100.2:5004", length: 4),
-      Sample(.max, "192.0.2.1:4000", "198.51.100.2:5004", length: 4),
+  @Test(
+    "times a format cannot hold are refused and counted, never clamped; pcapng holds 1823 to 2116")
+  func refusedTimestamps() throws {
+    let latestPcap = Int64(UInt32.max) * 1_000_000_000 + 999_999_999
+    let times: [Int64] = [
+      -1, .min, .max, 0, latestPcap, latestPcap + 1, CaptureTime.earliest.nanoseconds,
+      CaptureTime.latest.nanoseconds, -1_234_567_891,
     ]
-    let path = try writeCapture(samples, format: .pcap, precision: .nanoseconds)
-    defer { try? FileManager.default.removeItem(atPath: path) }
-    let frames = try Oracle.tshark(path)
-    try #require(frames.count == 3)
-    #expect(Oracle.nanoseconds(frames[0]["frame.time_epoch"]!) == 0)
-    #expect(Oracle.nanoseconds(frames[1]["frame.time_epoch"]!) == 0)
-    #expect(
-      Oracle.nanoseconds(frames[2]["frame.time_epoch"]!)
-        == Int64(UInt32.max) * 1_000_000_000 + 999_999_999)
-    for format in CaptureFormat.allCases {
-      let other = try writeCapture(samples, format: format)
-      try? FileManager.default.removeItem(atPath: other)
+    let expected: [CaptureFormat: [Int64]] = [
+      .pcap: [0, latestPcap],
+      .pcapng: [
+        -1, 0, latestPcap, latestPcap + 1, CaptureTime.earliest.nanoseconds,
+        CaptureTime.latest.nanoseconds, -1_234_567_891,
+      ],
+    ]
+    for (format, kept) in expected {
+      let path = Oracle.temporaryPath(format.rawValue)
+      defer { try? FileManager.default.removeItem(atPath: path) }
+      let fd = try FileDescriptor.open(
+        path, .writeOnly, options: [.create, .truncate], permissions: [.ownerReadWrite])
+      let writer = try CaptureWriter(
+        sink: OutputSink(fileDescriptor: fd), format: format, precision: .nanoseconds)
+      var written: [Bool] = []
+      for time in times {
+        let sample = Sample(time, "192.0.2.1:4000", "198.51.100.2:5004", length: 4)
+        written.append(
+          try sample.payload.withUnsafeBytes { payload in
+            try writer.write(
+              UDPDatagram(
+                timestamp: time, source: sample.source, destination: sample.destination,
+                payload: payload))
+          })
+      }
+      try writer.finish()
+      try fd.close()
+      #expect(written == times.map { kept.contains($0) }, "\(format)")
+      #expect(writer.outOfRangeSkipped == times.count - kept.count, "\(format)")
+      #expect(writer.firstOutOfRange == times.first { !kept.contains($0) }, "\(format)")
+      // Read back by RTPCore's reader and by tshark (which prints the seconds rounded down and
+      // a fraction after them, -0.25 s as -1.750000000): exactly the times kept.
+      let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+      let records = try TestInput.records(bytes)
+      #expect(records.error == nil)
+      #expect(records.records.map(\.timestamp) == kept, "\(format)")
+      let frames = try Oracle.tshark(path)
+      #expect(frames.map { Oracle.nanoseconds($0["frame.time_epoch"]!) } == kept, "\(format)")
     }
   }
 }

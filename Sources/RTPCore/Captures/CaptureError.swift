@@ -15,6 +15,9 @@ public enum CaptureError: Error, CustomStringConvertible, Sendable, Equatable {
   case caplenExceedsSnaplen(at: CaptureLocation, caplen: UInt32, snaplen: UInt32)
   /// A header, record or block is inconsistent; `reason` says how.
   case malformed(at: CaptureLocation, reason: String)
+  /// A record's capture time, as its header, interface resolution and offset give it, is
+  /// outside what ``CaptureTime`` holds (1823 to 2116).
+  case timestampOutOfRange(at: CaptureLocation)
   /// Reading the input failed.
   case io(IOError)
 
@@ -35,6 +38,8 @@ public enum CaptureError: Error, CustomStringConvertible, Sendable, Equatable {
       return "\(location): caplen \(caplen) exceeds snaplen \(snaplen)"
     case .malformed(let location, let reason):
       return "\(location): \(reason)"
+    case .timestampOutOfRange(let location):
+      return "\(location): timestamp out of range"
     case .io(let error):
       return error.description
     }

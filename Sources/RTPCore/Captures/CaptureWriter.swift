@@ -11,9 +11,15 @@
 /// first datagram's endpoints and time, so it is written with the first datagram, or by
 /// ``finish()`` (as `0.0.0.0/0` at the epoch) when there was none.
 ///
-/// Timestamps are nanoseconds since the Unix epoch. Each format clamps what it cannot hold:
-/// times before 1970 are written as the epoch, pcap seconds end in 2106, rtpdump offsets are
-/// whole milliseconds from the first packet.
+/// Timestamps are nanoseconds since the Unix epoch. A datagram whose time the format cannot
+/// hold is refused, never clamped: it is not written, ``outOfRangeSkipped`` counts it and
+/// ``outOfRangeDescription`` says it in one line for the tool to print (and exit 65). pcap holds
+/// 1970 to 2106-02-07 (unsigned 32-bit seconds); rtpdump a start in that range and offsets up to
+/// 49.7 days after it (a reordered packet from before the start is written at offset 0); pcapng
+/// every ``CaptureTime`` (1823 to 2116), times before 1970 on a second interface whose
+/// `if_tsoffset` is ``PcapngFileFormat/earlyOffsetSeconds``, described before its first packet.
+/// Times outside ``CaptureTime/range`` are refused in every format, since no reader here could
+/// read them back.
 ///
 /// A writer is not thread-safe; use it from one task at a time.
 public final class CaptureWriter {
@@ -28,6 +34,10 @@ public final class CaptureWriter {
   /// Datagrams that ``write(_:)`` skipped because their payload was longer than the format and
   /// address family can describe (see ``maximumPayloadLength(source:destination:format:)``).
   @exclusivity(unchecked) public private(set) var oversizedSkipped = 0
+  /// Datagrams not written because the format cannot hold their time.
+  @exclusivity(unchecked) public private(set) var outOfRangeSkipped = 0
+  /// The time of the first datagram counted in ``outOfRangeSkipped``.
+  @exclusivity(unchecked) public private(set) var firstOutOfRange: Int64?
 
   private let sink: OutputSink
   @exclusivity(unchecked) private var identification: UInt16 = 0
@@ -38,6 +48,8 @@ public final class CaptureWriter {
   @exclusivity(unchecked) private var current = 0
   /// The rtpdump recording's start in nanoseconds, once its header is written.
   @exclusivity(unchecked) private var rtpdumpStart: Int64?
+  /// Whether the pcapng interface for times before the epoch has been described.
+  @exclusivity(unchecked) private var earlyInterfaceWritten = false
 
   /// How many distinct endpoint pairs keep their headers cached; past this the cache restarts.
   private static let templateCacheLimit = 4096
@@ -92,7 +104,8 @@ public final class CaptureWriter {
   /// cannot be described by the headers of the format: it is skipped, counted in
   /// ``oversizedSkipped``, and the result is `false`. Datagrams read from a capture can be that
   /// long (a 65520-byte IPv4 payload from an rtpdump file), so this is data, not a programming
-  /// error.
+  /// error. So is a time the format cannot hold: the datagram is skipped and counted in
+  /// ``outOfRangeSkipped``.
   ///
   /// - Returns: Whether the datagram was written.
   @discardableResult
@@ -104,7 +117,7 @@ public final class CaptureWriter {
       oversizedSkipped += 1
       return false
     }
-    try writePacket(
+    return try writePacket(
       timestamp: datagram.timestamp, source: datagram.source, destination: datagram.destination,
       payloadLength: payload.count
     ) { space in
@@ -112,7 +125,6 @@ public final class CaptureWriter {
         space.baseAddress!.copyMemory(from: start, byteCount: payload.count)
       }
     }
-    return true
   }
 
   /// Appends a datagram whose payload the caller writes in place, in the sink's buffer: the
@@ -131,16 +143,24 @@ public final class CaptureWriter {
   ///     ``maximumPayloadLength(source:destination:format:)`` is a programming error and stops
   ///     the process: callers choose this length and must bound it.
   ///   - fill: Writes the payload; it must initialise every byte and must not use this writer or
-  ///     its sink.
+  ///     its sink. It is not called for a datagram whose time the format cannot hold.
+  /// - Returns: Whether the datagram was written: `false` when the format cannot hold
+  ///   `timestamp`, counted in ``outOfRangeSkipped``.
+  @discardableResult
   public func writePacket(
     timestamp: Int64, source: Endpoint, destination: Endpoint, payloadLength: Int,
     fill: (UnsafeMutableRawBufferPointer) -> Void
-  ) throws(IOError) {
+  ) throws(IOError) -> Bool {
     precondition(
       payloadLength >= 0
         && payloadLength
           <= Self.maximumPayloadLength(source: source, destination: destination, format: format),
       "UDP payload length \(payloadLength) does not fit the capture's headers")
+    guard holds(timestamp) else {
+      if firstOutOfRange == nil { firstOutOfRange = timestamp }
+      outOfRangeSkipped += 1
+      return false
+    }
     switch format {
     case .pcap:
       useTemplate(source: source, destination: destination)
@@ -152,6 +172,11 @@ public final class CaptureWriter {
       fillFrame(at: record + PcapFileFormat.recordHeaderLength, payloadLength, fill)
       sink.commit(recordLength)
     case .pcapng:
+      if timestamp < 0 && !earlyInterfaceWritten {
+        try PcapngFileFormat.writeInterfaceDescription(
+          to: sink, precision: precision, offsetSeconds: PcapngFileFormat.earlyOffsetSeconds)
+        earlyInterfaceWritten = true
+      }
       useTemplate(source: source, destination: destination)
       let frameLength = template.headerLength + payloadLength
       let blockLength = PcapngFileFormat.enhancedPacketLength(dataLength: frameLength)
@@ -180,6 +205,46 @@ public final class CaptureWriter {
       sink.commit(recordLength)
     }
     packetsWritten += 1
+    return true
+  }
+
+  /// Whether the format can hold `timestamp` (see the type's discussion).
+  @inline(__always)
+  private func holds(_ timestamp: Int64) -> Bool {
+    guard CaptureTime.range.contains(timestamp) else { return false }
+    switch format {
+    case .pcap:
+      return PcapFileFormat.holds(timestamp)
+    case .pcapng:
+      return true
+    case .rtpdump:
+      // Both are capture times: the difference fits Int64.
+      if let rtpdumpStart { return timestamp - rtpdumpStart <= RtpdumpFileFormat.maximumOffset }
+      return PcapFileFormat.holds(timestamp)
+    }
+  }
+
+  /// One line on the datagrams ``outOfRangeSkipped`` counts, such as `2 packets not written:
+  /// pcap cannot hold their times (the first -1.000000000 s from the epoch; it holds 0 to
+  /// 4294967295.999999999 s); pcapng can`; `nil` when there were none.
+  public var outOfRangeDescription: String? {
+    guard let first = firstOutOfRange else { return nil }
+    let time = CaptureTime(nanoseconds: first)
+    let when = time.map { "\($0) s from the epoch" } ?? "\(first) ns from the epoch"
+    let holds: String
+    switch format {
+    case .pcap:
+      holds = "it holds 0 to \(CaptureTime(nanoseconds: PcapFileFormat.latest)!) s"
+    case .rtpdump:
+      holds =
+        "it holds a start from 0 to \(CaptureTime(nanoseconds: PcapFileFormat.latest)!) s and "
+        + "offsets up to 49.7 days"
+    case .pcapng:
+      holds = "it holds \(CaptureTime.earliest) to \(CaptureTime.latest) s"
+    }
+    let hint = format != .pcapng && time != nil ? "; pcapng can" : ""
+    return "\(outOfRangeSkipped) packets not written: \(format) cannot hold their times "
+      + "(the first \(when); \(holds))\(hint)"
   }
 
   /// Writes what is buffered to the sink's descriptor, so that a reader sees every datagram

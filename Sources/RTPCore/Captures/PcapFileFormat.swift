@@ -33,9 +33,9 @@ enum PcapFileFormat {
   /// Stores a record header for a frame of `length` bytes captured whole at `timestamp`
   /// (nanoseconds since the epoch).
   ///
-  /// The format holds unsigned 32-bit seconds, so times before 1970 are written as the epoch and
-  /// times after 2106-02-07 as the last representable instant; sub-second parts are truncated to
-  /// the precision.
+  /// The format holds unsigned 32-bit seconds: the writer refuses times outside ``latest``
+  /// before it gets here (see ``CaptureWriter``); sub-second parts are truncated to the
+  /// precision.
   @inline(__always)
   static func storeRecordHeader(
     at record: UnsafeMutableRawPointer, timestamp: Int64, precision: TimestampPrecision,
@@ -50,11 +50,19 @@ enum PcapFileFormat {
     record.storeBytes(of: captured, toByteOffset: 12, as: UInt32.self)
   }
 
+  /// The last instant the format holds: 2106-02-07T06:28:15.999999999Z.
+  static let latest = Int64(UInt32.max) * 1_000_000_000 + 999_999_999
+
+  /// Whether the format holds `timestamp`: from the epoch to ``latest``.
+  @inline(__always)
+  static func holds(_ timestamp: Int64) -> Bool {
+    timestamp >= 0 && timestamp <= latest
+  }
+
   /// Splits nanoseconds since the epoch into seconds and nanoseconds, clamped to what 32-bit
   /// unsigned seconds can hold.
   @inline(__always)
   static func split(_ timestamp: Int64) -> (seconds: UInt32, nanoseconds: UInt32) {
-    let latest = Int64(UInt32.max) * 1_000_000_000 + 999_999_999
     let clamped = min(max(timestamp, 0), latest)
     let seconds = clamped / 1_000_000_000
     return (UInt32(seconds), UInt32(clamped - seconds * 1_000_000_000))

@@ -66,13 +66,16 @@ final class PcapReader: CaptureFormatReader {
     guard record.count >= total else {
       throw .truncated(at: location, got: record.count, expected: total)
     }
+    // Both terms are at most 2^32 × 10^9, so every pcap time is a CaptureTime; the check
+    // costs nothing and keeps that true if the arithmetic ever changes.
+    let scale: Int64 = precision == .microseconds ? 1_000 : 1
+    guard
+      let time = CaptureTime(seconds: Int64(seconds), nanoseconds: Int64(fraction) * scale)
+    else { throw .timestampOutOfRange(at: location) }
     recordCount = index
     pendingConsume = total
-    // Both terms are at most 2^32 × 10^9, so the sum cannot overflow Int64.
-    let scale: Int64 = precision == .microseconds ? 1_000 : 1
-    let timestamp = Int64(seconds) * 1_000_000_000 + Int64(fraction) * scale
     return CaptureRecord(
-      index: index, offset: offset, timestamp: timestamp, linkType: linkType,
+      index: index, offset: offset, timestamp: time.nanoseconds, linkType: linkType,
       originalLength: max(Int(origlen), Int(caplen)),
       bytes: UnsafeRawBufferPointer(rebasing: record[16..<total]))
   }

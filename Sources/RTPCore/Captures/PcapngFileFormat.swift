@@ -43,8 +43,19 @@ enum PcapngFileFormat {
     shb.storeBytes(of: UInt32(shbLength).littleEndian, toByteOffset: shbLength - 4, as: UInt32.self)
     sink.commit(shbLength)
 
-    // Interface Description Block: Ethernet, snapshot length, if_tsresol, opt_endofopt.
-    let idbLength = 16 + 8 + 4 + 4
+    try writeInterfaceDescription(to: sink, precision: precision, offsetSeconds: nil)
+  }
+
+  /// `if_tsoffset` of the interface that carries times before the epoch: at or before
+  /// ``CaptureTime/earliest``, so that every earlier capture time counts up from it.
+  static let earlyOffsetSeconds: Int64 = -4_611_686_019
+
+  /// Appends an Interface Description Block (Ethernet, the snapshot length, `if_tsresol`, and
+  /// `if_tsoffset` when `offsetSeconds` is given) to `sink`.
+  static func writeInterfaceDescription(
+    to sink: OutputSink, precision: TimestampPrecision, offsetSeconds: Int64?
+  ) throws(IOError) {
+    let idbLength = 16 + 8 + (offsetSeconds == nil ? 0 : 12) + 4 + 4
     let idb = try sink.reserve(idbLength)
     idb.initializeMemory(as: UInt8.self, repeating: 0)
     idb.storeBytes(of: interfaceDescriptionType.littleEndian, toByteOffset: 0, as: UInt32.self)
@@ -57,6 +68,12 @@ enum PcapngFileFormat {
     idb.storeBytes(of: UInt16(9).littleEndian, toByteOffset: 16, as: UInt16.self)
     idb.storeBytes(of: UInt16(1).littleEndian, toByteOffset: 18, as: UInt16.self)
     idb[20] = precision == .nanoseconds ? 9 : 6
+    if let offsetSeconds {
+      // if_tsoffset (14): eight bytes, signed seconds added to every timestamp.
+      idb.storeBytes(of: UInt16(14).littleEndian, toByteOffset: 24, as: UInt16.self)
+      idb.storeBytes(of: UInt16(8).littleEndian, toByteOffset: 26, as: UInt16.self)
+      idb.storeBytes(of: offsetSeconds.littleEndian, toByteOffset: 28, as: Int64.self)
+    }
     idb.storeBytes(of: UInt32(idbLength).littleEndian, toByteOffset: idbLength - 4, as: UInt32.self)
     sink.commit(idbLength)
   }
@@ -71,20 +88,25 @@ enum PcapngFileFormat {
   /// since the epoch) around data the caller puts at `block + enhancedPacketHeaderLength`,
   /// including the zero padding after it.
   ///
-  /// Timestamps count units of the interface's resolution in 64 bits; times before 1970 are
-  /// written as the epoch.
+  /// Timestamps count units of the interface's resolution in 64 bits, rounded down: from the
+  /// epoch on interface 0, and for `timestamp` before the epoch from ``earlyOffsetSeconds`` on
+  /// interface 1, which the writer describes before the first such packet. `timestamp` must be
+  /// a ``CaptureTime``'s.
   @inline(__always)
   static func storeEnhancedPacket(
     at block: UnsafeMutableRawPointer, timestamp: Int64, precision: TimestampPrecision,
     length: Int
   ) {
     let total = enhancedPacketLength(dataLength: length)
-    let nonNegative = UInt64(max(timestamp, 0))
-    let units = precision == .nanoseconds ? nonNegative : nonNegative / 1000
+    let interface: UInt32 = timestamp < 0 ? 1 : 0
+    // Within CaptureTime's range, the count from the early offset is below 2^63.
+    let count =
+      timestamp < 0 ? UInt64(timestamp &- earlyOffsetSeconds &* 1_000_000_000) : UInt64(timestamp)
+    let units = precision == .nanoseconds ? count : count / 1000
     block.storeBytes(of: enhancedPacketType.littleEndian, toByteOffset: 0, as: UInt32.self)
     block.storeBytes(
       of: UInt32(truncatingIfNeeded: total).littleEndian, toByteOffset: 4, as: UInt32.self)
-    block.storeBytes(of: UInt32(0), toByteOffset: 8, as: UInt32.self)  // interface 0
+    block.storeBytes(of: interface.littleEndian, toByteOffset: 8, as: UInt32.self)
     block.storeBytes(
       of: UInt32(truncatingIfNeeded: units >> 32).littleEndian, toByteOffset: 12, as: UInt32.self)
     block.storeBytes(

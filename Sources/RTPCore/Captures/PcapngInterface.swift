@@ -9,28 +9,27 @@ struct PcapngInterface {
   /// `if_tsoffset`: seconds to add to every timestamp.
   var offsetSeconds: Int64 = 0
 
-  /// Converts a block's 64-bit timestamp to nanoseconds since the epoch, saturating at the ends
-  /// of `Int64` instead of trapping on absurd values.
-  func nanoseconds(fromTicks ticks: UInt64) -> Int64 {
+  /// Converts a block's 64-bit timestamp to a capture time: the ticks in the interface's unit
+  /// (rounded down to whole nanoseconds) plus the offset, computed in 128 bits so that no
+  /// resolution or offset can overflow; `nil` when the result is outside ``CaptureTime/range``.
+  func time(fromTicks ticks: UInt64) -> CaptureTime? {
     let exponent = Int(resolution & 0x7F)
     let nanos: UInt128
     if resolution == 6 {
       nanos = UInt128(ticks) * 1_000
     } else if resolution & 0x80 != 0 {
+      // Below 2^64 × 10^9 < 2^94 before the shift, whatever the exponent (at most 127).
       nanos = (UInt128(ticks) * 1_000_000_000) >> exponent
     } else if exponent <= 9 {
       nanos = UInt128(ticks) * Self.powerOfTen(9 - exponent)
     } else if exponent - 9 <= 38 {
       nanos = UInt128(ticks) / Self.powerOfTen(exponent - 9)
     } else {
+      // A unit below 10^-47 s: every 64-bit count is less than a nanosecond.
       nanos = 0
     }
-    let base = nanos > UInt128(Int64.max) ? Int64.max : Int64(nanos)
-    let (shift, shiftOverflow) = offsetSeconds.multipliedReportingOverflow(by: 1_000_000_000)
-    if shiftOverflow { return offsetSeconds < 0 ? Int64.min : Int64.max }
-    let (sum, sumOverflow) = base.addingReportingOverflow(shift)
-    if sumOverflow { return shift < 0 ? Int64.min : Int64.max }
-    return sum
+    // Below 2^64 × 10^9 and |offset| × 10^9 below 2^94: the sum fits Int128.
+    return CaptureTime(exactly: Int128(nanos) + Int128(offsetSeconds) * 1_000_000_000)
   }
 
   private static func powerOfTen(_ exponent: Int) -> UInt128 {

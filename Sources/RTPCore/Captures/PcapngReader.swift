@@ -194,7 +194,10 @@ final class PcapngReader: CaptureFormatReader {
       let ticks =
         UInt64(block.loadInteger(as: UInt32.self, at: 12, bigEndian: bigEndian)) << 32
         | UInt64(block.loadInteger(as: UInt32.self, at: 16, bigEndian: bigEndian))
-      timestamp = interface.nanoseconds(fromTicks: ticks)
+      guard let time = interface.time(fromTicks: ticks) else {
+        throw .timestampOutOfRange(at: .record(index: packetCount + 1, offset: source.offset))
+      }
+      timestamp = time.nanoseconds
       lastTimestamp = timestamp
     }
     packetCount += 1

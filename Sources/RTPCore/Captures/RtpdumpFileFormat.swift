@@ -41,6 +41,9 @@ enum RtpdumpFileFormat {
     sink.commit(binaryHeaderLength)
   }
 
+  /// The latest a packet can be after the start: 2^32 - 1 ms (49.7 days), in nanoseconds.
+  static let maximumOffset = Int64(UInt32.max) * 1_000_000 + 999_999
+
   /// The recording's start for a first packet at `timestamp`: truncated to the header's
   /// microseconds and clamped to its unsigned 32-bit seconds.
   static func start(for timestamp: Int64) -> Int64 {
@@ -51,8 +54,10 @@ enum RtpdumpFileFormat {
   /// Stores a record header for `payload`, sent at `timestamp`, in a recording that began at
   /// `start` (both in nanoseconds since the epoch).
   ///
-  /// The offset is whole milliseconds since the start; a packet from before the start is written
-  /// at offset 0 and one more than 49.7 days later at the largest offset. `plen` is 0 when the
+  /// The offset is whole milliseconds since the start; a packet from before the start (in
+  /// play-out order, a reordered packet arrived before the first one written) is written at
+  /// offset 0, as the unsigned offset cannot say more. The writer refuses a packet more than
+  /// ``maximumOffset`` after the start before it gets here. `plen` is 0 when the
   /// payload looks like RTCP (version 2, packet type 192–223, RFC 5761 §4), as rtpdump writes
   /// packets that arrived on the RTCP port, and the payload's length otherwise.
   @inline(__always)

@@ -13,7 +13,7 @@ final class RtpdumpReader: CaptureFormatReader {
   private static let maxLineLength = 256
 
   private let source: InputSource
-  private let startNanoseconds: Int64
+  private let start: CaptureTime
   private let endpoints: (source: Endpoint, destination: Endpoint)
   // Stored state below is exempt from run-time exclusivity checks: only this type's own
   // methods touch it, on one thread, and the checks cost a fifth of a tool's time per packet.
@@ -56,8 +56,11 @@ final class RtpdumpReader: CaptureFormatReader {
     let sourceEndpoint = Endpoint(
       address: .v4(IPv4Address(rawValue: header.loadBigEndian(as: UInt32.self, at: 8))),
       port: header.loadBigEndian(as: UInt16.self, at: 12))
-    // At most 2^32 × 10^9 + 2^32 × 10^3: no overflow.
-    startNanoseconds = seconds * 1_000_000_000 + microseconds * 1_000
+    // At most 2^32 × 10^9 + 2^32 × 10^3: always a CaptureTime.
+    guard let start = CaptureTime(seconds: seconds, nanoseconds: microseconds * 1_000) else {
+      throw .timestampOutOfRange(at: headerLocation)
+    }
+    self.start = start
     endpoints = (sourceEndpoint, destination)
     source.consume(16)
   }
@@ -86,12 +89,14 @@ final class RtpdumpReader: CaptureFormatReader {
     guard record.count >= length else {
       throw .truncated(at: location, got: record.count, expected: length)
     }
+    // The start is below 2^32 s and the offset below 2^32 ms: always a CaptureTime.
+    guard let time = start.advanced(by: milliseconds * 1_000_000) else {
+      throw .timestampOutOfRange(at: location)
+    }
     recordCount = index
     pendingConsume = length
     return CaptureRecord(
-      index: index, offset: offset,
-      // The start is below 2^62 and the offset below 2^52: no overflow.
-      timestamp: startNanoseconds + milliseconds * 1_000_000,
+      index: index, offset: offset, timestamp: time.nanoseconds,
       linkType: Self.linkType, originalLength: max(packetLength, length - 8),
       bytes: UnsafeRawBufferPointer(rebasing: record[8..<length]),
       rtpdumpEndpoints: endpoints)

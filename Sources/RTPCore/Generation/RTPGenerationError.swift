@@ -12,6 +12,9 @@ public enum RTPGenerationError: Error, CustomStringConvertible {
   /// The payload input is not raw payload bytes but a file of this kind (a capture, an audio
   /// file, compressed data), which would otherwise be sent as noise.
   case notRawPayload(InputContent)
+  /// The capture format cannot hold the next packet's time (``CaptureWriter``'s line): every
+  /// packet before it was written.
+  case timeOutOfRange(String)
 
   public var description: String {
     switch self {
@@ -23,6 +26,7 @@ public enum RTPGenerationError: Error, CustomStringConvertible {
       return "the payload input ended before the first packet"
     case .notRawPayload(let content):
       return "input is \(content), not raw payload bytes"
+    case .timeOutOfRange(let line): return line
     }
   }
 }

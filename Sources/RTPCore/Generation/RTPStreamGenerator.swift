@@ -188,9 +188,13 @@ public final class RTPStreamGenerator {
           statistics.talkspurts += 1
           inTalkspurt = true
         }
-        let time = config.startTime &+ Int64(truncatingIfNeeded: slot) &* packetTimeNanoseconds
+        // In 128 bits, then clamped: a time past Int64 is past what any format holds, and the
+        // writer refuses it rather than a wrapped one.
+        let time = Int64(
+          clamping: Int128(config.startTime) + Int128(slot) * Int128(packetTimeNanoseconds))
+        let written: Bool
         do {
-          try writer.writePacket(
+          written = try writer.writePacket(
             timestamp: time, source: config.source, destination: config.destination,
             payloadLength: RTPHeader.fixedLength + body.count
           ) { packet in
@@ -204,6 +208,7 @@ public final class RTPStreamGenerator {
         } catch {
           throw .write(error)
         }
+        guard written else { throw .timeOutOfRange(writer.outOfRangeDescription ?? "") }
         statistics.written += 1
         lastSentSlot = slot
       }

@@ -79,7 +79,8 @@ public struct RTPStreamAnalyzer: Sendable {
     _ packet: RTPPacket, source: Endpoint, destination: Endpoint, time: Int64
   ) {
     if origin == nil { origin = time }
-    let relative = time - (origin ?? time)
+    // Both ends as capture times: the span between any two of them fits Int64 exactly.
+    let relative = CaptureTime(clamping: time) - CaptureTime(clamping: origin ?? time)
     let rate = clockRate(for: packet.payloadType)
     if lastIndex >= 0,
       tracked[lastIndex].key.matches(ssrc: packet.ssrc, source: source, destination: destination)

@@ -107,10 +107,13 @@ public struct RTPStreamStatistics: Sendable {
     }
 
     let currentMs = Self.milliseconds(time)
+    // The RTP timestamp extended by its signed 32-bit step from the last one. Wrapping
+    // arithmetic: the extended value is a hostile input's to grow (2^31 a packet), and
+    // orderTimestamp is always lastTimestamp, so every difference below is the exact step.
     let timestamp =
       lastTimestamp
-      + Int64(Int32(bitPattern: packet.timestamp &- UInt32(truncatingIfNeeded: lastTimestamp)))
-    let inTimeOrder = orderTimestamp <= timestamp
+      &+ Int64(Int32(bitPattern: packet.timestamp &- UInt32(truncatingIfNeeded: lastTimestamp)))
+    let inTimeOrder = timestamp &- orderTimestamp >= 0
     var wrongSequence = false
 
     // Sequence cycles, as Wireshark counts them for "expected".
@@ -140,12 +143,14 @@ public struct RTPStreamStatistics: Sendable {
 
     var currentJitter = 0.0
     if let rate, rate > 0 {
-      let nominalMs = Double(timestamp - orderTimestamp) / (Double(rate) / 1000)
+      let nominalMs = Double(timestamp &- orderTimestamp) / (Double(rate) / 1000)
       let difference = abs(currentMs - (orderTimeMs + nominalMs))
       currentJitter = (15 * jitterMs + difference) / 16
       jitterMs = currentJitter
     }
     deltaMs = currentMs - orderTimeMs
+    // Times relative to one origin, each from two CaptureTimes: their difference is the span
+    // between two capture times, which fits Int64.
     let delta = time - orderTime
 
     if !packet.marker && !comfortNoise && !followsComfortNoise {

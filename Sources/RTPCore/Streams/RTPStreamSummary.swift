@@ -52,7 +52,8 @@ public struct RTPStreamSummary: Hashable, Sendable {
   }
 
   /// Nanoseconds from the first packet to the last, in capture order (0 for one packet).
-  public var duration: Int64 { lastTime - firstTime }
+  /// Exact for any two times a reader returns (``CaptureTime``), never a trap for others.
+  public var duration: Int64 { CaptureTime(clamping: lastTime) - CaptureTime(clamping: firstTime) }
 
   public static func == (lhs: Self, rhs: Self) -> Bool {
     lhs.key == rhs.key && lhs.packets == rhs.packets && lhs.isConfirmed == rhs.isConfirmed
