@@ -150,9 +150,10 @@ struct RTPSend: ToolCommand {
     sender.longGapHandler = { gap in
       let when =
         gap == .max
-          ? "never (more than 292 years away)"
-          : "in \(Self.seconds(gap)) s"
-      Terminal.printError("rtpsend: \(name): the next packet is due \(when); --max-gap cuts long gaps")
+        ? "never (more than 292 years away)"
+        : "in \(Self.seconds(gap)) s"
+      Terminal.printError(
+        "rtpsend: \(name): the next packet is due \(when); --max-gap cuts long gaps")
     }
     let meter = ProgressMeter(
       tool: "rtpsend", unit: "packets", requested: progress, input: descriptor,

@@ -225,7 +225,8 @@ struct RTPSendPacingToolTests {
     }
     let result = Shell.run("rtpsend --pace none --to 127.0.0.1:9 udp.pcap", in: directory)
     #expect(result.status == 65, "\(result.stderr)")
-    #expect(result.stderr == "rtpsend: udp.pcap: no RTP packets (3 UDP datagrams, none of them RTP)\n")
+    #expect(
+      result.stderr == "rtpsend: udp.pcap: no RTP packets (3 UDP datagrams, none of them RTP)\n")
   }
 
   @Test("Every send failing (--to port 0) is one line and status 69")
