@@ -16,11 +16,12 @@ struct RTPRecv: ToolCommand {
       Listens on one UDP port or a range of ports and writes every datagram that arrives to \
       standard output as pcap (or --format), with the kernel's receive time and the real \
       source address and port. Stops on --count, --duration, --idle-timeout, SIGINT or \
-      SIGTERM, always leaving a complete capture. Exit status 2 when --idle-timeout ended it.
+      SIGTERM, always leaving a complete capture. Exit status 2 when --idle-timeout ended it \
+      before any datagram was received (an idle timeout after datagrams is the normal end, 0).
       """,
     version: ToolVersion.current)
 
-  /// The exit status when the idle timeout ended the recording.
+  /// The exit status when the idle timeout ended a recording that received nothing.
   static let idleTimeoutStatus: Int32 = 2
 
   /// How long a datagram may wait in the output buffer before a reader of the capture sees it.
@@ -42,7 +43,7 @@ struct RTPRecv: ToolCommand {
   @Option(
     name: .customLong("idle-timeout"),
     help: ArgumentHelp(
-      "Stop when nothing has arrived for this many seconds (exit status 2).",
+      "Stop when nothing has arrived for this many seconds (exit status 2 if nothing ever did).",
       valueName: "seconds"))
   var idleTimeout: DecimalSeconds?
 
@@ -182,7 +183,11 @@ struct RTPRecv: ToolCommand {
       Terminal.printError(json.description)
     }
     if let finishFailure { throw outputFailure(finishFailure, output: outputFile) }
-    if reason == .idleTimeout { throw ExitCode(Self.idleTimeoutStatus) }
+    // Datagrams from the peer (all of them without --peer): a recording that had some and
+    // then fell idle ended normally; one that never had any says so.
+    if reason == .idleTimeout && recorder.received - recorder.rejected == 0 {
+      throw ExitCode(Self.idleTimeoutStatus)
+    }
   }
 
   /// Waits on the main thread, collecting signals, until something ends the recording.

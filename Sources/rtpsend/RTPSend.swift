@@ -12,7 +12,9 @@ struct RTPSend: ToolCommand {
       Reads a capture (pcap, pcapng or rtpdump) from FILE or standard input and sends each UDP \
       datagram's payload to --to, at the capture's timing (--pace capture), at the RTP \
       timestamps' (--pace rtp) or as fast as possible (--pace none). --streams sends N copies, \
-      each a stream of its own, to N consecutive ports from one socket.
+      each a stream of its own, to N consecutive ports from one socket. A dynamic payload \
+      type's clock rate comes from --clock-rate, else from the capture's own times. Exit \
+      status 65 when the input holds no RTP, 69 when every send failed.
       """,
     version: ToolVersion.current)
 
@@ -32,6 +34,20 @@ struct RTPSend: ToolCommand {
   @Option(
     help: ArgumentHelp("Play faster (2) or slower (0.5) than real time.", valueName: "factor"))
   var speed: Double = 1
+
+  @Option(
+    name: .customLong("clock-rate"),
+    help: ArgumentHelp(
+      "Clock rate of a payload type, for --pace rtp and --rtcp (repeatable), such as 96=48000.",
+      valueName: "pt=hz"))
+  var clockRates: [ClockRateArgument] = []
+
+  @Option(
+    name: .customLong("max-gap"),
+    help: ArgumentHelp(
+      "Cut any wait between two packets to this many seconds (decimals allowed).",
+      valueName: "seconds"))
+  var maxGap: DecimalSeconds?
 
   @Option(
     name: .customLong("loop"),
@@ -61,6 +77,7 @@ struct RTPSend: ToolCommand {
 
   mutating func validate() throws {
     guard speed.isFinite, speed > 0 else { throw ValidationError("--speed must be positive") }
+    if let maxGap, maxGap.nanoseconds <= 0 { throw ValidationError("--max-gap must be positive") }
     guard repetitions >= 1 else { throw ValidationError("--loop must be at least 1") }
     guard (1...RTPSender.maximumStreams).contains(streams) else {
       throw ValidationError("--streams must be 1 to \(RTPSender.maximumStreams)")
@@ -98,45 +115,59 @@ struct RTPSend: ToolCommand {
     var spool: SpoolFile? = nil
     defer { spool?.close() }
     var descriptor = input.descriptor
-    if repetitions > 1 && !Terminal.isRegularFile(descriptor) {
+    // A second read: --loop, and the scan for clock rates that --pace rtp and --rtcp need.
+    let scans = pace == .rtp || rtcp
+    if (repetitions > 1 || scans) && !Terminal.isRegularFile(descriptor) {
       let copy = try SpoolFile(copying: descriptor, inputName: input.displayName)
       spool = copy
       descriptor = copy.descriptor
     }
+    let start = (try? descriptor.seek(offset: 0, from: .current)) ?? 0
+    let rates = try scans ? clockRates(of: descriptor, from: start, name: input.displayName) : [:]
 
     let control = RTPControl(name: "rtpsend")
     defer { control.shutdown() }
     var cookie: RTPSessionCookie? = nil
+    var senderSession: SenderSession? = nil
     let sender: RTPSender
     do {
       var session: RTPSession? = nil
       if rtcp {
-        let made = try makeSession(destination: destination, local: local)
+        let made = try makeSession(destination: destination, local: local, rates: rates)
         let added = try control.addSession(made)
         try control.startSession(added)
         session = made
+        senderSession = made
         cookie = added
       }
       sender = try RTPSender(
         destination: destination, local: local, streams: streams, pace: pace, speed: speed,
-        session: session)
+        maxGap: maxGap?.nanoseconds, clockRates: rates, session: session)
     } catch {
       throw ToolFailure(network: error)
+    }
+    let name = input.displayName
+    sender.longGapHandler = { gap in
+      let when =
+        gap == .max
+        ? "never (more than 292 years away)"
+        : "in \(Self.seconds(gap)) s"
+      Terminal.printError(
+        "rtpsend: \(name): the next packet is due \(when); --max-gap cuts long gaps")
     }
     let meter = ProgressMeter(
       tool: "rtpsend", unit: "packets", requested: progress, input: descriptor,
       passes: repetitions)
     defer { meter?.finish() }
-    let start = (try? descriptor.seek(offset: 0, from: .current)) ?? 0
     let outcome = sender.send(repetitions: repetitions, progress: meter?.handler) {
       repetition throws(CaptureError) in
-      if repetition > 0 {
+      if repetition > 0 || scans {
         do {
           _ = try descriptor.seek(offset: start, from: .start)
         } catch {
           throw .io(.readFailed(offset: UInt64(start), errno: error as? Errno ?? .ioError))
         }
-        meter?.startPass()
+        if repetition > 0 { meter?.startPass() }
       }
       let source = InputSource(fileDescriptor: descriptor)
       meter?.track(source)
@@ -147,6 +178,7 @@ struct RTPSend: ToolCommand {
     }
     meter?.finish()
 
+    reportSkipped(name: input.displayName, records: result.skipped)
     if result.oversized > 0 {
       Terminal.printError(
         "rtpsend: \(input.displayName): \(result.oversized) datagrams longer than "
@@ -161,20 +193,108 @@ struct RTPSend: ToolCommand {
       json.add("discarded", result.counters.discarded)
       json.add("oversized", result.oversized)
       json.add("unsendable", result.unsendable)
+      json.add("skipped", result.skipped.total)
       json.add("latenessP50Ms", Double(result.lateness.percentile(0.5)) / 1e6)
       json.add("latenessP99Ms", Double(result.lateness.percentile(0.99)) / 1e6)
       json.add("latenessMaxMs", Double(result.lateness.maximum) / 1e6)
+      if let session = senderSession {
+        Self.addPeerReports(session.peerReports, to: &json)
+      }
       Terminal.printError(json.description)
     }
     if let failure = outcome {
       if case .io = failure { throw ToolFailure(.ioError, "\(input.displayName): \(failure)") }
       throw ToolFailure(.dataError, "\(input.displayName): \(failure)")
     }
+    if result.rtp == 0 {
+      let others = result.read > 0 ? " (\(result.read) UDP datagrams, none of them RTP)" : ""
+      throw ToolFailure(.dataError, "\(input.displayName): no RTP packets\(others)")
+    }
+    let failed = result.counters.sendErrors + result.unsendable
+    if result.counters.sent == 0 && failed > 0 {
+      let why =
+        result.counters.lastSendErrno != 0
+        ? ": \(Errno(rawValue: result.counters.lastSendErrno))" : ""
+      throw ToolFailure(.unavailable, "\(to): every send failed (\(failed) datagrams)\(why)")
+    }
+  }
+
+  /// The clock rates for pacing and RTCP: `--clock-rate`'s, and for each dynamic payload type of
+  /// the input without one, the rate its own times show (said on standard error), read from
+  /// `descriptor` at `start`, which is left there. A type whose rate cannot be inferred is
+  /// status 65, naming --clock-rate.
+  private func clockRates(of descriptor: FileDescriptor, from start: Int64, name: String)
+    throws -> [UInt8: Int]
+  {
+    var rates = ClockRateArgument.table(clockRates)
+    var estimator = ClockRateEstimator()
+    // A damaged input fails in the send that follows, after what it holds before the damage.
+    if let reader = try? DatagramReader(source: InputSource(fileDescriptor: descriptor)) {
+      _ = estimator.observe(all: reader)
+    }
+    do {
+      _ = try descriptor.seek(offset: start, from: .start)
+    } catch {
+      throw ToolFailure(.ioError, "\(name): cannot read it again: \(error)")
+    }
+    for payloadType in estimator.payloadTypes.sorted()
+    where rates[payloadType] == nil
+      && PayloadEncoding.staticClockRate(payloadType: payloadType) == nil
+    {
+      guard let estimate = estimator.estimate(payloadType: payloadType) else {
+        throw ToolFailure(
+          .dataError,
+          "\(name): payload type \(payloadType): its clock rate cannot be inferred from the "
+            + "capture's times (one packet, or no time between packets): give --clock-rate "
+            + "\(payloadType)=HZ")
+      }
+      rates[payloadType] = estimate.rate
+      Terminal.printError(
+        "rtpsend: \(name): payload type \(payloadType): clock rate \(estimate.rate) Hz, "
+          + "inferred from the capture's times (\(Int(estimate.measured.rounded())) Hz measured);"
+          + " --clock-rate \(payloadType)=HZ sets it")
+    }
+    return rates
+  }
+
+  /// One line on standard error when records carried no UDP datagram (as rtpjb and rtpstat
+  /// say it).
+  private func reportSkipped(name: String, records: SkipCounters) {
+    guard records.total > 0 else { return }
+    let parts = records.nonZero.map { "\($0.count) \($0.reason)" }
+    Terminal.printError(
+      "rtpsend: \(name): skipped \(records.total) packets: \(parts.joined(separator: ", "))")
+  }
+
+  /// `--stats`' keys for the peer's reports with `--rtcp`: how many, and the last one's values
+  /// (`null` before any, and for the round trip without an LSR).
+  private static func addPeerReports(
+    _ reports: (count: Int, last: PeerReceptionReport?), to json: inout StatisticsJSON
+  ) {
+    json.add("peerReports", reports.count)
+    if let last = reports.last {
+      json.add("peerFractionLost", last.fractionLost)
+      json.add("peerCumulativeLost", last.cumulativeLost)
+      json.add("peerJitterMs", last.jitterMilliseconds)
+    } else {
+      json.add("peerFractionLost", Double.nan)
+      json.add("peerCumulativeLost", Double.nan)
+      json.add("peerJitterMs", Double.nan)
+    }
+    json.add("peerRoundTripMs", reports.last?.roundTripMilliseconds ?? .nan)
+  }
+
+  /// `nanoseconds` as seconds with one decimal.
+  private static func seconds(_ nanoseconds: Int64) -> String {
+    let tenths = nanoseconds / 100_000_000
+    return "\(tenths / 10).\(tenths % 10)"
   }
 
   /// The RTCP session of `--rtcp`: RTP from its socket (`--bind`'s port, or an even port the
   /// kernel picks with RTCP on the next), to `--to`, RTCP to the port after or to the same.
-  private func makeSession(destination: Endpoint, local: Endpoint?) throws -> RTPSession {
+  private func makeSession(destination: Endpoint, local: Endpoint?, rates: [UInt8: Int]) throws
+    -> SenderSession
+  {
     var configuration = RTPSessionConfiguration(
       peer: destination.address, sendPort: destination.port, receivePort: local?.port ?? 0,
       payloadType: 0, toolName: tool)
@@ -184,6 +304,7 @@ struct RTPSend: ToolCommand {
     configuration.maxPacketSize = RTPSender.maximumPacketSize
     configuration.receiveBufferSize = 1 << 16
     configuration.sendBufferSize = 4 << 20
-    return try RTPSession(configuration: configuration)
+    configuration.payloadClockRates = rates
+    return try SenderSession(configuration: configuration)
   }
 }

@@ -165,7 +165,10 @@ struct RTPServerTests {
       }, bindHost: "127.0.0.1")
     box.channel.withLock { $0 = channel }
     try channel.setTarget(channel.localAddress)
-    for _ in 0..<3 { try channel.send([7]) }
+    try channel.send([7])
+    // The first datagram may already have come back and closed the channel (under load it
+    // did): the next sends may be refused as closed, which is what the test is about.
+    for _ in 0..<2 { _ = try? channel.send([7]) }
     #expect(waitUntil { channel.isClosed })
     #expect(seen.load(ordering: .relaxed) == 1)
   }

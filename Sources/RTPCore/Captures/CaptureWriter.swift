@@ -247,6 +247,13 @@ public final class CaptureWriter {
       + "(the first \(when); \(holds))\(hint)"
   }
 
+  /// Bytes of the capture handed to the operating system so far (from the sink's start).
+  public var bytesFlushed: UInt64 { sink.bytesWritten }
+
+  /// Bytes of the capture appended so far, flushed or still buffered: where the last record
+  /// written ends.
+  public var bytesAppended: UInt64 { sink.bytesWritten + UInt64(sink.bufferedByteCount) }
+
   /// Writes what is buffered to the sink's descriptor, so that a reader sees every datagram
   /// written so far; the capture stays open for more.
   public func flush() throws(IOError) {

@@ -12,6 +12,8 @@ public final class OutputSink {
   @exclusivity(unchecked) private var used = 0
   /// Bytes handed to the operating system so far.
   @exclusivity(unchecked) public private(set) var bytesWritten: UInt64 = 0
+  /// Bytes appended and not yet handed to the operating system.
+  public var bufferedByteCount: Int { used }
 
   /// Creates a sink writing to `fileDescriptor`, which the caller keeps open and closes.
   public init(fileDescriptor: FileDescriptor, capacity: Int = 1 << 20) {

@@ -10,10 +10,12 @@ import Synchronization
 /// has shut down (so no callback runs any more): it flushes the capture.
 ///
 /// Every datagram recorded is counted once: ``received`` = ``written`` + ``rejected`` +
-/// ``notWritten``.
+/// ``notWritten`` + the datagrams still buffered (none after ``finish()``). A datagram counts as
+/// written once the whole of its record has been handed to the operating system; when a write
+/// fails, the records buffered behind the failure point count as not written.
 public final class CaptureRecorder: @unchecked Sendable {
-  // @unchecked: `writer`, `unflushed` and `failureStorage` are used with `lock` held (or, in
-  // `finish`, after the worker has stopped); the counters are atomics.
+  // @unchecked: `writer`, `unflushed`, `failureStorage` and `pendingEnds` are used with `lock`
+  // held; the counters are atomics.
   private let writer: CaptureWriter
   private let lock = ConditionLock()
   private var unflushed = false
@@ -26,6 +28,12 @@ public final class CaptureRecorder: @unchecked Sendable {
   private let rejectedCount = Atomic<Int>(0)
   private let notRTPCount = Atomic<Int>(0)
   private let notWrittenCount = Atomic<Int>(0)
+  /// Datagrams given to the writer, for the limit: written, buffered or lost to a failure.
+  private let acceptedCount = Atomic<Int>(0)
+  /// Where each buffered record ends in the capture, oldest first from `pendingHead`: a record
+  /// is written once the bytes flushed reach its end. Reused, so it allocates only to grow.
+  private var pendingEnds: [UInt64] = []
+  private var pendingHead = 0
 
   /// - Parameters:
   ///   - writer: Where datagrams go.
@@ -39,7 +47,7 @@ public final class CaptureRecorder: @unchecked Sendable {
 
   /// Datagrams handed to ``record(_:source:destination:time:)``.
   public var received: Int { receivedCount.load(ordering: .relaxed) }
-  /// Datagrams written to the capture.
+  /// Datagrams written to the capture: their whole record handed to the operating system.
   public var written: Int { writtenCount.load(ordering: .relaxed) }
   /// Datagrams from a source other than the peer, not written.
   public var rejected: Int { rejectedCount.load(ordering: .relaxed) }
@@ -52,7 +60,7 @@ public final class CaptureRecorder: @unchecked Sendable {
   public var isComplete: Bool {
     if failed.load(ordering: .acquiring) { return true }
     guard let limit else { return false }
-    return writtenCount.load(ordering: .relaxed) >= limit
+    return acceptedCount.load(ordering: .relaxed) >= limit
   }
 
   /// The write failure that stopped recording, if any. Read it after the server has shut down.
@@ -70,18 +78,19 @@ public final class CaptureRecorder: @unchecked Sendable {
       rejectedCount.add(1, ordering: .relaxed)
       return
     }
-    let written = writtenCount.load(ordering: .relaxed)
+    let accepted = acceptedCount.load(ordering: .relaxed)
     let stored = lock.withLock { () -> Bool in
-      if failureStorage != nil || written >= (limit ?? .max) { return false }
+      if failureStorage != nil || accepted >= (limit ?? .max) { return false }
       do throws(IOError) {
         let datagram = UDPDatagram(
           timestamp: time, source: source, destination: destination, payload: bytes)
         guard try writer.write(datagram) else { return false }
       } catch {
-        failureStorage = error
-        failed.store(true, ordering: .releasing)
+        fail(error)
         return false
       }
+      pendingEnds.append(writer.bytesAppended)
+      settle(upTo: writer.bytesFlushed)
       unflushed = true
       return true
     }
@@ -90,7 +99,35 @@ public final class CaptureRecorder: @unchecked Sendable {
       return
     }
     if RTPPacketKind(classifying: bytes) != .rtp { notRTPCount.add(1, ordering: .relaxed) }
-    writtenCount.store(written + 1, ordering: .relaxed)
+    acceptedCount.store(accepted + 1, ordering: .relaxed)
+  }
+
+  /// Counts the buffered records that end within the first `flushed` bytes as written.
+  /// Call with `lock` held.
+  private func settle(upTo flushed: UInt64) {
+    while pendingHead < pendingEnds.count && pendingEnds[pendingHead] <= flushed {
+      pendingHead += 1
+      writtenCount.add(1, ordering: .relaxed)
+    }
+    if pendingHead == pendingEnds.count {
+      pendingEnds.removeAll(keepingCapacity: true)
+      pendingHead = 0
+    }
+  }
+
+  /// Stops recording on `error`: the records that reached the output count as written, the
+  /// rest as not written. Call with `lock` held.
+  private func fail(_ error: IOError) {
+    if case .writeFailed(let offset, _) = error {
+      settle(upTo: offset)
+    } else {
+      settle(upTo: writer.bytesFlushed)
+    }
+    notWrittenCount.add(pendingEnds.count - pendingHead, ordering: .relaxed)
+    pendingEnds.removeAll(keepingCapacity: true)
+    pendingHead = 0
+    failureStorage = error
+    failed.store(true, ordering: .releasing)
   }
 
   /// Writes the datagrams recorded since the last flush to the capture's descriptor; a failure
@@ -102,9 +139,9 @@ public final class CaptureRecorder: @unchecked Sendable {
       unflushed = false
       do throws(IOError) {
         try writer.flush()
+        settle(upTo: writer.bytesFlushed)
       } catch {
-        failureStorage = error
-        failed.store(true, ordering: .releasing)
+        fail(error)
       }
     }
   }
@@ -114,7 +151,13 @@ public final class CaptureRecorder: @unchecked Sendable {
   public func finish() throws(IOError) {
     try lock.withLock { () throws(IOError) in
       if let failureStorage { throw failureStorage }
-      try writer.finish()
+      do throws(IOError) {
+        try writer.finish()
+        settle(upTo: writer.bytesFlushed)
+      } catch {
+        fail(error)
+        throw error
+      }
     }
   }
 }

@@ -62,6 +62,7 @@ public final class RTPChannel: @unchecked Sendable {
 
   let sentCount = Atomic<Int>(0)
   let sendErrorCount = Atomic<Int>(0)
+  let lastSendErrno = Atomic<Int32>(0)
   let queueFullCount = Atomic<Int>(0)
   let receivedCount = Atomic<Int>(0)
   let kernelDropCount = Atomic<Int>(0)
@@ -186,6 +187,7 @@ public final class RTPChannel: @unchecked Sendable {
     var counters = RTPChannelCounters()
     counters.sent = sentCount.load(ordering: .relaxed)
     counters.sendErrors = sendErrorCount.load(ordering: .relaxed)
+    counters.lastSendErrno = lastSendErrno.load(ordering: .relaxed)
     counters.queueFull = queueFullCount.load(ordering: .relaxed)
     counters.received = receivedCount.load(ordering: .relaxed)
     counters.kernelDrops = kernelDropCount.load(ordering: .relaxed)

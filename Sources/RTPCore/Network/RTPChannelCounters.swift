@@ -4,6 +4,8 @@ public struct RTPChannelCounters: Sendable, Hashable {
   public var sent: Int = 0
   /// Datagrams a send failed for (no route, permission, …); each was dropped.
   public var sendErrors: Int = 0
+  /// The `errno` of the last failed send, 0 when none failed: why datagrams were not sent.
+  public var lastSendErrno: Int32 = 0
   /// `send` calls refused because the output queue was full.
   public var queueFull: Int = 0
   /// Datagrams received and handed to the callback.

@@ -254,6 +254,7 @@ final class ServerWorker {
         // No route, refused by a filter, …: count the front datagram as failed and drop it.
         channel.queue.consume(1)
         channel.sendErrorCount.add(1, ordering: .relaxed)
+        channel.lastSendErrno.store(Int32(truncatingIfNeeded: -sent), ordering: .relaxed)
         continue
       }
       if let next {

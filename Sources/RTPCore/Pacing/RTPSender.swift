@@ -26,6 +26,13 @@ public final class RTPSender {
   public static let lookahead: Int64 = 200_000_000
   /// A paced send's lead over now for the first datagram, so that it is not late from the start.
   static let startLead: Int64 = 5_000_000
+  /// A wait for the next datagram longer than this is a long gap, for ``longGapHandler``.
+  public static let longGap: Int64 = 5_000_000_000
+
+  /// Called on the sending thread, before waiting, when the next datagram is due more than
+  /// ``longGap`` after the previous one (or after now), with that gap in nanoseconds
+  /// (`Int64.max` for never): so that a tool can say why it is silent.
+  public var longGapHandler: ((_ nanoseconds: Int64) -> Void)?
 
   private let server: RTPServer?
   private let channel: RTPChannel
@@ -35,6 +42,8 @@ public final class RTPSender {
   private let shifts: [RTPHeaderShift]
   private let pace: PacingMode
   private let speed: Double
+  private let maxGap: Int64?
+  private let clockRates: [UInt8: Int]
   private var schedule: SendSchedule?
   /// The interval the copies of one datagram are spread over: the shortest gap between input
   /// deadlines seen so far, at most ``maximumSpread``, which is also what the first datagram
@@ -62,10 +71,12 @@ public final class RTPSender {
   ///   - streams: How many copies of each datagram to send, 1 to ``maximumStreams``.
   ///   - pace: What times the datagrams leave at.
   ///   - speed: How much faster than real time (2) or slower (0.5).
+  ///   - maxGap: The longest wait between two paced datagrams (ns); longer gaps are cut to it.
+  ///   - clockRates: RTP clock rates by payload type for `.rtp` pacing, over the static ones.
   ///   - session: A session whose RTP socket sends (one stream), counting for its reports.
   public init(
     destination: Endpoint, local: Endpoint?, streams: Int, pace: PacingMode, speed: Double,
-    session: RTPSession? = nil
+    maxGap: Int64? = nil, clockRates: [UInt8: Int] = [:], session: RTPSession? = nil
   ) throws(NetworkError) {
     if let session, let channel = session.rtpChannel {
       server = nil
@@ -86,6 +97,8 @@ public final class RTPSender {
     shifts = streams == 1 ? [RTPHeaderShift()] : (0..<streams).map { _ in .random() }
     self.pace = pace
     self.speed = speed
+    self.maxGap = maxGap
+    self.clockRates = clockRates
     loopBuffer = .allocate(byteCount: 65536, alignment: 16)
     copyBuffer = .allocate(byteCount: 65536, alignment: 16)
   }
@@ -112,8 +125,11 @@ public final class RTPSender {
       let readBefore = result.read
       do throws(CaptureError) {
         let reader = try pass(repetition)
+        // Records of the first pass that held no UDP datagram: the input's own, once.
+        defer { if repetition == 0 { result.skipped = reader.skipped } }
         while var datagram = try reader.next() {
           result.read += 1
+          if RTPPacketKind(classifying: datagram.payload) != .other { result.rtp += 1 }
           if let progress {
             countdown -= 1
             if countdown == 0 {
@@ -124,7 +140,8 @@ public final class RTPSender {
           if repetition == 0 {
             extent.observe(datagram)
           } else {
-            datagram.timestamp &+= Int64(repetition) &* extent.period
+            datagram.timestamp = PacingArithmetic.add(
+              datagram.timestamp, PacingArithmetic.multiply(Int64(repetition), extent.period))
             datagram.payload = shifted(datagram.payload, extent: extent, repetition: repetition)
           }
           guard datagram.payload.count <= Self.maximumPacketSize else {
@@ -138,14 +155,15 @@ public final class RTPSender {
           // known, so the queue stays in deadline order; before that (the first datagram) it is
           // 20 ms, not 0, which burst the first datagram's copies and made thousands late.
           if let previousDeadline, deadline > previousDeadline {
-            spread = min(spread, deadline - previousDeadline)
+            spread = min(spread, PacingArithmetic.subtract(deadline, previousDeadline))
           }
           previousDeadline = deadline
           let count = Int64(destinations.count)
           for (index, destination) in destinations.enumerated() {
             let phase = deadline == 0 ? 0 : spread * Int64(index) / count
             transmit(
-              datagram.payload, shift: shifts[index], to: destination, at: deadline + phase)
+              datagram.payload, shift: shifts[index], to: destination,
+              at: PacingArithmetic.add(deadline, phase))
           }
         }
       } catch {
@@ -188,11 +206,20 @@ public final class RTPSender {
   private func deadline(for datagram: UDPDatagram) -> Int64 {
     guard pace != .none else { return 0 }
     if schedule == nil {
+      let rates = clockRates
       schedule = SendSchedule(
-        mode: pace, speed: speed, start: NetworkClock.monotonic + Self.startLead)
+        mode: pace, speed: speed, start: NetworkClock.monotonic + Self.startLead, maxGap: maxGap,
+        clockRate: { rates[$0] ?? PayloadEncoding.staticClockRate(payloadType: $0) })
     }
     let deadline = schedule!.deadline(for: datagram)
-    let wait = deadline - Self.lookahead - NetworkClock.monotonic
+    let now = NetworkClock.monotonic
+    if let longGapHandler {
+      let gap =
+        deadline == .max
+        ? .max : PacingArithmetic.subtract(deadline, max(now, previousDeadline ?? now))
+      if gap > Self.longGap { longGapHandler(gap) }
+    }
+    let wait = PacingArithmetic.subtract(PacingArithmetic.subtract(deadline, Self.lookahead), now)
     if wait > 0 { Self.sleep(wait) }
     return deadline
   }

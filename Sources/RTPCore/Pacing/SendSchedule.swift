@@ -3,16 +3,22 @@
 /// The first packet is due at ``start``; later ones keep their distance from it, measured on the
 /// capture clock or on the RTP clock, divided by ``speed``. With `.rtp`, each SSRC keeps its own
 /// timeline, started when its first packet is due; a packet that is not RTP, or whose clock rate
-/// is unknown, is due with the packet before it.
+/// is unknown, is due with the packet before it. A gap between deadlines longer than ``maxGap``
+/// is cut to it, and every later deadline moves earlier by the cut. The arithmetic saturates:
+/// a deadline past `Int64`'s range is `Int64.max` (never), not a trap.
 public struct SendSchedule: Sendable {
   public let mode: PacingMode
   /// 2 plays twice as fast, 0.5 half as fast.
   public let speed: Double
   /// Monotonic nanoseconds at which the first packet is due.
   public let start: Int64
+  /// The longest gap between two deadlines, in nanoseconds; `nil` keeps every gap.
+  public let maxGap: Int64?
   private let clockRate: @Sendable (UInt8) -> Int?
   private var firstCaptureTime: Int64?
   private var previous: Int64
+  /// How much earlier than the input's timing deadlines are, from the gaps ``maxGap`` cut.
+  private var cut: Int64 = 0
   private var timelines: [UInt32: Timeline] = [:]
 
   private struct Timeline {
@@ -22,9 +28,10 @@ public struct SendSchedule: Sendable {
   }
 
   /// - Parameters:
+  ///   - maxGap: The longest gap between two deadlines (ns, positive); `nil` for no limit.
   ///   - clockRate: The RTP clock rate of a payload type, `nil` when unknown.
   public init(
-    mode: PacingMode, speed: Double = 1, start: Int64,
+    mode: PacingMode, speed: Double = 1, start: Int64, maxGap: Int64? = nil,
     clockRate: @escaping @Sendable (UInt8) -> Int? = {
       PayloadEncoding.staticClockRate(payloadType: $0)
     }
@@ -33,6 +40,7 @@ public struct SendSchedule: Sendable {
     self.mode = mode
     self.speed = speed
     self.start = start
+    self.maxGap = maxGap.map { max($0, 0) }
     self.clockRate = clockRate
     previous = start
   }
@@ -45,10 +53,8 @@ public struct SendSchedule: Sendable {
     case .capture:
       let first = firstCaptureTime ?? datagram.timestamp
       firstCaptureTime = first
-      // A capture whose clock steps back keeps the order: never earlier than the last packet.
-      let due = start &+ scaled(datagram.timestamp &- first)
-      previous = max(previous, due)
-      return previous
+      let elapsed = PacingArithmetic.subtract(datagram.timestamp, first)
+      return due(PacingArithmetic.add(start, scaled(elapsed)))
     case .rtp:
       guard RTPPacketKind(classifying: datagram.payload) == .rtp,
         let packet = try? RTPPacket(validating: datagram.payload),
@@ -56,21 +62,36 @@ public struct SendSchedule: Sendable {
       else { return previous }
       var timeline =
         timelines[packet.ssrc]
-        ?? Timeline(origin: previous, lastTimestamp: packet.timestamp, elapsedTicks: 0)
+        ?? Timeline(
+          origin: PacingArithmetic.add(previous, cut), lastTimestamp: packet.timestamp,
+          elapsedTicks: 0)
       // Unwrap the 32-bit timestamp as a signed step from the last one.
-      timeline.elapsedTicks += Int64(Int32(bitPattern: packet.timestamp &- timeline.lastTimestamp))
+      timeline.elapsedTicks = PacingArithmetic.add(
+        timeline.elapsedTicks, Int64(Int32(bitPattern: packet.timestamp &- timeline.lastTimestamp)))
       timeline.lastTimestamp = packet.timestamp
       timelines[packet.ssrc] = timeline
-      let nanoseconds = timeline.elapsedTicks.multipliedReportingOverflow(by: 1_000_000_000)
-      let due =
-        timeline.origin
-        &+ scaled(nanoseconds.overflow ? .max / 2 : nanoseconds.partialValue / Int64(rate))
-      previous = max(previous, due)
-      return previous
+      let elapsed = PacingArithmetic.nanoseconds(ticks: timeline.elapsedTicks, rate: rate)
+      return due(PacingArithmetic.add(timeline.origin, scaled(elapsed)))
     }
   }
 
+  /// The deadline of a packet the input's timing puts at `uncut`: less the gaps cut so far,
+  /// never earlier than the packet before (a clock that steps back keeps the order), and at
+  /// most ``maxGap`` after it.
+  private mutating func due(_ uncut: Int64) -> Int64 {
+    var due = max(previous, PacingArithmetic.subtract(uncut, cut))
+    if let maxGap {
+      let gap = PacingArithmetic.subtract(due, previous)
+      if gap > maxGap {
+        cut = PacingArithmetic.add(cut, gap - maxGap)
+        due = previous + maxGap
+      }
+    }
+    previous = due
+    return due
+  }
+
   private func scaled(_ nanoseconds: Int64) -> Int64 {
-    speed == 1 ? nanoseconds : Int64((Double(nanoseconds) / speed).rounded())
+    PacingArithmetic.scale(nanoseconds, speed: speed)
   }
 }

@@ -129,6 +129,11 @@ open class RTPSession: @unchecked Sendable {
   ///   - source: Where it came from.
   open func incomingRTCP(cookie: RTPSessionCookie, compound: RTCPCompoundView, source: Endpoint) {}
 
+  /// Called for each report block the peer sends about this session's RTP (in its RR or SR), as
+  /// it arrives, before ``incomingRTCP(cookie:compound:source:)`` for the same compound: what
+  /// the peer receives of what this session sends.
+  open func incomingReport(cookie: RTPSessionCookie, report: PeerReceptionReport) {}
+
   /// Called for every datagram that arrives on the session's sockets, before anything else,
   /// with the local address it arrived on (the address it was sent to, when the socket is bound
   /// to every address, and the socket's port): a tap for recording.
@@ -196,8 +201,9 @@ open class RTPSession: @unchecked Sendable {
   /// Sends a complete RTP packet built elsewhere (a replayed capture), counting it for the
   /// sender reports: its payload octets, and its timestamp with `deadline` for the SR's RTP
   /// timestamp. The session takes the first such packet's SSRC as its own when none was
-  /// configured and no RTCP has gone out yet, so that reports describe the stream sent, and a
-  /// static payload type's clock rate for the SR's RTP timestamp.
+  /// configured and no RTCP has gone out yet, so that reports describe the stream sent, and its
+  /// payload type's clock rate (``RTPSessionConfiguration/payloadClockRates``, else a static
+  /// type's) for the SR's RTP timestamp and the peer's jitter.
   public func sendPacket(_ packet: UnsafeRawBufferPointer, at deadline: Int64 = 0)
     throws(RTPSessionError)
   {
@@ -216,7 +222,9 @@ open class RTPSession: @unchecked Sendable {
         state.ssrc = parsed.ssrc
         state.ssrcAdoptable = false
       }
-      if let rate = PayloadEncoding.staticClockRate(payloadType: parsed.payloadType) {
+      if let rate = configuration.payloadClockRates[parsed.payloadType]
+        ?? PayloadEncoding.staticClockRate(payloadType: parsed.payloadType)
+      {
         state.sendClockRate = rate
       }
       do throws(NetworkError) {
@@ -449,14 +457,18 @@ open class RTPSession: @unchecked Sendable {
       state.withLock { $0.statistics.rtcpInvalid += 1 }
       return
     }
+    var reports: [PeerReceptionReport] = []
     let outcome: Bool? = state.withLock { state in
       guard state.accept(source) else {
         state.statistics.rejected += 1
         return nil
       }
-      return state.noteRTCP(compound, source: source, length: bytes.count, arrival: time)
+      let bye = state.noteRTCP(compound, source: source, length: bytes.count, arrival: time)
+      if !state.newPeerReports.isEmpty { swap(&reports, &state.newPeerReports) }
+      return bye
     }
     guard let bye = outcome else { return }
+    for report in reports { incomingReport(cookie: cookie, report: report) }
     incomingRTCP(cookie: cookie, compound: compound, source: source)
     if bye { drop(.bye) }
   }

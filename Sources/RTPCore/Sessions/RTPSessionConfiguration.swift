@@ -21,6 +21,10 @@ public struct RTPSessionConfiguration: Sendable, Hashable {
   public var payloadType: UInt8
   /// The RTP clock rate in Hz, for jitter and for the RTP timestamp of sender reports.
   public var clockRate: Int
+  /// Clock rates (Hz) of the payload types of packets sent whole with
+  /// ``RTPSession/sendPacket(_:at:)`` (a replayed capture's dynamic types), over the static
+  /// ones of RFC 3551.
+  public var payloadClockRates: [UInt8: Int] = [:]
   /// Packets the jitter buffer holds behind a gap before declaring the gap lost.
   public var jitterBufferSize: Int
   /// How long (nanoseconds) a packet may wait behind a gap, checked as packets arrive; `nil`

@@ -35,6 +35,9 @@ struct RTPSessionState {
   var peerDescription: RTPPeerDescription?
   var lastReceivedReport: RTCPReportBlock?
   var roundTripTime: Int64?
+  /// The report blocks about this session's RTP in the compound just noted, for
+  /// ``RTPSession/incomingReport(cookie:report:)``; taken (emptied) after each compound.
+  var newPeerReports: [PeerReceptionReport] = []
 
   // RTCP.
   var averageRTCPSize: Double = 128
@@ -117,7 +120,8 @@ struct RTPSessionState {
   }
 
   /// What an RTCP compound from the peer says; returns whether it carried a BYE for the peer.
-  /// Reads the compound in place: nothing is allocated unless the peer's CNAME or TOOL changes.
+  /// Reads the compound in place: nothing is allocated unless the peer's CNAME or TOOL changes
+  /// or a block reports on this session's RTP (collected in ``newPeerReports``).
   mutating func noteRTCP(
     _ compound: RTCPCompoundView, source: Endpoint, length: Int, arrival: ReceiveTime
   ) -> Bool {
@@ -139,10 +143,11 @@ struct RTPSessionState {
         if reception?.ssrc == reportSSRC {
           reception?.noteSenderReport(ntp, arrival: arrival.monotonic)
         }
-        noteBlocks(packet.reportBlocks, arrival: arrivalNTP)
+        noteBlocks(packet.reportBlocks, reporter: reportSSRC, sender: true, arrival: arrivalNTP)
       case RTCPReceiverReport.packetType:
         if peerSSRC == nil { peerSSRC = packet.ssrc }
-        noteBlocks(packet.reportBlocks, arrival: arrivalNTP)
+        noteBlocks(
+          packet.reportBlocks, reporter: packet.ssrc, sender: false, arrival: arrivalNTP)
       case RTCPSourceDescription.packetType:
         for chunk in packet.sourceDescriptionChunks where peerSSRC == nil || chunk.ssrc == peerSSRC
         {
@@ -174,10 +179,17 @@ struct RTPSessionState {
     text = String(decoding: bytes, as: UTF8.self)
   }
 
-  private mutating func noteBlocks(_ blocks: RTCPReportBlockList, arrival: NTPTimestamp) {
+  private mutating func noteBlocks(
+    _ blocks: RTCPReportBlockList, reporter: UInt32, sender: Bool, arrival: NTPTimestamp
+  ) {
     for block in blocks where block.ssrc == ssrc {
       lastReceivedReport = block
-      if let rtt = block.roundTripTime(arrival: arrival) { roundTripTime = rtt }
+      let rtt = block.roundTripTime(arrival: arrival)
+      if let rtt { roundTripTime = rtt }
+      newPeerReports.append(
+        PeerReceptionReport(
+          reporter: reporter, inSenderReport: sender, block: block, clockRate: sendClockRate,
+          roundTripTime: rtt))
     }
   }
 

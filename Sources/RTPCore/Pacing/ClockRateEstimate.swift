@@ -1,0 +1,12 @@
+/// A payload type's clock rate inferred from a capture's times by ``ClockRateEstimator``.
+public struct ClockRateEstimate: Sendable, Hashable {
+  /// RTP timestamp units per second of capture time, as measured.
+  public var measured: Double
+  /// The standard rate nearest ``measured``: the one to use.
+  public var rate: Int
+
+  public init(measured: Double, rate: Int) {
+    self.measured = measured
+    self.rate = rate
+  }
+}

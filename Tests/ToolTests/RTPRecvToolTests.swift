@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+
+/// rtprecv's end of a call and its accounting of what it wrote, over loopback, bounded by
+/// --idle-timeout.
+@Suite("rtprecv: idle timeout after a call, written means written", .serialized)
+struct RTPRecvToolTests {
+  typealias Loopback = RTPSendRecvToolTests
+
+  @Test(
+    "--idle-timeout after datagrams arrived is the normal end (0); with none from --peer, 2",
+    arguments: [("", 0), ("--peer 127.0.0.1", 0), ("--peer 127.0.0.9", 2)])
+  func idleAfterCall(peer: String, status: Int) throws {
+    let directory = Shell.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let port = Loopback.port()
+    let result = Loopback.exchange(
+      port: port, receive: "--listen 127.0.0.1:\(port) \(peer) --idle-timeout 0.5 --stats",
+      send: "rtpgen --count 10 | rtpsend --pace none --to 127.0.0.1:\(port)", in: directory)
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(Loopback.status(directory) == status)
+    let stats = Loopback.stats(directory.appendingPathComponent("recv.err").path)
+    #expect(stats["received"] == 10)
+    #expect(stats["written"] == (status == 0 ? 10 : 0))
+  }
+
+  @Test("Writing to /dev/full: written counts only records that reached the output (none)")
+  func writtenOnFullDisk() throws {
+    let directory = Shell.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let port = Loopback.port()
+    let result = Shell.run(
+      """
+      \(Loopback.waitPort)
+      rtprecv --listen 127.0.0.1:\(port) --idle-timeout 2 --stats > /dev/full 2> recv.err & pid=$!
+      waitport \(port) || exit 1
+      rtpgen --count 10 | rtpsend --pace none --to 127.0.0.1:\(port)
+      wait $pid; echo $? > recv.rc
+      """, in: directory)
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(Loopback.status(directory) == 74)
+    let errors = try String(
+      contentsOf: directory.appendingPathComponent("recv.err"), encoding: .utf8)
+    #expect(errors.contains("rtprecv: stdout: write failed at byte 0: "), "\(errors)")
+    let stats = Loopback.stats(directory.appendingPathComponent("recv.err").path)
+    let received = try #require(stats["received"])
+    #expect(received > 0)
+    #expect(stats["written"] == 0, "\(errors)")
+    #expect(
+      (stats["written"] ?? -1) + (stats["rejected"] ?? -1) + (stats["notWritten"] ?? -1)
+        == received, "\(errors)")
+  }
+}
