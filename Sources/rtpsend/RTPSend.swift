@@ -99,7 +99,7 @@ struct RTPSend: ToolCommand {
     defer { spool?.close() }
     var descriptor = input.descriptor
     if repetitions > 1 && !Terminal.isRegularFile(descriptor) {
-      let copy = try SpoolFile(copying: descriptor, inputName: input.displayName)
+      let copy = try SpoolFile(copyingCapture: descriptor, inputName: input.displayName)
       spool = copy
       descriptor = copy.descriptor
     }

@@ -110,6 +110,10 @@ public final class AudioReader {
         }
       }
     }
+    // On a pipe, libsndfile needs a copy in a file: not of input that no audio file starts as.
+    if start == nil && !Self.startsLikeAudioFile(head) {
+      throw .unrecognizedFormat(prefix: prefix, message: "format not recognised")
+    }
     let file = try Self.openLibrary(fileDescriptor, start: start, source: source, prefix: prefix)
     (format, formatName, backend) = (file.format, file.name, .library(file))
   }
@@ -242,8 +246,9 @@ public final class AudioReader {
   }
 
   /// Copies the rest of `source` to a new unlinked file in `$TMPDIR` (or `/tmp`) and returns
-  /// its descriptor.
+  /// its descriptor; more than ``TemporaryFile/spoolLimit`` bytes is an error.
   private static func spool(_ source: InputSource) throws(AudioError) -> CInt {
+    let limit = TemporaryFile.spoolLimit
     let spool: FileDescriptor
     do {
       spool = try TemporaryFile.makeUnlinked(prefix: "rtpsynth-audio")
@@ -265,7 +270,14 @@ public final class AudioReader {
         }
         written += UInt64(window.count)
         source.consume(window.count)
+        if written > limit {
+          close(descriptor)
+          throw AudioError.malformedHeader(
+            offset: limit, reason: TemporaryFile.spoolLimitReason(limit))
+        }
       }
+    } catch let error as AudioError {
+      throw error
     } catch let error as IOError {
       close(descriptor)
       throw .io(error)
