@@ -11,8 +11,7 @@ struct InputSourceFileTests {
   static let input: [UInt8] = (0..<20_000).map { UInt8(truncatingIfNeeded: $0 &* 13 &+ 5) }
 
   /// Writes `bytes` to a new temporary file and runs `body` on it opened for reading.
-  static func withFile<T>(_ bytes: [UInt8], _ body: (FileDescriptor, URL) throws -> T) throws -> T
-  {
+  static func withFile<T>(_ bytes: [UInt8], _ body: (FileDescriptor, URL) throws -> T) throws -> T {
     let url = FileManager.default.temporaryDirectory
       .appendingPathComponent("rtpcore-map-\(UUID().uuidString)")
     try Data(bytes).write(to: url)
@@ -50,7 +49,8 @@ struct InputSourceFileTests {
   func sameBytes(capacity: Int, position: Int) throws {
     try Self.withFile(Self.input) { descriptor, _ in
       _ = try descriptor.seek(offset: Int64(position), from: .start)
-      let seen = try Self.walk(InputSource(fileDescriptor: descriptor, capacity: capacity), from: position)
+      let seen = try Self.walk(
+        InputSource(fileDescriptor: descriptor, capacity: capacity), from: position)
       #expect(seen == Array(Self.input[position...]))
     }
   }

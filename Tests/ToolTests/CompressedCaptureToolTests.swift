@@ -42,7 +42,8 @@ struct CompressedCaptureToolTests {
     #expect(sent.stderr.contains("\"sent\":500,"), "\(sent.stderr)")
   }
 
-  @Test("Several gzip members, split in the middle of a record, and zero padding read as one capture")
+  @Test(
+    "Several gzip members, split in the middle of a record, and zero padding read as one capture")
   func multiMember() throws {
     let dir = Shell.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }

@@ -51,7 +51,8 @@ struct SpoolToolTests {
       "\(command): \(result.stderr)")
   }
 
-  @Test("A capture on a pipe longer than RTPSYNTH_SPOOL_LIMIT is 65 and one line; under it, read whole")
+  @Test(
+    "A capture on a pipe longer than RTPSYNTH_SPOOL_LIMIT is 65 and one line; under it, read whole")
   func spoolLimit() throws {
     let dir = Shell.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
@@ -92,7 +93,8 @@ struct SpoolToolTests {
         + " && cmp plain out && printf '\\324\\303' | rtpjb", in: dir)
     #expect(result.status == 65, "\(result.stderr)")
     #expect(
-      result.stderr == "rtpjb: stdin: byte 0: not a pcap, pcapng or rtpdump capture (starts 0xd4c3)\n",
+      result.stderr
+        == "rtpjb: stdin: byte 0: not a pcap, pcapng or rtpdump capture (starts 0xd4c3)\n",
       "\(result.stderr)")
   }
 }
