@@ -34,11 +34,16 @@ let package = Package(
       pkgConfig: "zlib",
       providers: [.apt(["zlib1g-dev"])]
     ),
+    .systemLibrary(
+      name: "CLzma",
+      pkgConfig: "liblzma",
+      providers: [.apt(["liblzma-dev"])]
+    ),
     .target(name: "CNetShim"),
     .target(
       name: "RTPCore",
       dependencies: [
-        "CSoxr", "CSndfile", "CZlib", "CNetShim", .product(name: "SystemPackage", package: "swift-system"),
+        "CSoxr", "CSndfile", "CZlib", "CLzma", "CNetShim", .product(name: "SystemPackage", package: "swift-system"),
       ]
     ),
     .target(

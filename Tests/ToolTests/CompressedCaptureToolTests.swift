@@ -124,6 +124,42 @@ struct CompressedCaptureToolTests {
     }
   }
 
+  static let hasXZ = Shell.has("xz")
+
+  @Test(
+    "xz captures too: one stream or several, from a file and a pipe; cut short, 65 and one line",
+    .enabled(if: hasXZ))
+  func xz() throws {
+    let dir = Shell.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let made = Shell.run(
+      """
+      rtpgen --count 3000 --seed 10 > in && rtpjb -o plain.out in && xz -c in > one \
+      && { head -c 5000 in | xz -c; tail -c +5001 in | xz -c -1; } > two \
+      && head -c $(( $(wc -c < one) / 2 )) one > cut && xz -c --lzma2=dict=1536MiB in > greedy
+      """, in: dir)
+    try #require(made.status == 0, "\(made.stderr)")
+    for command in ["rtpjb -o out one", "cat one | rtpjb -o out", "rtpjb -o out < two"] {
+      let result = Shell.run(command, in: dir)
+      #expect(result.status == 0, "\(command): \(result.stderr)")
+      #expect(try Self.data(dir, "out") == Self.data(dir, "plain.out"), "\(command)")
+    }
+    let cut = Shell.run("rtpjb -o out cut", in: dir)
+    #expect(cut.status == 65, "\(cut.stderr)")
+    #expect(cut.stderr.split(separator: "\n").count == 1, "\(cut.stderr)")
+    #expect(cut.stderr.hasPrefix("rtpjb: cut: xz data at compressed byte "), "\(cut.stderr)")
+    let out = try Self.data(dir, "out")
+    let whole = try Self.data(dir, "plain.out")
+    #expect(out.count > 24 && whole.starts(with: out))
+    // A stream asking for a 1.5 GiB dictionary is refused, not allocated.
+    let greedy = Shell.run("rtpjb -o out greedy", in: dir)
+    #expect(greedy.status == 65, "\(greedy.stderr)")
+    #expect(
+      greedy.stderr
+        == "rtpjb: greedy: xz data at compressed byte 24: needs more than 256 MiB to decode\n",
+      "\(greedy.stderr)")
+  }
+
   @Test("Every corpus capture gzipped on the fly reads as the capture itself")
   func corpus() throws {
     guard FileManager.default.fileExists(atPath: RTPJBToolTests.corpus.path) else {

@@ -19,10 +19,10 @@ struct SpoolToolTests {
     "Endless or long input that is not a capture is refused at byte 0, before any of it is spooled",
     arguments: [
       "timeout 20 rtpjb /dev/zero",
-      "head -c 50000000 /dev/zero | timeout 20 rtpjb",
-      "head -c 50000000 /dev/zero | timeout 20 rtpjb --list",
+      "head -c 50000000 /dev/zero 2>/dev/null | timeout 20 rtpjb",
+      "head -c 50000000 /dev/zero 2>/dev/null | timeout 20 rtpjb --list",
       "timeout 20 rtpsend --loop 2 --pace none --to 127.0.0.1:9 /dev/zero",
-      "head -c 100000000 /dev/zero | gzip -1 | timeout 20 rtpjb",
+      "head -c 100000000 /dev/zero 2>/dev/null | gzip -1 2>/dev/null | timeout 20 rtpjb",
     ])
   func notACapture(command: String) throws {
     let result = Self.bounded(command + " > /dev/null")
@@ -39,7 +39,7 @@ struct SpoolToolTests {
     "Endless input that is no audio file is refused at byte 0, before libsndfile's copy",
     arguments: [
       "timeout 20 rtpulaw --encode < /dev/zero",
-      "head -c 50000000 /dev/zero | timeout 20 rtpresample --rate 16000",
+      "head -c 50000000 /dev/zero 2>/dev/null | timeout 20 rtpresample --rate 16000",
     ])
   func notAudio(command: String) throws {
     let result = Self.bounded(command + " > /dev/null")

@@ -1,3 +1,4 @@
+import CSndfile
 import SystemPackage
 
 #if canImport(Glibc)
@@ -112,7 +113,9 @@ public final class AudioReader {
     }
     // On a pipe, libsndfile needs a copy in a file: not of input that no audio file starts as.
     if start == nil && !Self.startsLikeAudioFile(head) {
-      throw .unrecognizedFormat(prefix: prefix, message: "format not recognised")
+      // libsndfile's own words for it, as a file would get.
+      let message = String(cString: sf_error_number(Int32(SF_ERR_UNRECOGNISED_FORMAT)))
+      throw .unrecognizedFormat(prefix: prefix, message: message)
     }
     let file = try Self.openLibrary(fileDescriptor, start: start, source: source, prefix: prefix)
     (format, formatName, backend) = (file.format, file.name, .library(file))

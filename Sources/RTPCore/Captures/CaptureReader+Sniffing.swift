@@ -4,7 +4,7 @@ extension CaptureReader {
   /// tool that must copy a pipe to a file before reading it, so that input no capture starts as
   /// is refused before any of it is copied.
   ///
-  /// `complete` says that `prefix` is the whole input. A gzip prefix is inflated to look at
+  /// `complete` says that `prefix` is the whole input. A gzip or xz prefix is decompressed to see
   /// the capture's own first bytes.
   public static func sniffingError(_ prefix: UnsafeRawBufferPointer, complete: Bool)
     -> CaptureError?
@@ -12,7 +12,7 @@ extension CaptureReader {
     let source = InputSource(bytes: prefix)
     do throws(CaptureError) {
       var head = try source.capturePeek(4)
-      if try source.captureDecompress(head) != nil {
+      if try source.captureDecompress(try source.capturePeek(Compression.magicLength)) != nil {
         do {
           head = try source.peek(4)
         } catch {
