@@ -224,7 +224,8 @@ public final class InputSource {
   ///
   /// Damage in the compressed stream (a bad header, a corrupt block, a failed check, an end in
   /// the middle) is ``IOError/corrupt(compression:offset:reason:)``, thrown only once every
-  /// byte decompressed before it has been handed out.
+  /// byte decompressed before it has been handed out: by ``peekAvailable()`` when nothing is
+  /// left, by ``peek(_:)`` when it asks for more than is left (a record the damage cuts).
   public func startDecompressing(_ compression: Compression) throws(IOError) {
     if case .decompressing = backing { return }
     let inner = InputSource(takingOver: self)
