@@ -29,11 +29,21 @@ let package = Package(
       pkgConfig: "sndfile",
       providers: [.apt(["libsndfile1-dev"])]
     ),
+    .systemLibrary(
+      name: "CZlib",
+      pkgConfig: "zlib",
+      providers: [.apt(["zlib1g-dev"])]
+    ),
+    .systemLibrary(
+      name: "CLzma",
+      pkgConfig: "liblzma",
+      providers: [.apt(["liblzma-dev"])]
+    ),
     .target(name: "CNetShim"),
     .target(
       name: "RTPCore",
       dependencies: [
-        "CSoxr", "CSndfile", "CNetShim", .product(name: "SystemPackage", package: "swift-system"),
+        "CSoxr", "CSndfile", "CZlib", "CLzma", "CNetShim", .product(name: "SystemPackage", package: "swift-system"),
       ]
     ),
     .target(

@@ -7,6 +7,8 @@
 #   generate-write PACKETS         whole process: the same packets written to standard output
 #   jitter-data FILE               librtpsynth's tests/test_jbuf.py arrival pattern, to FILE
 #   jitter FILE CAPACITY RUNS      in process: RtpJBuf(CAPACITY).udp_in over FILE, then flush
+#   jitter-pcap FILE OUT           FILE's datagrams, in its order, as a pcap (Ethernet, IPv4,
+#                                  UDP 5006 -> 5004, 1 ms apart) for rtpjb and rtpstat
 #   encode FILE RUNS               in process: linear2ulaw over FILE (raw s16le), one call
 #   decode FILE RUNS               in process: ulaw2linear over FILE (raw octets), one call
 #   resample FILE IN OUT RUNS      in process: resample_linear over FILE (raw s16le), one call
@@ -137,6 +139,41 @@ def main():
             file=sys.stderr,
         )
         report(len(packets), median, "M packets/s")
+    elif mode == "jitter-pcap":
+        # Not librtpsynth: the same datagrams as "jitter", framed for the tools (no peer code).
+        import struct
+
+        with open(args[0], "rb") as file:
+            raw = file.read()
+
+        def checksum(header):
+            total = sum(struct.unpack("!10H", header))
+            while total > 0xFFFF:
+                total = (total & 0xFFFF) + (total >> 16)
+            return ~total & 0xFFFF
+
+        ethernet = bytes(6) + bytes([2, 0, 0, 0, 0, 1]) + b"\x08\x00"
+        offset, index = 0, 0
+        with open(args[1], "wb", buffering=1 << 20) as out:
+            out.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
+            while offset + 2 <= len(raw):
+                length = int.from_bytes(raw[offset : offset + 2], "little")
+                packet = raw[offset + 2 : offset + 2 + length]
+                offset += 2 + length
+                ip = bytearray(
+                    struct.pack(
+                        "!BBHHHBBH4s4s", 0x45, 0, 28 + length, 0, 0, 64, 17, 0,
+                        bytes([127, 0, 0, 1]), bytes([127, 0, 0, 1]),
+                    )
+                )
+                ip[10:12] = struct.pack("!H", checksum(bytes(ip)))
+                udp = struct.pack("!HHHH", 5006, 5004, 8 + length, 0)
+                frame = ethernet + bytes(ip) + udp + packet
+                micros = index * 1000
+                out.write(struct.pack("<IIII", micros // 1000000, micros % 1000000, len(frame), len(frame)))
+                out.write(frame)
+                index += 1
+        print(f"bench_peers: jitter-pcap: {index} datagrams", file=sys.stderr)
     elif mode in ("encode", "decode"):
         from rtpsynth.RtpUtils import linear2ulaw, ulaw2linear
 

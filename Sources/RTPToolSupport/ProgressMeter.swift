@@ -12,6 +12,9 @@ import SystemPackage
 /// How far a tool working through a long input has got, as one line on standard error redrawn
 /// in place: bytes read (of the total when the input is a regular file), units (packets or
 /// samples) and units a second, elapsed time, and the time left when the total is known.
+/// A tool that reads its input more than once (rtpjb: to choose a stream, then to play it)
+/// shows which pass it is in and the bytes and units of that pass, of the file's one total;
+/// the time left covers the passes still to come.
 ///
 /// A meter exists only when standard error is a terminal (see
 /// ``init(tool:unit:requested:input:from:passes:totalUnits:)``); it draws from the first update when asked for with `--progress`, otherwise once the work has
@@ -30,12 +33,15 @@ public final class ProgressMeter {
   private let tool: String
   private let unit: String
   private let input: FileDescriptor?
-  /// The input's bytes from where reading started to its end, once for each pass.
+  /// The input's bytes from where reading started to its end: one pass's worth.
   private let totalBytes: UInt64?
+  /// How many passes the work makes over the input, and which one (from 0) this is.
+  private let passes: Int
+  private var pass = 0
   private let totalUnits: UInt64?
   private let started: Int64
   private var nextDraw: Int64
-  /// Units and bytes of the passes before this one.
+  /// Units and bytes of the passes before this one (for the rates and the time left).
   private var unitsBefore: UInt64 = 0
   private var bytesBefore: UInt64 = 0
   private var units: UInt64 = 0
@@ -75,6 +81,7 @@ public final class ProgressMeter {
     self.tool = tool
     self.unit = unit
     self.totalUnits = totalUnits
+    self.passes = max(passes, 1)
     started = NetworkClock.monotonic
     nextDraw = requested ? started : started + Self.quietPeriod
     if let input, Terminal.isRegularFile(input) {
@@ -83,7 +90,7 @@ public final class ProgressMeter {
       if fstat(input.rawValue, &info) == 0, position >= 0, Int64(info.st_size) >= position {
         self.input = input
         passStart = Int64(position)
-        totalBytes = UInt64(Int64(info.st_size) - Int64(position)) * UInt64(max(passes, 1))
+        totalBytes = UInt64(Int64(info.st_size) - Int64(position))
       } else {
         self.input = nil
         totalBytes = nil
@@ -115,13 +122,16 @@ public final class ProgressMeter {
   }
 
   /// Starts another pass over the input, from the position it is at now; the units given to
-  /// ``update(_:)`` count from zero again.
+  /// ``update(_:)`` count from zero again, and the line, once drawn, is redrawn at the next
+  /// update to show the new pass.
   public func startPass() {
     unitsBefore += units
     units = 0
     bytesBefore += passBytes()
     source = nil
+    pass += 1
     if let input { passStart = Int64(lseek(input.rawValue, 0, SEEK_CUR)) }
+    if drawn { nextDraw = 0 }
   }
 
   /// Clears the line, if drawn, and draws no more.
@@ -134,17 +144,20 @@ public final class ProgressMeter {
   /// Bytes read in this pass: how far the input's position has moved from where it started.
   private func passBytes() -> UInt64 {
     guard let input else { return 0 }
-    if let source { return source.offset }
+    if let source { return source.inputOffset }
     let position = Int64(lseek(input.rawValue, 0, SEEK_CUR))
     return position > passStart ? UInt64(position - passStart) : 0
   }
 
   private func draw(now: Int64) {
     let elapsed = now - started
-    let doneUnits = unitsBefore + units
-    let doneBytes = totalBytes.map { min(bytesBefore + passBytes(), $0) }
-    let rates = measureRates(now: now, units: doneUnits, bytes: doneBytes ?? 0)
+    // This pass's units and bytes are shown; all passes' give the rates and the time left.
+    let doneUnits = units
+    let doneBytes = totalBytes.map { min(passBytes(), $0) }
+    let rates = measureRates(
+      now: now, units: unitsBefore + units, bytes: bytesBefore + (doneBytes ?? 0))
     var parts: [String] = []
+    if passes > 1 { parts.append("pass \(pass + 1) of \(passes)") }
     // What is left: of the units when their total is known, else of the input's bytes when
     // they are measured.
     var left: Double? = nil
@@ -161,7 +174,9 @@ public final class ProgressMeter {
       parts.append(
         "\(Self.percent(fraction)) \(Self.bytes(doneBytes)) of \(Self.bytes(totalBytes))")
       parts.append("\(Self.count(doneUnits)) \(unit)")
-      if rates.bytes > 0 { left = Double(totalBytes - doneBytes) / rates.bytes }
+      let passesLeft = UInt64(max(passes - pass - 1, 0))
+      let bytesLeft = totalBytes - doneBytes + passesLeft * totalBytes
+      if rates.bytes > 0 { left = Double(bytesLeft) / rates.bytes }
     } else {
       parts.append("\(Self.count(doneUnits)) \(unit)")
     }

@@ -109,7 +109,7 @@ struct RTPJB: ToolCommand {
       selection = .ssrc(ssrc.value)
     } else {
       if !Terminal.isRegularFile(descriptor) {
-        let copy = try SpoolFile(copying: descriptor, inputName: name)
+        let copy = try SpoolFile(copyingCapture: descriptor, inputName: name)
         spool = copy
         descriptor = copy.descriptor
       }

@@ -118,7 +118,7 @@ struct RTPSend: ToolCommand {
     // A second read: --loop, and the scan for clock rates that --pace rtp and --rtcp need.
     let scans = pace == .rtp || rtcp
     if (repetitions > 1 || scans) && !Terminal.isRegularFile(descriptor) {
-      let copy = try SpoolFile(copying: descriptor, inputName: input.displayName)
+      let copy = try SpoolFile(copyingCapture: descriptor, inputName: input.displayName)
       spool = copy
       descriptor = copy.descriptor
     }

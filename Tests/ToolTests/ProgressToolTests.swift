@@ -128,6 +128,34 @@ struct ProgressToolTests {
   }
 
   @Test(
+    "rtpjb's two passes each show the file's one total, say which pass they are, and count that pass's packets",
+    .enabled(if: hasScript))
+  func twoPassesOneTotal() throws {
+    let dir = Shell.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    #expect(Shell.run(Self.capture, in: dir).status == 0)
+    let size = try #require(
+      try FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent("in.pcap").path)[
+        .size] as? Int)
+    let tenths = Int((Double(size) / 1000 * 10).rounded())
+    let total = "of \(tenths / 10).\(tenths % 10) kB, "
+    let shown = Self.underTerminal("rtpjb --progress -o out in.pcap", in: dir)
+    #expect(shown.status == 0, "\(shown.output)")
+    let draws = shown.output.components(separatedBy: "\r").dropFirst()
+      .filter { $0.hasPrefix("rtpjb: ") }
+    #expect(draws.contains { $0.hasPrefix("rtpjb: pass 1 of 2, ") }, "\(draws)")
+    #expect(draws.contains { $0.hasPrefix("rtpjb: pass 2 of 2, ") }, "\(draws)")
+    for draw in draws {
+      #expect(draw.contains(total), "\(total) in \(draw.debugDescription)")
+      // "..., N packets, ...": never more than the file holds.
+      let fields = draw.components(separatedBy: ", ")
+      let packets = try #require(fields.first { $0.hasSuffix(" packets") })
+      let count = try #require(Int(packets.dropLast(" packets".count)))
+      #expect(count <= 3000, "\(draw.debugDescription)")
+    }
+  }
+
+  @Test(
     "Under a terminal without --progress, the line appears once the work passes a few seconds, unless the input is a pipe",
     .enabled(if: hasScript))
   func appearsUnasked() throws {

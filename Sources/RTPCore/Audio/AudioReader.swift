@@ -1,3 +1,4 @@
+import CSndfile
 import SystemPackage
 
 #if canImport(Glibc)
@@ -117,6 +118,12 @@ public final class AudioReader {
           throw unsupported
         }
       }
+    }
+    // On a pipe, libsndfile needs a copy in a file: not of input that no audio file starts as.
+    if start == nil && !Self.startsLikeAudioFile(head) {
+      // libsndfile's own words for it, as a file would get.
+      let message = String(cString: sf_error_number(Int32(SF_ERR_UNRECOGNISED_FORMAT)))
+      throw .unrecognizedFormat(prefix: prefix, message: message)
     }
     let file = try Self.openLibrary(fileDescriptor, start: start, source: source, prefix: prefix)
     (format, formatName, backend) = (file.format, file.name, .library(file))
@@ -250,8 +257,9 @@ public final class AudioReader {
   }
 
   /// Copies the rest of `source` to a new unlinked file in `$TMPDIR` (or `/tmp`) and returns
-  /// its descriptor.
+  /// its descriptor; more than ``TemporaryFile/spoolLimit`` bytes is an error.
   private static func spool(_ source: InputSource) throws(AudioError) -> CInt {
+    let limit = TemporaryFile.spoolLimit
     let spool: FileDescriptor
     do {
       spool = try TemporaryFile.makeUnlinked(prefix: "rtpsynth-audio")
@@ -273,7 +281,14 @@ public final class AudioReader {
         }
         written += UInt64(window.count)
         source.consume(window.count)
+        if written > limit {
+          close(descriptor)
+          throw AudioError.malformedHeader(
+            offset: limit, reason: TemporaryFile.spoolLimitReason(limit))
+        }
       }
+    } catch let error as AudioError {
+      throw error
     } catch let error as IOError {
       close(descriptor)
       throw .io(error)

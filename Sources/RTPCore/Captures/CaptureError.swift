@@ -20,6 +20,9 @@ public enum CaptureError: Error, CustomStringConvertible, Sendable, Equatable {
   case timestampOutOfRange(at: CaptureLocation)
   /// Reading the input failed.
   case io(IOError)
+  /// The capture is compressed and the compressed stream is damaged or cut short at byte
+  /// `offset` of the compressed bytes; bad data, like the other cases but ``io(_:)``.
+  case damagedCompression(compression: Compression, offset: UInt64, reason: String)
 
   /// One line such as `record 17 at byte 2316: caplen 4294967295 exceeds snaplen 65535`.
   public var description: String {
@@ -42,6 +45,8 @@ public enum CaptureError: Error, CustomStringConvertible, Sendable, Equatable {
       return "\(location): timestamp out of range"
     case .io(let error):
       return error.description
+    case .damagedCompression(let compression, let offset, let reason):
+      return IOError.corrupt(compression: compression, offset: offset, reason: reason).description
     }
   }
 }

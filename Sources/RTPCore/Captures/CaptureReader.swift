@@ -1,5 +1,5 @@
 /// Reads packet records from a pcap, pcapng or rtpdump capture, whichever its first bytes say
-/// it is.
+/// it is, and from such a capture compressed with gzip or xz (also sniffed by its first bytes).
 ///
 /// Records come out one at a time with their bytes still in the ``InputSource``'s buffer (no
 /// copy), so memory stays flat however long the capture is. Length fields are checked against
@@ -22,6 +22,8 @@ public final class CaptureReader {
   /// - Throws: ``CaptureError/emptyInput``, ``CaptureError/unrecognizedFormat(prefix:)``, or an
   ///   error in the file header.
   public init(source: InputSource) throws(CaptureError) {
+    // A capture compressed as a whole (gzip, xz) is read as the capture it decompresses to.
+    _ = try source.captureDecompress(try source.capturePeek(Compression.magicLength))
     let prefix = try source.capturePeek(4)
     guard !prefix.isEmpty else { throw .emptyInput }
     guard prefix.count >= 4 else { throw .unrecognizedFormat(prefix: Array(prefix)) }

@@ -10,6 +10,9 @@ public enum IOError: Error, CustomStringConvertible, Sendable, Equatable {
   case writeFailed(offset: UInt64, errno: Errno)
   /// A file could not be opened.
   case openFailed(path: String, errno: Errno)
+  /// A compressed input is damaged or cut short: what was found at byte `offset` of the
+  /// compressed bytes. Bad data (exit 65), not a failed read.
+  case corrupt(compression: Compression, offset: UInt64, reason: String)
 
   public var description: String {
     switch self {
@@ -21,6 +24,8 @@ public enum IOError: Error, CustomStringConvertible, Sendable, Equatable {
       return "write failed at byte \(offset): \(errno.message)"
     case .openFailed(_, let errno):
       return errno.message
+    case .corrupt(let compression, let offset, let reason):
+      return "\(compression) data at compressed byte \(offset): \(reason)"
     }
   }
 }

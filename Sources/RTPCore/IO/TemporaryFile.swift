@@ -16,6 +16,26 @@ public enum TemporaryFile {
     return "/tmp"
   }
 
+  /// The most bytes a tool copies from a pipe into a scratch file (a spool): 8 GiB, or the
+  /// value of the environment variable `RTPSYNTH_SPOOL_LIMIT` (a number of bytes). Input longer
+  /// than this on a pipe is refused (bad data, exit 65) rather than filling the disk; a file
+  /// given by name is never copied.
+  public static var spoolLimit: UInt64 {
+    if let value = getenv("RTPSYNTH_SPOOL_LIMIT"), let limit = UInt64(String(cString: value)) {
+      return limit
+    }
+    return defaultSpoolLimit
+  }
+
+  /// The spool limit without `RTPSYNTH_SPOOL_LIMIT`: 8 GiB.
+  public static let defaultSpoolLimit: UInt64 = 8 << 30
+
+  /// Why input was refused for passing the spool limit `limit`, for the one-line error.
+  public static func spoolLimitReason(_ limit: UInt64) -> String {
+    "more than \(limit) bytes on a pipe, the limit of what is copied to a temporary file"
+      + " (RTPSYNTH_SPOOL_LIMIT); give the input as a file"
+  }
+
   /// Creates a file in ``directory`` that is unlinked at once, so that it vanishes when its
   /// descriptor is closed, however the process ends. The caller closes the descriptor.
   public static func makeUnlinked(prefix: String) throws(IOError) -> FileDescriptor {
