@@ -28,18 +28,32 @@ struct InternetChecksum {
   /// Adds `count` bytes at `start`; an odd final byte is summed as if followed by a zero octet.
   @inline(__always)
   mutating func add(_ start: UnsafeRawPointer, count: Int) {
-    var sum = accumulator
     var offset = 0
-    // Two independent chains let the processor overlap the additions.
-    var other: UInt64 = 0
-    while count - offset >= 16 {
-      let a = start.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-      let b = start.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self)
-      sum &+= (a & 0xFFFF_FFFF) &+ (a >> 32)
-      other &+= (b & 0xFFFF_FFFF) &+ (b >> 32)
-      offset += 16
+    // 32 bytes a step as whole 64-bit words, each added with its carry wrapped around (a ones'
+    // complement sum in 64 bits, which folds to the same 16-bit sum: 2^64 - 1 is a multiple of
+    // 2^16 - 1), on two independent chains so that the processor overlaps the additions.
+    var first: UInt64 = 0
+    var second: UInt64 = 0
+    while count &- offset >= 32 {
+      first = Self.onesComplementSum(
+        first, start.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+      second = Self.onesComplementSum(
+        second, start.loadUnaligned(fromByteOffset: offset &+ 8, as: UInt64.self))
+      first = Self.onesComplementSum(
+        first, start.loadUnaligned(fromByteOffset: offset &+ 16, as: UInt64.self))
+      second = Self.onesComplementSum(
+        second, start.loadUnaligned(fromByteOffset: offset &+ 24, as: UInt64.self))
+      offset &+= 32
     }
-    sum &+= other
+    let words = Self.onesComplementSum(first, second)
+    // Folded to 33 bits, so that the plain additions below (and later pieces) lose no carry.
+    var sum = accumulator &+ (words & 0xFFFF_FFFF) &+ (words >> 32)
+    if count &- offset >= 16 {
+      let a = start.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+      let b = start.loadUnaligned(fromByteOffset: offset &+ 8, as: UInt64.self)
+      sum &+= (a & 0xFFFF_FFFF) &+ (a >> 32) &+ (b & 0xFFFF_FFFF) &+ (b >> 32)
+      offset &+= 16
+    }
     if count - offset >= 8 {
       let a = start.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
       sum &+= (a & 0xFFFF_FFFF) &+ (a >> 32)
@@ -58,6 +72,13 @@ struct InternetChecksum {
       sum &+= UInt64((UInt16(last) << 8).bigEndian)
     }
     accumulator = sum
+  }
+
+  /// `a + b` with the carry out of bit 63 added back in: the 64-bit ones' complement sum.
+  @inline(__always)
+  private static func onesComplementSum(_ a: UInt64, _ b: UInt64) -> UInt64 {
+    let (sum, carry) = a.addingReportingOverflow(b)
+    return sum &+ (carry ? 1 : 0)
   }
 
   /// Adds the bytes of `buffer`; an odd final byte is summed as if followed by a zero octet.

@@ -3,7 +3,55 @@ extension DatagramDecoder {
   private static let etherTypeIPv6: UInt16 = 0x86DD
 
   /// Strips the link-layer header of `linkType` and decodes the IP packet behind it.
+  ///
+  /// An untagged Ethernet frame holding a whole IPv4 UDP datagram, what nearly every record of
+  /// an RTP capture is, is decoded here in line (``plainUDP(_:timestamp:)``); everything else
+  /// takes the general path.
+  @inline(__always)
   func decodeLinkLayer(
+    _ bytes: UnsafeRawBufferPointer, linkType: LinkType, timestamp: Int64
+  ) -> DecodeOutcome {
+    if linkType == .ethernet, bytes.count >= 14,
+      bytes.loadBigEndian(as: UInt16.self, at: 12) == Self.etherTypeIPv4,
+      let datagram = Self.plainUDP(UnsafeRawBufferPointer(rebasing: bytes[14...]), timestamp: timestamp)
+    {
+      return .datagram(datagram)
+    }
+    return decodeAnyLinkLayer(bytes, linkType: linkType, timestamp: timestamp)
+  }
+
+  /// The UDP datagram of an IPv4 packet that is not a fragment and whose IPv4 and UDP headers
+  /// are whole and consistent, exactly as ``decodeIPv4(_:timestamp:)`` would return it; `nil`
+  /// for any other packet, which that function then decodes (or counts as skipped) in full.
+  @inline(__always)
+  static func plainUDP(_ packet: UnsafeRawBufferPointer, timestamp: Int64) -> UDPDatagram? {
+    guard packet.count >= 28 else { return nil }
+    let versionAndLength = packet[0]
+    let headerLength = Int(versionAndLength & 0x0F) &* 4
+    let totalLength = Int(packet.loadBigEndian(as: UInt16.self, at: 2))
+    // Version 4, a header of at least 20 bytes, UDP, no fragment (neither more fragments nor an
+    // offset), and the whole packet captured (bytes past it are link-layer padding).
+    guard versionAndLength >> 4 == 4, headerLength >= 20, packet[9] == 17,
+      packet.loadBigEndian(as: UInt16.self, at: 6) & 0x3FFF == 0,
+      totalLength <= packet.count, totalLength &- headerLength >= 8
+    else { return nil }
+    let udpLength = Int(packet.loadBigEndian(as: UInt16.self, at: headerLength &+ 4))
+    guard udpLength >= 8, udpLength <= totalLength &- headerLength else { return nil }
+    return UDPDatagram(
+      timestamp: timestamp,
+      source: Endpoint(
+        address: .v4(IPv4Address(rawValue: packet.loadBigEndian(as: UInt32.self, at: 12))),
+        port: packet.loadBigEndian(as: UInt16.self, at: headerLength)),
+      destination: Endpoint(
+        address: .v4(IPv4Address(rawValue: packet.loadBigEndian(as: UInt32.self, at: 16))),
+        port: packet.loadBigEndian(as: UInt16.self, at: headerLength &+ 2)),
+      payload: UnsafeRawBufferPointer(
+        rebasing: packet[(headerLength &+ 8)..<(headerLength &+ udpLength)]))
+  }
+
+  /// ``decodeLinkLayer(_:linkType:timestamp:)`` for every link type and packet.
+  @inline(never)
+  func decodeAnyLinkLayer(
     _ bytes: UnsafeRawBufferPointer, linkType: LinkType, timestamp: Int64
   ) -> DecodeOutcome {
     switch linkType {

@@ -34,6 +34,7 @@ public final class DatagramDecoder {
   public var datagramsInProgress: Int { reassembler.inProgress }
 
   /// Decodes one record.
+  @inline(__always)
   public func decode(_ record: CaptureRecord) -> DecodeOutcome {
     if let endpoints = record.rtpdumpEndpoints {
       return .datagram(

@@ -33,6 +33,7 @@ public final class DatagramReader {
   /// The datagram's payload is valid until the next call. Records that hold no datagram are
   /// counted in ``skipped`` and passed over; a damaged capture throws after every datagram
   /// before the damage.
+  @inline(__always)
   public func next() throws(CaptureError) -> UDPDatagram? {
     while let record = try captureReader.next() {
       if recordsRead == 0 { firstRecordTime = record.timestamp }

@@ -170,8 +170,19 @@ public final class InputSource {
 
   /// Returns a window of at least `count` unconsumed bytes, or all that remain if the input ends
   /// first. The window is valid until the next call on this source.
+  @inline(__always)
   public func peek(_ count: Int) throws(IOError) -> UnsafeRawBufferPointer {
     precondition(count >= 0)
+    // Most calls find their bytes in the window already: that test is all they cost.
+    if end - start >= count {
+      return UnsafeRawBufferPointer(rebasing: storage[start..<(start + count)])
+    }
+    return try peekFilling(count)
+  }
+
+  /// ``peek(_:)`` when the window holds fewer than `count` bytes: maps or reads more.
+  @inline(never)
+  private func peekFilling(_ count: Int) throws(IOError) -> UnsafeRawBufferPointer {
     while end - start < count && !atEnd {
       try fill(minimum: count)
     }
@@ -189,6 +200,7 @@ public final class InputSource {
   }
 
   /// Marks `count` bytes returned by the last peek as used.
+  @inline(__always)
   public func consume(_ count: Int) {
     precondition(count >= 0 && count <= end - start)
     start += count

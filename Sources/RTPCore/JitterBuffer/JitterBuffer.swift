@@ -176,14 +176,21 @@ public final class JitterBuffer {
   public func feed(
     _ bytes: UnsafeRawBufferPointer, arrival: Int64, _ handler: (JitterBufferEvent) -> Void
   ) throws(RTPParseError) {
-    state.pointee.statistics.fed += 1
     let packet: RTPPacket
     do {
       packet = try RTPPacket(validating: bytes)
     } catch {
+      state.pointee.statistics.fed += 1
       state.pointee.statistics.parseErrors += 1
       throw error
     }
+    feed(packet, arrival: arrival, handler)
+  }
+
+  /// ``feed(_:arrival:_:)`` for a packet the caller has validated already: the play-out
+  /// pipeline's, which sorts every datagram before it chooses the stream's.
+  func feed(_ packet: RTPPacket, arrival: Int64, _ handler: (JitterBufferEvent) -> Void) {
+    state.pointee.statistics.fed += 1
     if let maxDelay { releaseExpired(now: arrival, maxDelay: maxDelay, handler) }
     if !state.pointee.started || packet.ssrc != state.pointee.ssrc {
       if state.pointee.started {

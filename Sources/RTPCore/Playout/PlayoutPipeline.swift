@@ -98,11 +98,7 @@ public final class PlayoutPipeline {
         continue
       }
       context.pointee.willFeed(packet, datagram: datagram)
-      do {
-        try jitterBuffer.feed(datagram.payload, arrival: datagram.timestamp, emit)
-      } catch {
-        preconditionFailure("a packet that validated failed to validate")
-      }
+      jitterBuffer.feed(packet, arrival: datagram.timestamp, emit)
       if context.pointee.writeFailure != nil { break }
     }
     context.pointee.current = nil

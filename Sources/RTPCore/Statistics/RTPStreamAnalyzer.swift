@@ -27,6 +27,9 @@ public struct RTPStreamAnalyzer: Sendable {
   public private(set) var origin: Int64?
   private var index: [RTPStreamKey: Int] = [:]
   private var lastIndex = -1
+  /// ``clockRate(for:)`` of each payload type (0 ... 127), worked out once: a dictionary lookup
+  /// per packet cost more than the rest of the packet's statistics.
+  private let rateTable: [Int?]
 
   /// - Parameters:
   ///   - clockRates: Clock rates (Hz) by payload type, for dynamic types above all.
@@ -40,6 +43,7 @@ public struct RTPStreamAnalyzer: Sendable {
     self.clockRates = clockRates
     self.sampleLimit = sampleLimit
     self.limit = limit
+    rateTable = (0...127).map { clockRates[$0] ?? RTPPayloadTypeName.clockRate($0) }
   }
 
   /// The RTP streams, in order of their first packet: the flows that passed probation (two
@@ -57,6 +61,7 @@ public struct RTPStreamAnalyzer: Sendable {
   }
 
   /// Counts one UDP datagram: a packet of its stream if it is valid RTP.
+  @inline(__always)
   public mutating func add(_ datagram: UDPDatagram) {
     if origin == nil { origin = datagram.timestamp }
     let packet: RTPPacket
@@ -75,13 +80,14 @@ public struct RTPStreamAnalyzer: Sendable {
 
   /// Counts a valid RTP packet sent from `source` to `destination`, captured at `time`
   /// (nanoseconds since the Unix epoch).
+  @inline(__always)
   public mutating func add(
     _ packet: RTPPacket, source: Endpoint, destination: Endpoint, time: Int64
   ) {
     if origin == nil { origin = time }
     // Both ends as capture times: the span between any two of them fits Int64 exactly.
     let relative = CaptureTime(clamping: time) - CaptureTime(clamping: origin ?? time)
-    let rate = clockRate(for: packet.payloadType)
+    let rate = rateTable[Int(packet.payloadType & 0x7F)]
     if lastIndex >= 0,
       tracked[lastIndex].key.matches(ssrc: packet.ssrc, source: source, destination: destination)
     {

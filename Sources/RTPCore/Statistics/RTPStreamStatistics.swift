@@ -95,6 +95,7 @@ public struct RTPStreamStatistics: Sendable {
   }
 
   /// Counts a packet after the first, at `time` (relative to the origin).
+  @inline(__always)
   mutating func count(_ packet: RTPPacket, time: Int64, clockRate rate: Int?, sampleLimit: Int) {
     let sequence = packet.sequenceNumber
     if sequence == stopSequence &+ 1 { isConfirmed = true }
@@ -176,12 +177,19 @@ public struct RTPStreamStatistics: Sendable {
     addSample(time: time, sampleLimit: sampleLimit)
   }
 
+  @inline(__always)
   private mutating func addSample(time: Int64, sampleLimit: Int) {
     guard sampleLimit > 0 else { return }
     if sampleSkip > 0 {
       sampleSkip -= 1
       return
     }
+    keepSample(time: time, sampleLimit: sampleLimit)
+  }
+
+  /// Keeps a point for the plot, thinning the points kept when there are `sampleLimit`.
+  @inline(never)
+  private mutating func keepSample(time: Int64, sampleLimit: Int) {
     samples.append(
       RTPStreamSample(
         time: Double(time) / 1e9, deltaMs: deltaMs, jitterMs: clockRate > 0 ? jitterMs : -1))

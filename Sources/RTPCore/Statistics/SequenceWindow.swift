@@ -11,6 +11,7 @@ struct SequenceWindow: Hashable, Sendable {
   enum Arrival { case new, duplicate, reordered }
 
   /// Records `sequence`; the first call starts the window.
+  @inline(__always)
   mutating func record(_ sequence: UInt16) -> Arrival {
     guard highest >= 0 else {
       highest = Int64(sequence)
@@ -34,7 +35,20 @@ struct SequenceWindow: Hashable, Sendable {
     return .reordered
   }
 
+  @inline(__always)
   private mutating func shift(by count: Int64) {
+    if count < 64 {
+      // The usual step (the next packet, or a few lost): each word takes the bits the one below
+      // it shifts out, with no loop.
+      let bits = UInt64(truncatingIfNeeded: count)
+      let back = 64 &- bits
+      words = SIMD4(
+        words[0] &<< bits,
+        words[1] &<< bits | words[0] &>> back,
+        words[2] &<< bits | words[1] &>> back,
+        words[3] &<< bits | words[2] &>> back)
+      return
+    }
     guard count < Self.span else {
       words = SIMD4(repeating: 0)
       return
