@@ -10,6 +10,16 @@ extension InputSource {
     }
   }
 
+  /// ``peekWindow(minimum:)`` with failures wrapped as ``capturePeek(_:)`` wraps them.
+  @inline(__always)
+  func capturePeekWindow(minimum: Int) throws(CaptureError) -> UnsafeRawBufferPointer {
+    do {
+      return try peekWindow(minimum: minimum)
+    } catch {
+      throw Self.captureError(error)
+    }
+  }
+
   /// ``skip(_:)`` with failures wrapped as ``capturePeek(_:)`` wraps them.
   func captureSkip(_ count: UInt64) throws(CaptureError) -> UInt64 {
     do {

@@ -48,7 +48,8 @@ final class PcapReader: CaptureFormatReader {
       pendingConsume = 0
     }
     let offset = source.offset
-    let header = try source.capturePeek(16)
+    // The whole window: the record behind the header is usually in it already.
+    let header = try source.capturePeekWindow(minimum: 16)
     if header.isEmpty { return nil }
     let index = recordCount + 1
     let location = CaptureLocation.record(index: index, offset: offset)
@@ -63,7 +64,7 @@ final class PcapReader: CaptureFormatReader {
       throw .caplenExceedsSnaplen(at: location, caplen: caplen, snaplen: snaplen)
     }
     let total = 16 + Int(caplen)
-    let record = try source.capturePeek(total)
+    let record = total <= header.count ? header : try source.capturePeek(total)
     guard record.count >= total else {
       throw .truncated(at: location, got: record.count, expected: total)
     }

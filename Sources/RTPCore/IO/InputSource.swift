@@ -180,6 +180,17 @@ public final class InputSource {
     return try peekFilling(count)
   }
 
+  /// Every unconsumed byte in the window, at least `minimum` of them unless the input ends
+  /// first: ``peek(_:)`` without the cut to `count`, for a parser that finds a record's length
+  /// in its first bytes and can then take the whole record from the same window. Valid until
+  /// the next call on this source.
+  @inline(__always)
+  public func peekWindow(minimum: Int) throws(IOError) -> UnsafeRawBufferPointer {
+    precondition(minimum >= 0)
+    if end - start < minimum { _ = try peekFilling(minimum) }
+    return UnsafeRawBufferPointer(rebasing: storage[start..<end])
+  }
+
   /// ``peek(_:)`` when the window holds fewer than `count` bytes: maps or reads more.
   @inline(never)
   private func peekFilling(_ count: Int) throws(IOError) -> UnsafeRawBufferPointer {

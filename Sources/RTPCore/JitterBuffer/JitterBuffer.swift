@@ -72,6 +72,7 @@ public final class JitterBuffer {
     var storage: UnsafeMutableRawPointer? = nil
     var capacity = 0
 
+    @inline(__always)
     mutating func store(_ bytes: UnsafeRawBufferPointer) {
       if capacity < bytes.count {
         storage?.deallocate()
@@ -189,6 +190,7 @@ public final class JitterBuffer {
 
   /// ``feed(_:arrival:_:)`` for a packet the caller has validated already: the play-out
   /// pipeline's, which sorts every datagram before it chooses the stream's.
+  @inline(__always)
   func feed(_ packet: RTPPacket, arrival: Int64, _ handler: (JitterBufferEvent) -> Void) {
     state.pointee.statistics.fed += 1
     if let maxDelay { releaseExpired(now: arrival, maxDelay: maxDelay, handler) }
@@ -231,6 +233,7 @@ public final class JitterBuffer {
 
   // MARK: Placing packets
 
+  @inline(__always)
   private func place(
     _ packet: RTPPacket, sequence: Int64, arrival: Int64, _ handler: (JitterBufferEvent) -> Void
   ) {
@@ -277,6 +280,7 @@ public final class JitterBuffer {
   }
 
   /// Copies `packet` into a free buffer and records it in `slot`.
+  @inline(__always)
   private func store(
     _ packet: RTPPacket, sequence: Int64, arrival: Int64, in slot: UnsafeMutablePointer<Slot>
   ) {
@@ -289,6 +293,7 @@ public final class JitterBuffer {
   }
 
   /// The packet a slot holds, viewing its buffer.
+  @inline(__always)
   private func packet(in slot: Slot) -> RTPPacket {
     RTPPacket(
       validated: UnsafeRawBufferPointer(start: buffers[slot.buffer].storage, count: slot.length),
@@ -296,6 +301,7 @@ public final class JitterBuffer {
   }
 
   /// Returns a slot's buffer to the free stack, once its packet has been handed out.
+  @inline(__always)
   private func recycle(_ slot: Slot) {
     freeBuffers[freeCount] = slot.buffer
     freeCount += 1
@@ -349,6 +355,7 @@ public final class JitterBuffer {
   // MARK: Releasing packets
 
   /// Reports `packet` ready, preceded by an erasure if packets before it were never played.
+  @inline(__always)
   private func deliver(
     _ packet: RTPPacket, sequence: Int64, arrival: Int64, _ handler: (JitterBufferEvent) -> Void
   ) {
@@ -374,6 +381,7 @@ public final class JitterBuffer {
   }
 
   /// Delivers the held packet in slot `index` and frees the slot.
+  @inline(__always)
   private func deliverSlot(_ index: Int, _ handler: (JitterBufferEvent) -> Void) {
     occupied[index >> 6] &= ~(1 << UInt64(index & 63))
     state.pointee.heldCount -= 1
@@ -383,6 +391,7 @@ public final class JitterBuffer {
   }
 
   /// Delivers held packets while the next expected one is among them.
+  @inline(__always)
   private func releaseConsecutive(_ handler: (JitterBufferEvent) -> Void) {
     let s = state
     while s.pointee.heldCount > 0 {

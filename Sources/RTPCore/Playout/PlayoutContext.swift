@@ -10,8 +10,9 @@ struct PlayoutContext<Handler: PlayoutHandler> {
   /// last one remembered.
   static var maximumEndpointPairs: Int { 256 }
 
-  /// The output; the pipeline keeps it alive while this exists.
-  unowned(unsafe) let handler: Handler
+  /// The output; the pipeline keeps it alive while this exists. Held unmanaged so that handing
+  /// it an event costs no retain and release.
+  private let handler: Unmanaged<Handler>
   /// The first write failure; nothing is written after it.
   var writeFailure: IOError? = nil
   /// The bytes of the packet being fed, to recognise its drop.
@@ -24,7 +25,7 @@ struct PlayoutContext<Handler: PlayoutHandler> {
   private var displaced: UInt8 = 0
 
   init(handler: Handler) {
-    self.handler = handler
+    self.handler = .passUnretained(handler)
     pairs = .allocate(capacity: Self.maximumEndpointPairs)
     pairBySequence = .allocate(capacity: 65536)
     pairBySequence.initialize(repeating: 0, count: 65536)
@@ -69,11 +70,16 @@ struct PlayoutContext<Handler: PlayoutHandler> {
     case .erasure, .streamStarted:
       break
     }
-    do {
-      try handler.handle(event, source: pairs[pair].source, destination: pairs[pair].destination)
-    } catch {
-      writeFailure = error
+    let (source, destination) = pairs[pair]
+    let failure = handler._withUnsafeGuaranteedRef { handler -> IOError? in
+      do throws(IOError) {
+        try handler.handle(event, source: source, destination: destination)
+        return nil
+      } catch {
+        return error
+      }
     }
+    if let failure { writeFailure = failure }
   }
 
   /// The index of `source` → `destination` among the pairs, added if new and there is room,
