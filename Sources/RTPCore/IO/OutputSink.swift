@@ -27,18 +27,24 @@ public final class OutputSink {
 
   /// Returns `count` writable bytes at the end of the buffer, flushing first if they do not fit.
   /// Only the bytes later committed are written.
+  @inline(__always)
   public func reserve(_ count: Int) throws(IOError) -> UnsafeMutableRawBufferPointer {
-    if storage.count - used < count {
-      try flush()
-      if storage.count < count {
-        storage.deallocate()
-        storage = .allocate(byteCount: count, alignment: 16)
-      }
-    }
+    if storage.count - used < count { try makeRoom(count) }
     return UnsafeMutableRawBufferPointer(rebasing: storage[used..<(used + count)])
   }
 
+  /// Flushes so that `count` bytes fit, growing the buffer if they would not fit even empty.
+  @inline(never)
+  private func makeRoom(_ count: Int) throws(IOError) {
+    try flush()
+    if storage.count < count {
+      storage.deallocate()
+      storage = .allocate(byteCount: count, alignment: 16)
+    }
+  }
+
   /// Appends `count` bytes of the space last reserved.
+  @inline(__always)
   public func commit(_ count: Int) {
     precondition(used + count <= storage.count)
     used += count
