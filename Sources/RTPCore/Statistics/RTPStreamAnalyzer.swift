@@ -94,6 +94,18 @@ public struct RTPStreamAnalyzer: Sendable {
       tracked[lastIndex].count(packet, time: relative, clockRate: rate, sampleLimit: sampleLimit)
       return
     }
+    addToAnotherStream(
+      packet, source: source, destination: destination, time: relative, clockRate: rate)
+  }
+
+  /// ``add(_:source:destination:time:)`` for a packet of another stream than the last one's:
+  /// looked up, or a new stream. Kept out of line so that the usual packet does not pay for
+  /// the key it does not need.
+  @inline(never)
+  private mutating func addToAnotherStream(
+    _ packet: RTPPacket, source: Endpoint, destination: Endpoint, time relative: Int64,
+    clockRate rate: Int?
+  ) {
     let key = RTPStreamKey(ssrc: packet.ssrc, source: source, destination: destination)
     if let found = index[key] {
       lastIndex = found

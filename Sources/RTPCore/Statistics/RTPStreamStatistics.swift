@@ -52,6 +52,10 @@ public struct RTPStreamStatistics: Sendable {
   private var meanJitter: Double = 0
   private var window = SequenceWindow()
   private var sampleStride = 1
+  /// `Double(rate) / 1000` for the clock rate of the last packet that had one, worked out once
+  /// per rate rather than per packet (a division on every packet's critical path).
+  private var ticksPerMillisecondRate = 0
+  private var ticksPerMillisecond = 0.0
   private var sampleSkip = 0
 
   /// Starts a stream at its first packet.
@@ -86,6 +90,7 @@ public struct RTPStreamStatistics: Sendable {
     return Double(whole) * 1000 + Double(rest) / 1_000_000
   }
 
+  @inline(__always)
   private mutating func markPayloadType(_ type: UInt8) {
     if type < 64 {
       payloadTypeBits.low |= 1 << UInt64(type)
@@ -144,7 +149,11 @@ public struct RTPStreamStatistics: Sendable {
 
     var currentJitter = 0.0
     if let rate, rate > 0 {
-      let nominalMs = Double(timestamp &- orderTimestamp) / (Double(rate) / 1000)
+      if rate != ticksPerMillisecondRate {
+        ticksPerMillisecondRate = rate
+        ticksPerMillisecond = Double(rate) / 1000
+      }
+      let nominalMs = Double(timestamp &- orderTimestamp) / ticksPerMillisecond
       let difference = abs(currentMs - (orderTimeMs + nominalMs))
       currentJitter = (15 * jitterMs + difference) / 16
       jitterMs = currentJitter

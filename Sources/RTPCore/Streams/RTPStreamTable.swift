@@ -35,6 +35,7 @@ public struct RTPStreamTable: Sendable {
 
   /// Counts one UDP datagram: a packet of its stream if it is valid RTP, else in ``notRTP`` or
   /// ``invalidRTP``.
+  @inline(__always)
   public mutating func count(_ datagram: UDPDatagram) {
     let packet: RTPPacket
     switch RTPPayload(sorting: datagram.payload) {
@@ -52,6 +53,7 @@ public struct RTPStreamTable: Sendable {
   }
 
   /// Counts a valid RTP packet sent from `source` to `destination` and captured at `time`.
+  @inline(__always)
   public mutating func count(
     _ packet: RTPPacket, source: Endpoint, destination: Endpoint, time: Int64
   ) {
@@ -62,7 +64,17 @@ public struct RTPStreamTable: Sendable {
       tracked[lastIndex].count(packet, time: time)
       return
     }
-    let key = RTPStreamKey(ssrc: ssrc, source: source, destination: destination)
+    countInAnotherStream(packet, source: source, destination: destination, time: time)
+  }
+
+  /// ``count(_:source:destination:time:)`` for a packet of another stream than the last one's:
+  /// looked up, or a new stream. Kept out of line so that the usual packet does not pay for
+  /// the key it does not need.
+  @inline(never)
+  private mutating func countInAnotherStream(
+    _ packet: RTPPacket, source: Endpoint, destination: Endpoint, time: Int64
+  ) {
+    let key = RTPStreamKey(ssrc: packet.ssrc, source: source, destination: destination)
     if let found = index[key] {
       lastIndex = found
     } else if tracked.count < limit {
