@@ -54,20 +54,20 @@ struct InternetChecksum {
       sum &+= (a & 0xFFFF_FFFF) &+ (a >> 32) &+ (b & 0xFFFF_FFFF) &+ (b >> 32)
       offset &+= 16
     }
-    if count - offset >= 8 {
+    if count &- offset >= 8 {
       let a = start.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
       sum &+= (a & 0xFFFF_FFFF) &+ (a >> 32)
-      offset += 8
+      offset &+= 8
     }
-    if count - offset >= 4 {
+    if count &- offset >= 4 {
       sum &+= UInt64(start.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
-      offset += 4
+      offset &+= 4
     }
-    if count - offset >= 2 {
+    if count &- offset >= 2 {
       sum &+= UInt64(start.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
-      offset += 2
+      offset &+= 2
     }
-    if count - offset == 1 {
+    if count &- offset == 1 {
       let last = start.load(fromByteOffset: offset, as: UInt8.self)
       sum &+= UInt64((UInt16(last) << 8).bigEndian)
     }
