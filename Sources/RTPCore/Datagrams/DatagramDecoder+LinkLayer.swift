@@ -13,7 +13,8 @@ extension DatagramDecoder {
   ) -> DecodeOutcome {
     if linkType == .ethernet, bytes.count >= 14,
       bytes.loadBigEndian(as: UInt16.self, at: 12) == Self.etherTypeIPv4,
-      let datagram = Self.plainUDP(UnsafeRawBufferPointer(rebasing: bytes[14...]), timestamp: timestamp)
+      let datagram = Self.plainUDP(
+        UnsafeRawBufferPointer(rebasing: bytes[14...]), timestamp: timestamp)
     {
       return .datagram(datagram)
     }
