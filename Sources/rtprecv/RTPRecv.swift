@@ -9,6 +9,9 @@ enum StopReason {
 
 @main
 struct RTPRecv: ToolCommand {
+  /// SIGINT and SIGTERM end the recording with a valid capture, however early they come.
+  static let waitsForSignals = true
+
   static let configuration = CommandConfiguration(
     commandName: "rtprecv",
     abstract: "Receive UDP datagrams (RTP) and write them as a capture.",

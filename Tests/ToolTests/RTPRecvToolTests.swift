@@ -50,4 +50,30 @@ struct RTPRecvToolTests {
       (stats["written"] ?? -1) + (stats["rejected"] ?? -1) + (stats["notWritten"] ?? -1)
         == received, "\(errors)")
   }
+
+  @Test(
+    "A SIGINT while rtprecv is still starting (parsing its command line) ends it with a valid capture"
+  )
+  func signalDuringStartup() throws {
+    let directory = Shell.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let port = RTPSendRecvToolTests.port()
+    // A thousand repeated options keep ArgumentParser busy for a while, so the signal lands
+    // before any option is known. A shell starts a background job with SIGINT ignored: a
+    // signal that is neither blocked nor handled then is discarded, and rtprecv would record
+    // forever (it did: the test's 10 s bound ended it).
+    let result = Shell.run(
+      """
+      args=$(yes -- '--count 5' | head -1000 | tr '\\n' ' ')
+      rtprecv --listen 127.0.0.1:\(port) $args > out.pcap 2> err & pid=$!
+      sleep 0.1
+      kill -INT $pid
+      i=0
+      while kill -0 $pid 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+      if kill -0 $pid 2>/dev/null; then kill -9 $pid; echo hung; else wait $pid; echo "exit $?"; fi
+      """, in: directory)
+    #expect(result.output == "exit 0\n", "\(result.output) \(result.stderr)")
+    let capture = try Data(contentsOf: directory.appendingPathComponent("out.pcap"))
+    #expect(capture.count == 24 && capture.prefix(4) == Data([0xD4, 0xC3, 0xB2, 0xA1]))
+  }
 }
