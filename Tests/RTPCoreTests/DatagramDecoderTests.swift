@@ -128,7 +128,8 @@ struct DatagramDecoderTests {
     ),
     ("authentication header", B.ipv6(nextHeader: 51, payload: authentication + udp), v6Expected),
     (
-      "atomic fragment (RFC 6946)", B.ipv6(nextHeader: 44, payload: [17, 0, 0, 0, 0, 0, 0, 1] + udp),
+      "atomic fragment (RFC 6946)",
+      B.ipv6(nextHeader: 44, payload: [17, 0, 0, 0, 0, 0, 0, 1] + udp),
       v6Expected
     ),
     (

@@ -235,7 +235,8 @@ struct FragmentReassemblerTests {
     let decoder = DatagramDecoder()
     let (_, a) = Self.fragments(identification: 1)
     let (_, b) = Self.fragments(identification: 2)
-    #expect(TestInput.decode(b[0], linkType: .ipv4, timestamp: 50_000_000_000, decoder: decoder) == .held)
+    #expect(
+      TestInput.decode(b[0], linkType: .ipv4, timestamp: 50_000_000_000, decoder: decoder) == .held)
     #expect(TestInput.decode(a[0], linkType: .ipv4, timestamp: 0, decoder: decoder) == .held)
     // b is the oldest by arrival and not stale at 40 s; a is, and is dropped when touched.
     #expect(
@@ -269,7 +270,8 @@ struct FragmentReassemblerTests {
   static func expected6(_ payload: [UInt8]) -> Decoded {
     .datagram(
       ReadDatagram(
-        source: Endpoint(address: .v6(IPv6Address(bytes: B.ipv6Source.withUnsafeBytes { $0 })), port: 5004),
+        source: Endpoint(
+          address: .v6(IPv6Address(bytes: B.ipv6Source.withUnsafeBytes { $0 })), port: 5004),
         destination: Endpoint(
           address: .v6(IPv6Address(bytes: B.ipv6Destination.withUnsafeBytes { $0 })), port: 5006),
         payload: payload))
@@ -311,7 +313,10 @@ struct FragmentReassemblerTests {
     }
     let decoder = DatagramDecoder()
     let outcomes = Self.feed6(
-      [fragment(0, 1000, more: true), fragment(800, 1600, more: true), fragment(1600, part.count, more: false)],
+      [
+        fragment(0, 1000, more: true), fragment(800, 1600, more: true),
+        fragment(1600, part.count, more: false),
+      ],
       decoder: decoder)
     #expect(outcomes == [.held, .skipped(.inconsistentIPv6Fragment), .held])
     #expect(decoder.fragmentsSkipped[.inconsistentIPv6Fragment] == 1)
@@ -332,8 +337,11 @@ struct FragmentReassemblerTests {
     #expect(TestInput.decode(fragments6[0], linkType: .ipv6, decoder: decoder) == .held)
     #expect(TestInput.decode(fragments4[1], linkType: .ipv4, decoder: decoder) == .held)
     #expect(TestInput.decode(fragments6[1], linkType: .ipv6, decoder: decoder) == .held)
-    #expect(TestInput.decode(fragments6[2], linkType: .ipv6, decoder: decoder) == Self.expected6(payload6))
-    #expect(TestInput.decode(fragments4[2], linkType: .ipv4, decoder: decoder) == Self.expected(payload4))
+    #expect(
+      TestInput.decode(fragments6[2], linkType: .ipv6, decoder: decoder) == Self.expected6(payload6)
+    )
+    #expect(
+      TestInput.decode(fragments4[2], linkType: .ipv4, decoder: decoder) == Self.expected(payload4))
   }
 
   @Test("every fragment read is reassembled or skipped with a reason, through the reader")

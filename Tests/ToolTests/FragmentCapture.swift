@@ -17,9 +17,9 @@ enum FragmentCapture {
 
   /// An RTP packet (PT 0) with `sequence`, its timestamp 160 a packet, and a payload that
   /// depends on the sequence.
-  static func rtp(sequence: Int, ssrc: UInt32 = 0x1234_5678, payloadBytes: Int = 1000) -> [UInt8]
-  {
-    [0x80, 0x00] + be16(sequence) + be32(UInt32(sequence) &* 160) + be32(ssrc) + payload(sequence, payloadBytes)
+  static func rtp(sequence: Int, ssrc: UInt32 = 0x1234_5678, payloadBytes: Int = 1000) -> [UInt8] {
+    [0x80, 0x00] + be16(sequence) + be32(UInt32(sequence) &* 160) + be32(ssrc)
+      + payload(sequence, payloadBytes)
   }
 
   /// The RTP payload of ``rtp(sequence:ssrc:payloadBytes:)``.
@@ -29,7 +29,8 @@ enum FragmentCapture {
 
   static let ipv4Source: [UInt8] = [192, 0, 2, 1]
   static let ipv4Destination: [UInt8] = [192, 0, 2, 2]
-  static let ipv6Source: [UInt8] = [0x20, 0x01, 0x0D, 0xB8] + [UInt8](repeating: 0, count: 11) + [1]
+  static let ipv6Source: [UInt8] =
+    [0x20, 0x01, 0x0D, 0xB8] + [UInt8](repeating: 0, count: 11) + [1]
   static let ipv6Destination: [UInt8] =
     [0x20, 0x01, 0x0D, 0xB8] + [UInt8](repeating: 0, count: 11) + [2]
 
@@ -82,8 +83,7 @@ enum FragmentCapture {
   }
 
   /// The Ethernet frames of a UDP `segment` cut into `pieces` IPv4 fragments.
-  static func ipv4Fragments(_ segment: [UInt8], identification: Int, pieces: Int = 2) -> [[UInt8]]
-  {
+  static func ipv4Fragments(_ segment: [UInt8], identification: Int, pieces: Int = 2) -> [[UInt8]] {
     cuts(segment.count, pieces: pieces).map { range in
       ipv4Frame(
         Array(segment[range]), identification: identification, offset: range.lowerBound,
@@ -104,8 +104,7 @@ enum FragmentCapture {
 
   /// The Ethernet frames of a UDP `segment` cut into `pieces` IPv6 fragments (one piece is an
   /// atomic fragment: offset 0, M clear).
-  static func ipv6Fragments(_ segment: [UInt8], identification: UInt32, pieces: Int) -> [[UInt8]]
-  {
+  static func ipv6Fragments(_ segment: [UInt8], identification: UInt32, pieces: Int) -> [[UInt8]] {
     cuts(segment.count, pieces: pieces).map { range in
       ipv6Frame(
         Array(segment[range]), identification: identification, offset: range.lowerBound,

@@ -69,12 +69,14 @@ struct FragmentToolTests {
     // then 10 atomic fragments (offset 0, M clear) carrying whole datagrams.
     let fragments = (0..<40).map { sequence in
       F.ipv6Fragments(
-        F.udp(F.rtp(sequence: sequence), ipv6: true), identification: 0x8000_0000 + UInt32(sequence),
+        F.udp(F.rtp(sequence: sequence), ipv6: true),
+        identification: 0x8000_0000 + UInt32(sequence),
         pieces: 3)
     }
     let atomic = (40..<50).map { sequence in
       F.ipv6Fragments(
-        F.udp(F.rtp(sequence: sequence), ipv6: true), identification: UInt32(sequence), pieces: 1)[0]
+        F.udp(F.rtp(sequence: sequence), ipv6: true), identification: UInt32(sequence), pieces: 1)[
+          0]
     }
     let frames =
       fragments.map { $0[0] } + fragments.reversed().map { $0[2] } + fragments.map { $0[1] }
