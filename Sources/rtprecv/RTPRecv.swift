@@ -99,7 +99,29 @@ struct RTPRecv: ToolCommand {
     }
   }
 
+  /// Whether `--stats` has been printed: so that it is printed on every exit path, a failure
+  /// before recording (a name that does not resolve, a port in use) included.
+  private final class StatisticsReport {
+    var printed = false
+  }
+
   mutating func execute() throws {
+    let report = StatisticsReport()
+    do {
+      try record(report)
+    } catch {
+      if stats && !report.printed {
+        var json = StatisticsJSON()
+        for key in ["received", "kernelDrops", "rejected", "notRTP", "written", "notWritten"] {
+          json.add(key, 0)
+        }
+        Terminal.printError(json.description)
+      }
+      throw error
+    }
+  }
+
+  private func record(_ report: StatisticsReport) throws {
     // Before any thread starts, so that every thread inherits the blocked signals.
     let signals = SignalWaiter()
     // One socket a port: ask for as many descriptors as that takes, up to the hard limit.
@@ -184,6 +206,7 @@ struct RTPRecv: ToolCommand {
       json.add("written", recorder.written)
       json.add("notWritten", recorder.notWritten)
       Terminal.printError(json.description)
+      report.printed = true
     }
     if let finishFailure { throw outputFailure(finishFailure, output: outputFile) }
     // Datagrams from the peer (all of them without --peer): a recording that had some and
