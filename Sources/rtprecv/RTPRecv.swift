@@ -158,7 +158,7 @@ struct RTPRecv: ToolCommand {
       if rtcp {
         var configuration = RTPSessionConfiguration(
           peer: peerAddress, receivePort: listen.ports.lowerBound, payloadType: 0, toolName: tool)
-        configuration.bindHost = "\(address)"
+        configuration.bindHost = listen.host
         configuration.rtcp = rtcpMux ? .multiplexed : .separatePort
         configuration.receiveBufferSize = 8 << 20
         configuration.sendQueueSize = 8
@@ -172,7 +172,7 @@ struct RTPRecv: ToolCommand {
           try server.createChannel(
             onDatagram: { bytes, source, destination, time in
               recorder.record(bytes, source: source, destination: destination, time: time.realtime)
-            }, bindHost: "\(address)", bindPort: port, queueSize: 1, family: family,
+            }, bindHost: listen.host, bindPort: port, queueSize: 1, family: family,
             maxPacketSize: 1, receiveBufferSize: 8 << 20, sendBufferSize: 0))
       }
     } catch {

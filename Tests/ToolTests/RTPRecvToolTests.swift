@@ -76,4 +76,48 @@ struct RTPRecvToolTests {
     let capture = try Data(contentsOf: directory.appendingPathComponent("out.pcap"))
     #expect(capture.count == 24 && capture.prefix(4) == Data([0xD4, 0xC3, 0xB2, 0xA1]))
   }
+
+  /// A link-local IPv6 address of this host with its interface's name and index, from
+  /// /proc/net/if_inet6; `nil` when there is none.
+  static func linkLocal() -> (address: String, interface: String, index: Int)? {
+    guard let table = try? String(contentsOfFile: "/proc/net/if_inet6", encoding: .utf8) else {
+      return nil
+    }
+    for line in table.split(separator: "\n") {
+      let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+      guard fields.count == 6, fields[0].hasPrefix("fe80"), fields[5] != "lo",
+        let index = Int(fields[1], radix: 16)
+      else { continue }
+      let hex = Array(fields[0])
+      let groups = stride(from: 0, to: 32, by: 4).map { String(hex[$0..<($0 + 4)]) }
+      return (groups.joined(separator: ":"), String(fields[5]), index)
+    }
+    return nil
+  }
+
+  @Test(
+    "A link-local address with its zone, by name and by number: rtprecv binds it, rtpsend reaches it"
+  )
+  func zoneIdentifiers() throws {
+    guard let local = Self.linkLocal() else {
+      print("skipped: no link-local IPv6 address on this host")
+      return
+    }
+    for zone in [local.interface, String(local.index)] {
+      let directory = Shell.temporaryDirectory()
+      defer { try? FileManager.default.removeItem(at: directory) }
+      let port = RTPSendRecvToolTests.port()
+      // The host's own address: the datagrams never leave it.
+      let address = "[\(local.address)%\(zone)]:\(port)"
+      let result = RTPSendRecvToolTests.exchange(
+        port: port, receive: "--listen '\(address)' --count 20 --idle-timeout 5 --stats",
+        send: "rtpgen --count 20 | rtpsend --pace none --to '\(address)'", in: directory)
+      #expect(result.status == 0, "\(zone): \(result.stderr)")
+      #expect(RTPSendRecvToolTests.status(directory) == 0, "\(zone)")
+      let errors =
+        (try? String(contentsOf: directory.appendingPathComponent("recv.err"), encoding: .utf8))
+        ?? ""
+      #expect(errors.contains(#""received":20"#), "\(zone): \(errors)")
+    }
+  }
 }
