@@ -1,20 +1,25 @@
 // libFuzzer target: DatagramDecoder over a sequence of records: any link type and bytes, and
-// IPv4 fragments of a few datagrams in any order, overlapping, repeated, conflicting, timed out.
+// IPv4 and IPv6 fragments of a few datagrams in any order, overlapping, repeated, conflicting,
+// timed out, evicted from a small table and the smallest memory budget (64 KiB).
 //
 // An input is:
 //   byte 0      link type of raw records, an index into `linkTypes`
-//   byte 1      reassembly table: 1 + (b & 7) datagrams in progress, timeout (b >> 3) s
+//   byte 1      reassembly table: 1 + (b & 7) datagrams in progress, timeout (b >> 3) s, and
+//               always the smallest budget, 64 KiB (raw fragments at far offsets exhaust it)
 //   then records until the input ends, each starting with a kind byte k:
 //   k < 0x80    raw record: length ((k << 8) | next byte), a capture-time step of next byte ×
 //               100 ms, then that many bytes (fewer if the input ends)
-//   k >= 0x80   an IPv4 fragment the target writes: datagram (k & 15), then bytes a, b, c:
+//   k >= 0x80   a fragment the target writes, IPv6 when k & 0x10 (IPv4 otherwise): datagram
+//               (k & 15), then bytes a, b, c:
 //               offset a × 8; b & 0x3F eight-byte units of data (+ c & 7 bytes when last);
 //               more-fragments b & 0x40; bytes that disagree with other fragments b & 0x80;
 //               capture-time step (c >> 3) × 250 ms
 //
 // Every byte of a written datagram is a function of its datagram number and position (its UDP
 // header included), so overlapping fragments agree unless told not to. Whenever a datagram comes
-// out of such fragments alone, it must be exactly those bytes. Each record lives in its own
+// out of such fragments alone, it must be exactly those bytes. Every fragment the decoder held
+// must end up counted exactly once: reassembled, or skipped with a reason (never completed for
+// those still in progress), and the table never exceeds its bounds. Each record lives in its own
 // allocation of its exact size, so AddressSanitizer reports any read past it.
 //
 // Built by scripts/fuzz with RTPCore's sources in one module, so internal API is in reach.
@@ -32,6 +37,10 @@ let linkTypes: [LinkType] = [
 
 let writtenSource: UInt32 = 0xC633_6401  // 198.51.100.1
 let writtenDestination: UInt32 = 0xC633_6402
+let writtenSource6: [UInt8] = [0x20, 0x01, 0x0D, 0xB8] + [UInt8](repeating: 0, count: 11) + [1]
+let writtenDestination6: [UInt8] =
+  [0x20, 0x01, 0x0D, 0xB8] + [UInt8](repeating: 0, count: 11) + [2]
+let writtenSource6Address = writtenSource6.withUnsafeBytes { IPv6Address(bytes: $0) }
 
 /// Byte `position` of written datagram `id`'s IP payload: a UDP header, then a pattern.
 func writtenByte(_ id: Int, _ position: Int) -> UInt8 {
@@ -95,7 +104,10 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   let linkType = linkTypes[Int(linkByte) % linkTypes.count]
   let capacity = 1 + Int(tableByte & 7)
   let decoder = DatagramDecoder(
-    maxDatagramsInProgress: capacity, fragmentTimeout: Int64(tableByte >> 3) * 1_000_000_000)
+    maxDatagramsInProgress: capacity, memoryBudget: 0,
+    fragmentTimeout: Int64(tableByte >> 3) * 1_000_000_000)
+  precondition(decoder.memoryBudget == 65_536, "the smallest budget is one 64 KiB datagram")
+  var held = 0
   var timestamp: Int64 = 1_700_000_000_000_000_000
   // Whether anything but agreeing written fragments went in: then their content is not checked.
   var mixed = false
@@ -121,18 +133,34 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
       if disagree { mixed = true }
       timestamp += Int64(c >> 3) * 250_000_000
       recordLinkType = .raw
-      record = .allocate(byteCount: 20 + count, alignment: 1)
+      let ipv6 = kind & 0x10 != 0
+      let header = ipv6 ? 48 : 20
+      record = .allocate(byteCount: header + count, alignment: 1)
       record.initializeMemory(as: UInt8.self, repeating: 0)
-      record[0] = 0x45
-      record.storeBigEndian(UInt16(20 + count), at: 2)
-      record.storeBigEndian(UInt16(id), at: 4)
-      record.storeBigEndian(UInt16(moreFragments ? 0x2000 : 0) | UInt16(a), at: 6)
-      record[8] = 64
-      record[9] = 17
-      record.storeBigEndian(writtenSource, at: 12)
-      record.storeBigEndian(writtenDestination, at: 16)
+      if ipv6 {
+        record[0] = 0x60
+        record.storeBigEndian(UInt16(8 + count), at: 4)
+        record[6] = 44
+        record[7] = 64
+        for index in 0..<16 {
+          record[8 + index] = writtenSource6[index]
+          record[24 + index] = writtenDestination6[index]
+        }
+        record[40] = 17
+        record.storeBigEndian(UInt16(offset) | (moreFragments ? 1 : 0), at: 42)
+        record.storeBigEndian(UInt32(id), at: 44)
+      } else {
+        record[0] = 0x45
+        record.storeBigEndian(UInt16(20 + count), at: 2)
+        record.storeBigEndian(UInt16(id), at: 4)
+        record.storeBigEndian(UInt16(moreFragments ? 0x2000 : 0) | UInt16(a), at: 6)
+        record[8] = 64
+        record[9] = 17
+        record.storeBigEndian(writtenSource, at: 12)
+        record.storeBigEndian(writtenDestination, at: 16)
+      }
       (disagree ? disagreeing : written)[id].withUnsafeBytes { source in
-        UnsafeMutableRawBufferPointer(rebasing: record[20..<(20 + count)]).copyMemory(
+        UnsafeMutableRawBufferPointer(rebasing: record[header..<(header + count)]).copyMemory(
           from: UnsafeRawBufferPointer(rebasing: source[offset..<(offset + count)]))
       }
     }
@@ -143,11 +171,20 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         index: index, offset: 0, timestamp: timestamp, linkType: recordLinkType,
         originalLength: bytes.count, bytes: bytes))
     precondition(decoder.datagramsInProgress <= capacity, "reassembly table over capacity")
+    precondition(decoder.fragmentBytesHeld <= decoder.memoryBudget, "reassembly over budget")
+    if case .held = outcome { held += 1 }
     guard case .datagram(let datagram) = outcome else { continue }
     _ = touch(datagram.payload)
     precondition(datagram.timestamp == timestamp, "datagram time differs from its record's")
-    precondition(datagram.payload.count <= 65_535 - 28, "UDP payload longer than IPv4 allows")
-    guard !mixed, datagram.source.address == .v4(IPv4Address(rawValue: writtenSource)) else {
+    precondition(datagram.payload.count <= 65_535 - 8, "UDP payload longer than IP allows")
+    if case .v4 = datagram.source.address {
+      precondition(datagram.payload.count <= 65_535 - 28, "UDP payload longer than IPv4 allows")
+    }
+    guard
+      !mixed,
+      datagram.source.address == .v4(IPv4Address(rawValue: writtenSource))
+        || datagram.source.address == .v6(writtenSource6Address)
+    else {
       continue
     }
     let id = Int(datagram.source.port) - 1000
@@ -161,5 +198,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     precondition(expected == 0, "datagram \(id): its bytes differ from those written")
   }
+  let accounted = decoder.fragmentsReassembled + decoder.fragmentsSkipped.total
+  precondition(held == accounted, "\(held) fragments held, \(accounted) accounted for")
   return 0
 }

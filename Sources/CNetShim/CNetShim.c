@@ -213,6 +213,11 @@ int rtpnet_sockaddr_parts(const rtpnet_sockaddr *address, int *family, uint8_t o
   return -EAFNOSUPPORT;
 }
 
+uint32_t rtpnet_sockaddr_scope(const rtpnet_sockaddr *address) {
+  if (address->storage.ss_family != AF_INET6) return 0;
+  return ((const struct sockaddr_in6 *)&address->storage)->sin6_scope_id;
+}
+
 int rtpnet_resolve(const char *host, uint16_t port, int family, rtpnet_sockaddr *address,
                    int *system_errno) {
   struct addrinfo hints;

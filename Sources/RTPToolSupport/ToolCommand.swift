@@ -17,12 +17,23 @@ import RTPCore
 public protocol ToolCommand: ParsableCommand {
   /// The tool's work. Throw ``ToolFailure`` for a reportable failure.
   mutating func execute() throws
+
+  /// Whether the tool takes SIGINT and SIGTERM as events (``SignalWaiter``): then they are
+  /// blocked first thing, before the command line is parsed, so that one arriving while the
+  /// tool starts is kept for it rather than lost (a shell starts background jobs with SIGINT
+  /// ignored, and an ignored signal that is not blocked is discarded).
+  static var waitsForSignals: Bool { get }
+}
+
+extension ToolCommand {
+  public static var waitsForSignals: Bool { false }
 }
 
 extension ToolCommand {
   /// Parses the command line and runs the tool. Help and version go to standard output with
   /// status 0; a command-line mistake is one line on standard error and status 64.
   public static func main() {
+    if waitsForSignals { _ = SignalWaiter() }
     if let message = negativeValue(in: CommandLine.arguments.dropFirst()) {
       Terminal.printError("\(_commandName): \(message) (see '\(_commandName) --help')")
       terminate(ExitStatus.usage.rawValue)

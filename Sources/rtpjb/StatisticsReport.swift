@@ -15,7 +15,7 @@ final class StatisticsReport {
     var counts = PlayoutStatistics()
     counts.read = reader.recordsRead
     counts.skippedRecords = reader.skipped.total
-    counts.fragments = reader.fragmentsHeld
+    counts.fragments = reader.fragmentsReassembled
     counts.notRTP = table.notRTP + table.unconfirmedPackets
     counts.parseErrors = table.invalidRTP
     // Packets past the table's limit are all in untrackedPackets, the sketch's streams' too.

@@ -9,6 +9,9 @@ enum StopReason {
 
 @main
 struct RTPRecv: ToolCommand {
+  /// SIGINT and SIGTERM end the recording with a valid capture, however early they come.
+  static let waitsForSignals = true
+
   static let configuration = CommandConfiguration(
     commandName: "rtprecv",
     abstract: "Receive UDP datagrams (RTP) and write them as a capture.",
@@ -96,7 +99,29 @@ struct RTPRecv: ToolCommand {
     }
   }
 
+  /// Whether `--stats` has been printed: so that it is printed on every exit path, a failure
+  /// before recording (a name that does not resolve, a port in use) included.
+  private final class StatisticsReport {
+    var printed = false
+  }
+
   mutating func execute() throws {
+    let report = StatisticsReport()
+    do {
+      try record(report)
+    } catch {
+      if stats && !report.printed {
+        var json = StatisticsJSON()
+        for key in ["received", "kernelDrops", "rejected", "notRTP", "written", "notWritten"] {
+          json.add(key, 0)
+        }
+        Terminal.printError(json.description)
+      }
+      throw error
+    }
+  }
+
+  private func record(_ report: StatisticsReport) throws {
     // Before any thread starts, so that every thread inherits the blocked signals.
     let signals = SignalWaiter()
     // One socket a port: ask for as many descriptors as that takes, up to the hard limit.
@@ -133,7 +158,7 @@ struct RTPRecv: ToolCommand {
       if rtcp {
         var configuration = RTPSessionConfiguration(
           peer: peerAddress, receivePort: listen.ports.lowerBound, payloadType: 0, toolName: tool)
-        configuration.bindHost = "\(address)"
+        configuration.bindHost = listen.host
         configuration.rtcp = rtcpMux ? .multiplexed : .separatePort
         configuration.receiveBufferSize = 8 << 20
         configuration.sendQueueSize = 8
@@ -147,7 +172,7 @@ struct RTPRecv: ToolCommand {
           try server.createChannel(
             onDatagram: { bytes, source, destination, time in
               recorder.record(bytes, source: source, destination: destination, time: time.realtime)
-            }, bindHost: "\(address)", bindPort: port, queueSize: 1, family: family,
+            }, bindHost: listen.host, bindPort: port, queueSize: 1, family: family,
             maxPacketSize: 1, receiveBufferSize: 8 << 20, sendBufferSize: 0))
       }
     } catch {
@@ -181,6 +206,7 @@ struct RTPRecv: ToolCommand {
       json.add("written", recorder.written)
       json.add("notWritten", recorder.notWritten)
       Terminal.printError(json.description)
+      report.printed = true
     }
     if let finishFailure { throw outputFailure(finishFailure, output: outputFile) }
     // Datagrams from the peer (all of them without --peer): a recording that had some and

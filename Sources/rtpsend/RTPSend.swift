@@ -92,7 +92,32 @@ struct RTPSend: ToolCommand {
     if rtcpMux && !rtcp { throw ValidationError("--rtcp-mux needs --rtcp") }
   }
 
+  /// What has been read so far, and whether `--stats` has been printed: so that it is printed on
+  /// every exit path, a failure before sending included.
+  private final class StatisticsReport {
+    var read = 0
+    var printed = false
+  }
+
   mutating func execute() throws {
+    let report = StatisticsReport()
+    do {
+      try send(report)
+    } catch {
+      if stats && !report.printed {
+        var json = StatisticsJSON()
+        json.add("read", report.read)
+        for key in ["sent", "sendErrors", "queueFull", "discarded", "oversized", "unsendable"] {
+          json.add(key, 0)
+        }
+        json.add("skipped", 0)
+        Terminal.printError(json.description)
+      }
+      throw error
+    }
+  }
+
+  private func send(_ report: StatisticsReport) throws {
     let (host, port) = Endpoint.split(to)!
     guard Int(port) + streams - 1 <= Int(UInt16.max) else {
       throw ToolFailure(.usage, "--to port \(port) + --streams \(streams) passes port 65535")
@@ -123,7 +148,9 @@ struct RTPSend: ToolCommand {
       descriptor = copy.descriptor
     }
     let start = (try? descriptor.seek(offset: 0, from: .current)) ?? 0
-    let rates = try scans ? clockRates(of: descriptor, from: start, name: input.displayName) : [:]
+    let rates =
+      try scans
+      ? clockRates(of: descriptor, from: start, name: input.displayName, report: report) : [:]
 
     let control = RTPControl(name: "rtpsend")
     defer { control.shutdown() }
@@ -201,6 +228,7 @@ struct RTPSend: ToolCommand {
         Self.addPeerReports(session.peerReports, to: &json)
       }
       Terminal.printError(json.description)
+      report.printed = true
     }
     if let failure = outcome {
       if case .io = failure { throw ToolFailure(.ioError, "\(input.displayName): \(failure)") }
@@ -223,14 +251,15 @@ struct RTPSend: ToolCommand {
   /// the input without one, the rate its own times show (said on standard error), read from
   /// `descriptor` at `start`, which is left there. A type whose rate cannot be inferred is
   /// status 65, naming --clock-rate.
-  private func clockRates(of descriptor: FileDescriptor, from start: Int64, name: String)
-    throws -> [UInt8: Int]
-  {
+  private func clockRates(
+    of descriptor: FileDescriptor, from start: Int64, name: String, report: StatisticsReport
+  ) throws -> [UInt8: Int] {
     var rates = ClockRateArgument.table(clockRates)
     var estimator = ClockRateEstimator()
     // A damaged input fails in the send that follows, after what it holds before the damage.
     if let reader = try? DatagramReader(source: InputSource(fileDescriptor: descriptor)) {
       _ = estimator.observe(all: reader)
+      report.read = reader.recordsRead
     }
     do {
       _ = try descriptor.seek(offset: start, from: .start)

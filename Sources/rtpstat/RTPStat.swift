@@ -193,7 +193,7 @@ struct RTPStat: ToolCommand {
       untracked = analyzer.untrackedPackets
       parseErrors = analyzer.invalidRTP
       skipped = reader.skipped.total + analyzer.notRTP + analyzer.unconfirmedPackets
-      fragments = reader.fragmentsHeld
+      fragments = reader.fragmentsReassembled
     }
 
     mutating func add(_ other: Counters) {

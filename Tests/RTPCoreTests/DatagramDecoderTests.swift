@@ -128,8 +128,33 @@ struct DatagramDecoderTests {
     ),
     ("authentication header", B.ipv6(nextHeader: 51, payload: authentication + udp), v6Expected),
     (
-      "fragment", B.ipv6(nextHeader: 44, payload: [17, 0, 0, 1, 0, 0, 0, 1] + udp),
-      .skipped(.ipv6Fragment)
+      "atomic fragment (RFC 6946)",
+      B.ipv6(nextHeader: 44, payload: [17, 0, 0, 0, 0, 0, 0, 1] + udp),
+      v6Expected
+    ),
+    (
+      "atomic fragment, then destination options",
+      B.ipv6(nextHeader: 44, payload: [60, 0, 0, 0, 0, 0, 0, 1] + destination + udp), v6Expected
+    ),
+    (
+      "first fragment, held",
+      B.ipv6(nextHeader: 44, payload: [17, 0, 0, 1, 0, 0, 0, 1] + udp), .held
+    ),
+    (
+      "fragment of TCP", B.ipv6(nextHeader: 44, payload: [6, 0, 0, 1, 0, 0, 0, 1] + udp),
+      .skipped(.notUDP)
+    ),
+    (
+      "two fragment headers",
+      B.ipv6(
+        nextHeader: 44, payload: [44, 0, 0, 0, 0, 0, 0, 1] + [17, 0, 0, 0, 0, 0, 0, 2] + udp),
+      .skipped(.malformedIPv6)
+    ),
+    ("fragment header cut", B.ipv6(nextHeader: 44, payload: [17, 0, 0]), .skipped(.malformedIPv6)),
+    (
+      "fragment header past the capture",
+      Array(B.ipv6(nextHeader: 44, payload: [17, 0, 0, 1, 0, 0, 0, 1] + udp).prefix(44)),
+      .skipped(.truncated)
     ),
     ("TCP", B.ipv6(nextHeader: 6, payload: udp), .skipped(.notUDP)),
     ("no next header", B.ipv6(nextHeader: 59, payload: udp), .skipped(.notUDP)),

@@ -187,6 +187,13 @@ struct MislabelledInputToolTests {
       ("rtpgen --count 3 --seed 1 | rtpjb --ssrc 5 --stats", 65, #""otherStreams":3,"#),
       ("rtpstat --stats < /dev/null", 65, #"{"read":0,"streams":0,"packets":0,"#),
       ("printf '' | rtpgen --count 5 --stats", 65, #"{"written":0,"#),
+      (
+        "rtpgen --count 1 --pt 96 --seed 1 | rtpsend --stats --pace rtp --to 127.0.0.1:9", 65,
+        #"{"read":1,"sent":0,"#
+      ),
+      ("rtpsend --stats --to nosuchhost.invalid:9 < /dev/null", 69, #"{"read":0,"sent":0,"#),
+      ("rtpsend --stats --to 127.0.0.1:9 < /dev/null", 65, #"{"read":0,"sent":0,"#),
+      ("rtprecv --stats --listen 192.0.2.1:5000", 69, #"{"received":0,"#),
     ])
   func statsOnFailure(command: String, status: Int32, stats: String) {
     let result = Shell.run("\(command) > /dev/null")

@@ -50,4 +50,74 @@ struct RTPRecvToolTests {
       (stats["written"] ?? -1) + (stats["rejected"] ?? -1) + (stats["notWritten"] ?? -1)
         == received, "\(errors)")
   }
+
+  @Test(
+    "A SIGINT while rtprecv is still starting (parsing its command line) ends it with a valid capture"
+  )
+  func signalDuringStartup() throws {
+    let directory = Shell.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let port = RTPSendRecvToolTests.port()
+    // A thousand repeated options keep ArgumentParser busy for a while, so the signal lands
+    // before any option is known. A shell starts a background job with SIGINT ignored: a
+    // signal that is neither blocked nor handled then is discarded, and rtprecv would record
+    // forever (it did: the test's 10 s bound ended it).
+    let result = Shell.run(
+      """
+      args=$(yes -- '--count 5' | head -1000 | tr '\\n' ' ')
+      rtprecv --listen 127.0.0.1:\(port) $args > out.pcap 2> err & pid=$!
+      sleep 0.1
+      kill -INT $pid
+      i=0
+      while kill -0 $pid 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+      if kill -0 $pid 2>/dev/null; then kill -9 $pid; echo hung; else wait $pid; echo "exit $?"; fi
+      """, in: directory)
+    #expect(result.output == "exit 0\n", "\(result.output) \(result.stderr)")
+    let capture = try Data(contentsOf: directory.appendingPathComponent("out.pcap"))
+    #expect(capture.count == 24 && capture.prefix(4) == Data([0xD4, 0xC3, 0xB2, 0xA1]))
+  }
+
+  /// A link-local IPv6 address of this host with its interface's name and index, from
+  /// /proc/net/if_inet6; `nil` when there is none.
+  static func linkLocal() -> (address: String, interface: String, index: Int)? {
+    guard let table = try? String(contentsOfFile: "/proc/net/if_inet6", encoding: .utf8) else {
+      return nil
+    }
+    for line in table.split(separator: "\n") {
+      let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+      guard fields.count == 6, fields[0].hasPrefix("fe80"), fields[5] != "lo",
+        let index = Int(fields[1], radix: 16)
+      else { continue }
+      let hex = Array(fields[0])
+      let groups = stride(from: 0, to: 32, by: 4).map { String(hex[$0..<($0 + 4)]) }
+      return (groups.joined(separator: ":"), String(fields[5]), index)
+    }
+    return nil
+  }
+
+  @Test(
+    "A link-local address with its zone, by name and by number: rtprecv binds it, rtpsend reaches it"
+  )
+  func zoneIdentifiers() throws {
+    guard let local = Self.linkLocal() else {
+      print("skipped: no link-local IPv6 address on this host")
+      return
+    }
+    for zone in [local.interface, String(local.index)] {
+      let directory = Shell.temporaryDirectory()
+      defer { try? FileManager.default.removeItem(at: directory) }
+      let port = RTPSendRecvToolTests.port()
+      // The host's own address: the datagrams never leave it.
+      let address = "[\(local.address)%\(zone)]:\(port)"
+      let result = RTPSendRecvToolTests.exchange(
+        port: port, receive: "--listen '\(address)' --count 20 --idle-timeout 5 --stats",
+        send: "rtpgen --count 20 | rtpsend --pace none --to '\(address)'", in: directory)
+      #expect(result.status == 0, "\(zone): \(result.stderr)")
+      #expect(RTPSendRecvToolTests.status(directory) == 0, "\(zone)")
+      let errors =
+        (try? String(contentsOf: directory.appendingPathComponent("recv.err"), encoding: .utf8))
+        ?? ""
+      #expect(errors.contains(#""received":20"#), "\(zone): \(errors)")
+    }
+  }
 }

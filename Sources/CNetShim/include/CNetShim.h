@@ -110,6 +110,9 @@ void rtpnet_sockaddr_ipv6(rtpnet_sockaddr *address, const uint8_t octets[16], ui
  * Splits address into family (4 or 6), octets (4 or 16 used, network order) and port (host
  * byte order). Returns -EAFNOSUPPORT for other families.
  */
+/** The IPv6 scope (interface index) of an address; 0 for IPv4 or no scope. */
+uint32_t rtpnet_sockaddr_scope(const rtpnet_sockaddr *address);
+
 int rtpnet_sockaddr_parts(const rtpnet_sockaddr *address, int *family, uint8_t octets[16],
                           uint16_t *port);
 

@@ -26,16 +26,17 @@ extension DatagramDecoder {
         destination: .v4(IPv4Address(rawValue: destination)), timestamp: timestamp)
     }
     let result = reassembler.add(
-      source: source, destination: destination,
-      identification: packet.loadBigEndian(as: UInt16.self, at: 4),
-      proto: Self.protocolUDP, offset: fragmentOffset, moreFragments: moreFragments,
+      key: FragmentKey(
+        source: source, destination: destination,
+        identification: packet.loadBigEndian(as: UInt16.self, at: 4), proto: Self.protocolUDP),
+      nextHeader: Self.protocolUDP, offset: fragmentOffset, moreFragments: moreFragments,
       data: payload, timestamp: timestamp)
     switch result {
     case .held:
       return .held
     case .rejected(let reason):
       return .skipped(reason)
-    case .complete(let datagram):
+    case .complete(let datagram, _):
       return decodeUDP(
         datagram, source: .v4(IPv4Address(rawValue: source)),
         destination: .v4(IPv4Address(rawValue: destination)), timestamp: timestamp)
@@ -43,7 +44,8 @@ extension DatagramDecoder {
   }
 
   /// Decodes an IPv6 packet that starts at the first byte of `packet`, walking hop-by-hop,
-  /// routing, destination-options and authentication headers to UDP.
+  /// routing, destination-options and authentication headers to UDP, and reassembling
+  /// fragments (an atomic fragment, offset 0 with M clear, is read at once: RFC 6946).
   func decodeIPv6(_ packet: UnsafeRawBufferPointer, timestamp: Int64) -> DecodeOutcome {
     guard packet.count >= 40 else { return .skipped(.truncated) }
     guard packet[0] >> 4 == 6 else { return .skipped(.malformedIPv6) }
@@ -51,26 +53,74 @@ extension DatagramDecoder {
     // A zero payload length announces a jumbogram, which cannot be UDP over a 16-bit length here.
     guard payloadLength > 0 else { return .skipped(.malformedIPv6) }
     let end = 40 + payloadLength
-    var next = packet[6]
-    var offset = 40
-    while next != Self.protocolUDP {
-      switch next {
-      case 0, 43, 51, 60:
-        guard offset + 2 <= end else { return .skipped(.malformedIPv6) }
-        guard offset + 2 <= packet.count else { return .skipped(.truncated) }
-        let units = Int(packet[offset + 1])
-        // The authentication header counts 4-byte units minus 2, the others 8-byte units minus 1.
-        let length = next == 51 ? (units + 2) * 4 : (units + 1) * 8
-        next = packet[offset]
-        offset += length
-      case 44:
-        return .skipped(.ipv6Fragment)
-      default:
-        return .skipped(.notUDP)
-      }
+    let at: Int
+    switch IPv6HeaderChain.walk(packet, next: packet[6], from: 40, end: end) {
+    case .skipped(let reason):
+      return .skipped(reason)
+    case .udp(let offset):
+      guard end <= packet.count else { return .skipped(.truncated) }
+      return decodeUDP(packet, offset: offset, end: end, timestamp: timestamp)
+    case .fragment(let offset):
+      at = offset
     }
-    guard offset <= end else { return .skipped(.malformedIPv6) }
+    guard at + 8 <= end else { return .skipped(.malformedIPv6) }
     guard end <= packet.count else { return .skipped(.truncated) }
+    let next = packet[at]
+    let field = packet.loadBigEndian(as: UInt16.self, at: at + 2)
+    let fragmentOffset = Int(field >> 3) * 8
+    let moreFragments = field & 1 != 0
+    if fragmentOffset == 0 && !moreFragments {
+      return decodeFragmentable(
+        packet, next: next, from: at + 8, end: end, header: packet, timestamp: timestamp)
+    }
+    switch next {
+    case Self.protocolUDP, 0, 43, 51, 60: break
+    case 44: return .skipped(.malformedIPv6)
+    default: return .skipped(.notUDP)
+    }
+    let result = reassembler.add(
+      key: FragmentKey(
+        source: IPv6Address(bytes: UnsafeRawBufferPointer(rebasing: packet[8..<24])),
+        destination: IPv6Address(bytes: UnsafeRawBufferPointer(rebasing: packet[24..<40])),
+        identification: packet.loadBigEndian(as: UInt32.self, at: at + 4)),
+      nextHeader: next, offset: fragmentOffset, moreFragments: moreFragments,
+      data: UnsafeRawBufferPointer(rebasing: packet[(at + 8)..<end]), timestamp: timestamp)
+    switch result {
+    case .held:
+      return .held
+    case .rejected(let reason):
+      return .skipped(reason)
+    case .complete(let datagram, let next):
+      return decodeFragmentable(
+        datagram, next: next, from: 0, end: datagram.count, header: packet, timestamp: timestamp)
+    }
+  }
+
+  /// Decodes what follows a Fragment header, whole: `bytes` up to `end`, its first header of
+  /// type `next` at `start`, with the addresses of the IPv6 header at the start of `header`.
+  private func decodeFragmentable(
+    _ bytes: UnsafeRawBufferPointer, next: UInt8, from start: Int, end: Int,
+    header: UnsafeRawBufferPointer, timestamp: Int64
+  ) -> DecodeOutcome {
+    switch IPv6HeaderChain.walk(bytes, next: next, from: start, end: end) {
+    case .skipped(let reason):
+      return .skipped(reason)
+    case .fragment:
+      // RFC 8200 allows one Fragment header: a second one is not a packet to reassemble.
+      return .skipped(.malformedIPv6)
+    case .udp(let offset):
+      let source = IPv6Address(bytes: UnsafeRawBufferPointer(rebasing: header[8..<24]))
+      let destination = IPv6Address(bytes: UnsafeRawBufferPointer(rebasing: header[24..<40]))
+      return decodeUDP(
+        UnsafeRawBufferPointer(rebasing: bytes[offset..<end]), source: .v6(source),
+        destination: .v6(destination), timestamp: timestamp)
+    }
+  }
+
+  /// Decodes the UDP header at `offset` of a whole IPv6 packet that ends at `end`.
+  private func decodeUDP(
+    _ packet: UnsafeRawBufferPointer, offset: Int, end: Int, timestamp: Int64
+  ) -> DecodeOutcome {
     let source = IPv6Address(bytes: UnsafeRawBufferPointer(rebasing: packet[8..<24]))
     let destination = IPv6Address(bytes: UnsafeRawBufferPointer(rebasing: packet[24..<40]))
     return decodeUDP(

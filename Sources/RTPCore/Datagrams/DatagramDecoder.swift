@@ -1,5 +1,6 @@
 /// Turns capture records into UDP datagrams: strips the link layer, checks the IPv4 or IPv6
-/// header and the UDP header against the captured bytes, and reassembles IPv4 fragments.
+/// header and the UDP header against the captured bytes, and reassembles IPv4 and IPv6 fragments
+/// (IPv6 atomic fragments, offset 0 with M clear, are read at once as RFC 6946 says).
 ///
 /// Decoding never fails: a record that holds no usable UDP datagram is ``DecodeOutcome/skipped(_:)``
 /// with a ``SkipReason``. Datagrams point into the record's bytes (no copy, no allocation); a
@@ -13,12 +14,24 @@
 public final class DatagramDecoder {
   let reassembler: FragmentReassembler
 
-  /// Creates a decoder that reassembles at most `maxDatagramsInProgress` fragmented IPv4
-  /// datagrams at once and drops any still incomplete `fragmentTimeout` nanoseconds of capture
-  /// time after its first fragment.
-  public init(maxDatagramsInProgress: Int = 64, fragmentTimeout: Int64 = 30_000_000_000) {
+  /// The default bound on fragmented datagrams in progress at once.
+  public static let defaultMaxDatagramsInProgress = 16_384
+  /// The default bound on the bytes of fragments held for reassembly: 64 MiB.
+  public static let defaultMemoryBudget = 64 << 20
+
+  /// Creates a decoder that reassembles at most `maxDatagramsInProgress` fragmented IPv4 and
+  /// IPv6 datagrams at once, holding at most `memoryBudget` bytes of their fragments (in 2 KiB
+  /// blocks; at least 64 KiB, the largest datagram, rounded down to a multiple of 64 KiB), and
+  /// drops any still incomplete `fragmentTimeout` nanoseconds of capture time after its first
+  /// fragment. When either bound is reached the datagram whose first fragment came earliest is
+  /// evicted. Memory grows with the fragments held, not with the bounds.
+  public init(
+    maxDatagramsInProgress: Int = DatagramDecoder.defaultMaxDatagramsInProgress,
+    memoryBudget: Int = DatagramDecoder.defaultMemoryBudget,
+    fragmentTimeout: Int64 = 30_000_000_000
+  ) {
     reassembler = FragmentReassembler(
-      capacity: max(1, maxDatagramsInProgress), timeout: fragmentTimeout)
+      maxDatagrams: maxDatagramsInProgress, memoryBudget: memoryBudget, timeout: fragmentTimeout)
   }
 
   /// Fragmented datagrams dropped incomplete: evicted for room or expired.
@@ -32,6 +45,27 @@ public final class DatagramDecoder {
 
   /// Fragmented datagrams still waiting for fragments.
   public var datagramsInProgress: Int { reassembler.inProgress }
+
+  /// Bytes of storage held for the fragments of datagrams in progress (whole 2 KiB blocks),
+  /// never more than the memory budget.
+  public var fragmentBytesHeld: Int { reassembler.bytesHeld }
+
+  /// The memory budget in force: the one asked for, rounded as ``init(maxDatagramsInProgress:memoryBudget:fragmentTimeout:)`` says.
+  public var memoryBudget: Int { reassembler.maxBlocks * FragmentReassembler.blockBytes }
+
+  /// Fragments that ``decode(_:)`` answered ``DecodeOutcome/held`` for and whose datagram was
+  /// then completed by a later fragment (the one that completed it became the datagram).
+  public var fragmentsReassembled: Int { reassembler.fragmentsReassembled }
+
+  /// Fragments answered ``DecodeOutcome/held`` whose datagram did not complete: evicted,
+  /// expired or dropped as inconsistent, and, as never completed, those of the datagrams still
+  /// in progress. With ``fragmentsReassembled`` they count every fragment held.
+  public var fragmentsSkipped: SkipCounters {
+    var counters = reassembler.dropped
+    counters.count(.incompleteFragment, reassembler.heldIPv4)
+    counters.count(.incompleteIPv6Fragment, reassembler.heldIPv6)
+    return counters
+  }
 
   /// Decodes one record.
   @inline(__always)

@@ -11,10 +11,8 @@ public final class DatagramReader {
   @exclusivity(unchecked) public private(set) var recordsRead = 0
   /// Datagrams returned so far.
   @exclusivity(unchecked) public private(set) var datagramsReturned = 0
-  /// IPv4 fragments kept for reassembly so far.
-  @exclusivity(unchecked) public private(set) var fragmentsHeld = 0
-  /// Records skipped so far, by reason.
-  @exclusivity(unchecked) public private(set) var skipped = SkipCounters()
+  /// Records that held no datagram of their own, by reason, counted as they were read.
+  @exclusivity(unchecked) private var recordsSkipped = SkipCounters()
   /// The capture time of the capture's first record, whatever it holds (nanoseconds since the
   /// Unix epoch): what tshark counts relative times from. `nil` until a record has been read.
   @exclusivity(unchecked) public private(set) var firstRecordTime: Int64?
@@ -23,6 +21,20 @@ public final class DatagramReader {
   public init(source: InputSource) throws(CaptureError) {
     captureReader = try CaptureReader(source: source)
     decoder = DatagramDecoder()
+  }
+
+  /// IPv4 and IPv6 fragments that went into a reassembled datagram, other than the one that
+  /// completed each (which counts as the datagram).
+  public var fragmentsReassembled: Int { decoder.fragmentsReassembled }
+
+  /// Records skipped so far, by reason: those that held no UDP datagram, and the fragments kept
+  /// for datagrams that were evicted, expired, dropped as inconsistent, or are still incomplete
+  /// (as never completed). Every record read is in exactly one of ``datagramsReturned``,
+  /// ``fragmentsReassembled`` and these.
+  public var skipped: SkipCounters {
+    var all = recordsSkipped
+    all.add(decoder.fragmentsSkipped)
+    return all
   }
 
   /// The capture's format.
@@ -43,9 +55,9 @@ public final class DatagramReader {
         datagramsReturned += 1
         return datagram
       case .skipped(let reason):
-        skipped.count(reason)
+        recordsSkipped.count(reason)
       case .held:
-        fragmentsHeld += 1
+        break
       }
     }
     return nil

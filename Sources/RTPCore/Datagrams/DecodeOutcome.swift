@@ -4,6 +4,6 @@ public enum DecodeOutcome {
   case datagram(UDPDatagram)
   /// The record held no usable UDP datagram, for this reason.
   case skipped(SkipReason)
-  /// The record was an IPv4 fragment, kept until the rest of its datagram arrives.
+  /// The record was an IPv4 or IPv6 fragment, kept until the rest of its datagram arrives.
   case held
 }

@@ -18,6 +18,16 @@ public struct SkipCounters: Sendable, Hashable {
     counts[reason.rawValue] &+= 1
   }
 
+  /// Counts `number` more records skipped for `reason`.
+  public mutating func count(_ reason: SkipReason, _ number: Int) {
+    counts[reason.rawValue] &+= number
+  }
+
+  /// Adds every count of `other` to these.
+  public mutating func add(_ other: SkipCounters) {
+    for index in counts.indices { counts[index] &+= other.counts[index] }
+  }
+
   /// The reasons with a non-zero count, in declaration order, with their counts.
   public var nonZero: [(reason: SkipReason, count: Int)] {
     SkipReason.allCases.compactMap { counts[$0.rawValue] > 0 ? ($0, counts[$0.rawValue]) : nil }

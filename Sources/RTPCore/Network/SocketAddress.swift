@@ -31,15 +31,16 @@ struct SocketAddress: @unchecked Sendable {
       }
     case .v6(let v6):
       guard socketIsIPv6 else { return nil }
-      Self.fillIPv6(&raw, v6, endpoint.port)
+      Self.fillIPv6(&raw, v6, endpoint.port, scope: endpoint.scopeID)
     }
   }
 
-  private static func fillIPv6(_ raw: inout rtpnet_sockaddr, _ address: IPv6Address, _ port: UInt16)
-  {
+  private static func fillIPv6(
+    _ raw: inout rtpnet_sockaddr, _ address: IPv6Address, _ port: UInt16, scope: UInt32 = 0
+  ) {
     var octets = (address.high.bigEndian, address.low.bigEndian)
     withUnsafeBytes(of: &octets) { bytes in
-      rtpnet_sockaddr_ipv6(&raw, bytes.bindMemory(to: UInt8.self).baseAddress, port, 0)
+      rtpnet_sockaddr_ipv6(&raw, bytes.bindMemory(to: UInt8.self).baseAddress, port, scope)
     }
   }
 
@@ -71,6 +72,8 @@ struct SocketAddress: @unchecked Sendable {
       return Endpoint(
         address: .v4(IPv4Address(rawValue: UInt32(truncatingIfNeeded: low))), port: port)
     }
-    return Endpoint(address: .v6(IPv6Address(high: high, low: low)), port: port)
+    return Endpoint(
+      address: .v6(IPv6Address(high: high, low: low)), port: port,
+      scopeID: rtpnet_sockaddr_scope(raw))
   }
 }

@@ -114,7 +114,7 @@ public final class PlayoutPipeline {
 
     counts.read = reader.recordsRead
     counts.skippedRecords = reader.skipped.total
-    counts.fragments = reader.fragmentsHeld
+    counts.fragments = reader.fragmentsReassembled
     counts.jitterBuffer = jitterBuffer.statistics
     counts.notWritten = handler.notWritten
     counts.silenceNotFilled = handler.silenceNotFilled

@@ -9,8 +9,9 @@ public struct PlayoutStatistics: Sendable, Hashable {
   public var read = 0
   /// Records that held no UDP datagram (not IP, not UDP, truncated, malformed...).
   public var skippedRecords = 0
-  /// IPv4 fragments held for reassembly: each datagram made of fragments counts its last one as
-  /// the datagram and the others here.
+  /// IPv4 and IPv6 fragments that went into a reassembled datagram: each such datagram counts
+  /// its last fragment as the datagram and the others here. Fragments of datagrams never
+  /// reassembled are in ``skippedRecords``.
   public var fragments = 0
   /// UDP datagrams that were not RTP: RTCP, or not version 2.
   public var notRTP = 0
