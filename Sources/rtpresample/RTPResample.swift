@@ -90,13 +90,9 @@ struct RTPResample: ToolCommand {
     do {
       resampler = try makeResampler(
         quality: quality.value, inputRate: input.reader.format.sampleRate, outputRate: rate)
-    } catch .ratioTooLarge(let inputRate, let outputRate, let maximum) {
-      throw ToolFailure(
-        .usage,
-        "\(ResamplerError.ratioTooLarge(inputRate: inputRate, outputRate: outputRate, maximum: maximum)): "
-          + "use --quality linear, or resample in two steps")
     } catch {
-      throw ToolFailure(.usage, "\(error)")
+      guard case .ratioTooLarge = error else { throw ToolFailure(.usage, "\(error)") }
+      throw ToolFailure(.usage, "\(error): use --quality linear, or resample in two steps")
     }
     let container: AudioContainer = wav ? .wav : raw ? .raw : rawFormat == nil ? .wav : .raw
     let outputFile = try OutputFile(path: outputPath, binary: true)

@@ -138,10 +138,8 @@ final class SoundFile {
     }
     guard read == 12 else { return nil }
     func field(_ at: Int, bigEndian: Bool) -> UInt64 {
-      let bytes = header[at..<(at + 4)].map { UInt64($0) }
-      return bigEndian
-        ? bytes[0] << 24 | bytes[1] << 16 | bytes[2] << 8 | bytes[3]
-        : bytes[3] << 24 | bytes[2] << 16 | bytes[1] << 8 | bytes[0]
+      UInt64(
+        header.withUnsafeBytes { $0.loadInteger(as: UInt32.self, at: at, bigEndian: bigEndian) })
     }
     let end: UInt64
     switch prefix {

@@ -40,8 +40,8 @@ public final class PayloadWriter: PlayoutHandler {
   /// The erasure reported just before the packet after the void, filled once that packet's
   /// arrival is known.
   @exclusivity(unchecked) private var pendingErasure: JitterBufferErasure?
-  /// The stream's first arrival and its latest, nanoseconds.
-  @exclusivity(unchecked) private var firstArrival: Int64 = 0
+  /// The stream's first arrival (`nil` before its first packet) and its latest, nanoseconds.
+  @exclusivity(unchecked) private var firstArrival: Int64?
   @exclusivity(unchecked) private var latestArrival: Int64 = 0
   /// RTP ticks the stream's output lasts so far: payload and fill.
   @exclusivity(unchecked) private var writtenTicks: Int64 = 0
@@ -91,7 +91,7 @@ public final class PayloadWriter: PlayoutHandler {
     case .ready(let ready):
       let packet = ready.packet
       let payload = packet.payload
-      if previousSequence == .min && writtenTicks == 0 {
+      if firstArrival == nil {
         firstArrival = ready.arrival
         latestArrival = ready.arrival
       }
@@ -118,6 +118,7 @@ public final class PayloadWriter: PlayoutHandler {
       previousSequence = .min
       ticksPerPacket = 0
       pendingErasure = nil
+      firstArrival = nil
       writtenTicks = 0
     case .dropped:
       break
@@ -144,7 +145,7 @@ public final class PayloadWriter: PlayoutHandler {
       encoding: encoding)
     let clockRate = Int64(
       PayloadEncoding.staticClockRate(payloadType: previousPayloadType) ?? Self.assumedClockRate)
-    let elapsed = max(latestArrival &- firstArrival, 0)
+    let elapsed = max(latestArrival &- (firstArrival ?? latestArrival), 0)
     let budget =
       elapsed / 1_000_000_000 * clockRate + elapsed % 1_000_000_000 * clockRate / 1_000_000_000
       + Self.fillSlackSeconds * clockRate - writtenTicks
