@@ -1,14 +1,19 @@
 // libFuzzer target: DatagramDecoder over a sequence of records: any link type and bytes, and
 // IPv4 and IPv6 fragments of a few datagrams in any order, overlapping, repeated, conflicting,
-// timed out, evicted from a small table and the smallest memory budget (64 KiB).
+// timed out, evicted from a small table and the smallest memory budget (64 KiB), and records cut
+// short by a snaplen, their datagrams kept truncated or skipped.
 //
 // An input is:
-//   byte 0      link type of raw records, an index into `linkTypes`
+//   byte 0      link type of raw records, an index into `linkTypes` (b & 0x7F); with b & 0x80
+//               the decoder keeps datagrams the capture cut short
+//               (`keepsTruncatedDatagrams`)
 //   byte 1      reassembly table: 1 + (b & 7) datagrams in progress, timeout (b >> 3) s, and
 //               always the smallest budget, 64 KiB (raw fragments at far offsets exhaust it)
 //   then records until the input ends, each starting with a kind byte k:
-//   k < 0x80    raw record: length ((k << 8) | next byte), a capture-time step of next byte ×
-//               100 ms, then that many bytes (fewer if the input ends)
+//   k < 0x80    raw record: length (((k & 0x3F) << 8) | next byte), a capture-time step of
+//               next byte × 100 ms, then that many bytes (fewer if the input ends); with
+//               k & 0x40 the record says it was cut short (an original length of 1 + the step
+//               byte more than it holds)
 //   k >= 0x80   a fragment the target writes, IPv6 when k & 0x10 (IPv4 otherwise): datagram
 //               (k & 15), then bytes a, b, c:
 //               offset a × 8; b & 0x3F eight-byte units of data (+ c & 7 bytes when last);
@@ -101,11 +106,13 @@ struct Input {
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   var input = Input(UnsafeRawBufferPointer(start: data, count: size))
   guard let linkByte = input.next(), let tableByte = input.next() else { return 0 }
-  let linkType = linkTypes[Int(linkByte) % linkTypes.count]
+  let linkType = linkTypes[Int(linkByte & 0x7F) % linkTypes.count]
   let capacity = 1 + Int(tableByte & 7)
+  let keepsTruncated = linkByte & 0x80 != 0
   let decoder = DatagramDecoder(
     maxDatagramsInProgress: capacity, memoryBudget: 0,
-    fragmentTimeout: Int64(tableByte >> 3) * 1_000_000_000)
+    fragmentTimeout: Int64(tableByte >> 3) * 1_000_000_000,
+    keepsTruncatedDatagrams: keepsTruncated)
   precondition(decoder.memoryBudget == 65_536, "the smallest budget is one 64 KiB datagram")
   var held = 0
   var timestamp: Int64 = 1_700_000_000_000_000_000
@@ -116,12 +123,14 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     index += 1
     let record: UnsafeMutableRawBufferPointer
     var recordLinkType = linkType
+    var missing = 0
     if kind < 0x80 {
       guard let low = input.next(), let step = input.next() else { break }
       timestamp += Int64(step) * 100_000_000
-      let bytes = input.take(Int(kind) << 8 | Int(low))
+      let bytes = input.take(Int(kind & 0x3F) << 8 | Int(low))
       record = .allocate(byteCount: bytes.count, alignment: 1)
       if !bytes.isEmpty { record.copyMemory(from: bytes) }
+      if kind & 0x40 != 0 { missing = 1 + Int(step) }
       mixed = true
     } else {
       guard let a = input.next(), let b = input.next(), let c = input.next() else { break }
@@ -169,12 +178,22 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let outcome = decoder.decode(
       CaptureRecord(
         index: index, offset: 0, timestamp: timestamp, linkType: recordLinkType,
-        originalLength: bytes.count, bytes: bytes))
+        originalLength: bytes.count + missing, bytes: bytes))
     precondition(decoder.datagramsInProgress <= capacity, "reassembly table over capacity")
     precondition(decoder.fragmentBytesHeld <= decoder.memoryBudget, "reassembly over budget")
     if case .held = outcome { held += 1 }
     guard case .datagram(let datagram) = outcome else { continue }
     _ = touch(datagram.payload)
+    if datagram.isTruncated {
+      precondition(keepsTruncated, "a truncated datagram from a decoder that skips them")
+      precondition(missing > 0, "a truncated datagram from a record captured whole")
+      precondition(datagram.length <= 65_535 - 8, "UDP length longer than IP allows")
+    }
+    // The tools sort every datagram, whole or cut short, as RTP or not: never past its bytes.
+    if case .packet(let packet) = RTPPayload(sorting: datagram) {
+      precondition(packet.headerLength <= datagram.payload.count, "RTP header past the bytes")
+      _ = touch(packet.payload)
+    }
     precondition(datagram.timestamp == timestamp, "datagram time differs from its record's")
     precondition(datagram.payload.count <= 65_535 - 8, "UDP payload longer than IP allows")
     if case .v4 = datagram.source.address {

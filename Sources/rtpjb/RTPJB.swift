@@ -209,6 +209,11 @@ struct RTPJB: ToolCommand {
       Terminal.printError(
         "rtpjb: \(name): \(tooLong) packets too long for \(format ?? .pcap) not written")
     }
+    if counts.truncated > 0 {
+      Terminal.printError(
+        "rtpjb: \(name): \(counts.truncated) packets of the stream cut short by the snaplen: "
+          + "not played")
+    }
     if counts.silenceNotFilled > 0 {
       Terminal.printError(
         "rtpjb: \(name): \(counts.silenceNotFilled) bytes of silence not filled: the stream's "
@@ -225,6 +230,12 @@ struct RTPJB: ToolCommand {
       Terminal.printError("rtpjb: \(refusal.message)")
     }
     if let inputFailure { throw Self.failure(inputFailure, name: name) }
+    if counts.jitterBuffer.settled == 0 && counts.truncated > 0 {
+      throw ToolFailure(
+        .dataError,
+        "\(name): every packet of the stream was cut short by the snaplen: nothing to play "
+          + "(rtpstat counts their headers)")
+    }
     if case .ssrc(let wanted) = selection,
       counts.jitterBuffer.settled == 0
     {
@@ -272,7 +283,8 @@ struct RTPJB: ToolCommand {
     let source = InputSource(fileDescriptor: descriptor)
     meter?.track(source)
     do {
-      return try DatagramReader(source: source)
+      // Packets cut short by the snaplen are counted as their stream's, and never played.
+      return try DatagramReader(source: source, keepsTruncatedDatagrams: true)
     } catch {
       throw Self.failure(error, name: name)
     }
@@ -326,6 +338,7 @@ struct RTPJB: ToolCommand {
     json.add("parseErrors", counts.parseErrors)
     json.add("skipped", counts.skipped)
     json.add("otherStreams", counts.otherStreams)
+    json.add("truncated", counts.truncated)
     json.add("fragments", counts.fragments)
     if kind == .payload { json.add("silenceNotFilled", counts.silenceNotFilled) }
     return json

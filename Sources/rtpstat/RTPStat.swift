@@ -96,6 +96,12 @@ struct RTPStat: ToolCommand {
 
     for analysis in analyses {
       reportSkipped(name: analysis.name, analyzer: analysis.analyzer, records: analysis)
+      let truncated = analysis.analyzer.truncatedPackets
+      if truncated > 0 {
+        Terminal.printError(
+          "rtpstat: \(analysis.name): \(truncated) RTP packets cut short by the snaplen: "
+            + "counted from their headers")
+      }
     }
     if stats {
       let total = analyses.reduce(into: Counters()) { $0.add($1.counts) }
@@ -134,7 +140,8 @@ struct RTPStat: ToolCommand {
     do {
       let source = InputSource(fileDescriptor: input.descriptor)
       meter?.track(source)
-      let reader = try DatagramReader(source: source)
+      // Packets cut short by the snaplen still have headers to count, as tshark counts them.
+      let reader = try DatagramReader(source: source, keepsTruncatedDatagrams: true)
       do {
         try analysis.analyzer.read(from: reader, progress: meter?.handler)
       } catch {
@@ -173,7 +180,9 @@ struct RTPStat: ToolCommand {
   /// exactly one of the others, `read == packets + untracked + parseErrors + skipped + fragments`
   /// (`skipped`: records that held no UDP, datagrams that held no RTP and RTP-like datagrams of
   /// flows that never had two packets in sequence; `parseErrors`: RTP that failed validation;
-  /// `untracked`: RTP of streams past the table's limit). Several captures' counts are summed.
+  /// `untracked`: RTP of streams past the table's limit; `truncated`: packets, of any of those,
+  /// whose payload the capture cut short, counted from their headers). Several captures' counts
+  /// are summed.
   private struct Counters {
     var read = 0
     var streams = 0
@@ -182,6 +191,7 @@ struct RTPStat: ToolCommand {
     var parseErrors = 0
     var skipped = 0
     var fragments = 0
+    var truncated = 0
 
     init() {}
 
@@ -194,6 +204,7 @@ struct RTPStat: ToolCommand {
       parseErrors = analyzer.invalidRTP
       skipped = reader.skipped.total + analyzer.notRTP + analyzer.unconfirmedPackets
       fragments = reader.fragmentsReassembled
+      truncated = analyzer.truncatedPackets
     }
 
     mutating func add(_ other: Counters) {
@@ -204,6 +215,7 @@ struct RTPStat: ToolCommand {
       parseErrors += other.parseErrors
       skipped += other.skipped
       fragments += other.fragments
+      truncated += other.truncated
     }
 
     var json: StatisticsJSON {
@@ -215,6 +227,7 @@ struct RTPStat: ToolCommand {
       json.add("parseErrors", parseErrors)
       json.add("skipped", skipped)
       json.add("fragments", fragments)
+      json.add("truncated", truncated)
       return json
     }
   }

@@ -357,7 +357,19 @@ struct CaptureReaderTests {
       datagrams.datagrams.first
         == ReadDatagram(
           timestamp: 1_000_020_250_000, source: source, destination: destination, payload: rtp))
-    #expect(datagrams.datagrams.count == 3)
+    // The header-only record is not a packet to hand on: skipped as cut short.
+    #expect(datagrams.datagrams.count == 2)
+    #expect(datagrams.skipped[.truncatedPayload] == 1)
+    let kept = try TestInput.withSource(file) { source in
+      let reader = try DatagramReader(source: source, keepsTruncatedDatagrams: true)
+      var kept: [(payload: Int, length: Int)] = []
+      while let datagram = try reader.next() {
+        kept.append((datagram.payload.count, datagram.length))
+      }
+      return kept
+    }
+    #expect(kept.map(\.payload) == [rtp.count, rtcp.count, 12])
+    #expect(kept.map(\.length) == [rtp.count, rtcp.count, 172])
   }
 
   @Test("rtpdump with an IPv6 destination line")

@@ -19,19 +19,26 @@ struct ReadDatagram: Equatable {
   var source: Endpoint
   var destination: Endpoint
   var payload: [UInt8]
+  /// The payload's length on the wire: more than `payload.count` when it was cut short.
+  var length: Int
 
   init(_ datagram: UDPDatagram) {
     timestamp = datagram.timestamp
     source = datagram.source
     destination = datagram.destination
     payload = Array(datagram.payload)
+    length = datagram.length
   }
 
-  init(timestamp: Int64 = 0, source: Endpoint, destination: Endpoint, payload: [UInt8]) {
+  init(
+    timestamp: Int64 = 0, source: Endpoint, destination: Endpoint, payload: [UInt8],
+    length: Int? = nil
+  ) {
     self.timestamp = timestamp
     self.source = source
     self.destination = destination
     self.payload = payload
+    self.length = length ?? payload.count
   }
 }
 
@@ -100,12 +107,12 @@ enum TestInput {
   /// Decodes one packet as a record of `linkType`.
   static func decode(
     _ packet: [UInt8], linkType: LinkType, timestamp: Int64 = 0,
-    decoder: DatagramDecoder = DatagramDecoder()
+    decoder: DatagramDecoder = DatagramDecoder(), originalLength: Int? = nil
   ) -> Decoded {
     packet.withUnsafeBytes { bytes in
       let record = CaptureRecord(
         index: 1, offset: 0, timestamp: timestamp, linkType: linkType,
-        originalLength: bytes.count, bytes: bytes)
+        originalLength: originalLength ?? bytes.count, bytes: bytes)
       switch decoder.decode(record) {
       case .datagram(let datagram): return .datagram(ReadDatagram(datagram))
       case .skipped(let reason): return .skipped(reason)

@@ -87,6 +87,7 @@ struct DatagramDecoderTests {
       .skipped(.truncated)
     ),
     ("total below header", B.ipv4(payload: udp, totalLength: 19), .skipped(.malformedIPv4)),
+    // In a record captured whole, an IP length past its end is a lie.
     ("total beyond capture", B.ipv4(payload: udp, totalLength: 1500), .skipped(.truncated)),
     ("total 65535", B.ipv4(payload: udp, totalLength: 0xFFFF), .skipped(.truncated)),
     ("options", B.ipv4(options: [1, 1, 1, 0], payload: udp), v4Expected),
@@ -109,6 +110,51 @@ struct DatagramDecoderTests {
       v4Expected
     ),
   ]
+
+  /// Records the capture cut short (their original length beyond the bytes kept), by a decoder
+  /// that does not keep truncated datagrams.
+  static let snappedCases: [(String, LinkType, [UInt8], Decoded)] = [
+    ("IPv4, UDP whole", .ipv4, B.ipv4(payload: udp, totalLength: 1500), v4Expected),
+    (
+      "IPv4, UDP cut short", .ipv4,
+      B.ipv4(payload: B.udp(payload: payload, lengthField: 1480), totalLength: 1500),
+      .skipped(.truncatedPayload)
+    ),
+    (
+      "IPv4, UDP length beyond the IP total", .ipv4,
+      B.ipv4(payload: B.udp(payload: payload, lengthField: 1490), totalLength: 1500),
+      .skipped(.malformedUDP)
+    ),
+    (
+      "IPv4, cut inside the UDP header", .ipv4,
+      B.ipv4(payload: Array(udp[0..<5]), totalLength: 1500), .skipped(.truncated)
+    ),
+    (
+      "IPv4, a first fragment cut short", .ipv4,
+      B.ipv4(
+        moreFragments: true, payload: B.udp(payload: payload, lengthField: 1480),
+        totalLength: 1500),
+      .skipped(.truncated)
+    ),
+    ("IPv6, UDP whole", .ipv6, B.ipv6(payload: udp, payloadLength: 2000), v6Expected),
+    (
+      "IPv6, UDP cut short", .ipv6,
+      B.ipv6(payload: B.udp(payload: payload, lengthField: 2000), payloadLength: 2000),
+      .skipped(.truncatedPayload)
+    ),
+    (
+      "IPv6, cut inside the UDP header", .ipv6,
+      B.ipv6(payload: Array(udp[0..<6]), payloadLength: 2000), .skipped(.truncated)
+    ),
+  ]
+
+  @Test(
+    "records cut short by the snaplen: a whole UDP datagram read, a cut one skipped as such",
+    arguments: snappedCases)
+  func snappedRecords(name: String, linkType: LinkType, packet: [UInt8], expected: Decoded) {
+    #expect(
+      TestInput.decode(packet, linkType: linkType, originalLength: 2048) == expected, "\(name)")
+  }
 
   @Test("IPv4 and UDP length lies are counted skips", arguments: ipv4Lies)
   func ipv4LiesAreSkipped(name: String, packet: [UInt8], expected: Decoded) {
@@ -196,6 +242,81 @@ struct DatagramDecoderTests {
         if case .datagram = outcome { Issue.record("prefix \(length) decoded") }
       }
       #expect(TestInput.decode(frame, linkType: linkType) != .skipped(.truncated))
+    }
+  }
+
+  @Test(
+    "a decoder that keeps truncated datagrams returns every prefix holding the UDP header, cut short, with its length"
+  )
+  func truncatedKept() {
+    let decoder = DatagramDecoder(keepsTruncatedDatagrams: true)
+    let frames: [(LinkType, [UInt8], Int, Endpoint)] = [
+      (
+        .ethernet, B.ethernet(type: 0x0800, tags: [0x8100], payload: Self.ipv4), 18 + 20 + 8,
+        Self.v4Destination
+      ),
+      (
+        .ethernet,
+        B.ethernet(type: 0x86DD, payload: B.ipv6(nextHeader: 0, payload: Self.hopByHop + Self.udp)),
+        14 + 40 + 8 + 8, Self.v6Destination
+      ),
+      (.linuxSLL2, B.cat(Self.sll2, Self.ipv4), 20 + 20 + 8, Self.v4Destination),
+    ]
+    for (linkType, frame, payloadStart, destination) in frames {
+      for length in payloadStart..<frame.count {
+        frame[0..<length].withUnsafeBytes { bytes in
+          let record = CaptureRecord(
+            index: 1, offset: 0, timestamp: 0, linkType: linkType, originalLength: frame.count,
+            bytes: bytes)
+          guard case .datagram(let datagram) = decoder.decode(record) else {
+            Issue.record("prefix \(length) of \(linkType) not kept")
+            return
+          }
+          #expect(datagram.isTruncated)
+          #expect(datagram.length == Self.payload.count)
+          #expect(Array(datagram.payload) == Array(Self.payload[0..<(length - payloadStart)]))
+          #expect(datagram.destination == destination)
+        }
+      }
+      for length in 0..<payloadStart {
+        if case .datagram = TestInput.decode(
+          Array(frame[0..<length]), linkType: linkType, decoder: decoder,
+          originalLength: frame.count)
+        {
+          Issue.record("prefix \(length) of \(linkType) decoded")
+        }
+      }
+      guard
+        case .datagram(let whole) = TestInput.decode(frame, linkType: linkType, decoder: decoder)
+      else {
+        Issue.record("whole \(linkType) frame not decoded")
+        continue
+      }
+      #expect(whole.payload == Self.payload)
+    }
+  }
+
+  @Test("an rtpdump record shorter than its packet is skipped, or kept as truncated")
+  func rtpdumpHeaderOnly() {
+    let header = Array(Self.payload[0..<12])
+    header.withUnsafeBytes { bytes in
+      let record = CaptureRecord(
+        index: 1, offset: 0, timestamp: 0, linkType: .raw, originalLength: Self.payload.count,
+        bytes: bytes, rtpdumpEndpoints: (Self.v4Source, Self.v4Destination))
+      guard case .skipped(.truncatedPayload) = DatagramDecoder().decode(record) else {
+        Issue.record("a header-only rtpdump record was not skipped")
+        return
+      }
+      guard
+        case .datagram(let datagram) = DatagramDecoder(keepsTruncatedDatagrams: true).decode(
+          record)
+      else {
+        Issue.record("a header-only rtpdump record was not kept")
+        return
+      }
+      #expect(datagram.isTruncated)
+      #expect(datagram.length == Self.payload.count)
+      #expect(datagram.payload.count == 12)
     }
   }
 

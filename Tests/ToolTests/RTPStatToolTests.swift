@@ -238,7 +238,7 @@ struct RTPStatToolTests {
     #expect(lines.first == "rtpstat: mixed.pcap: skipped 2 packets: 1 not IP, 1 UDP not RTP")
     #expect(
       lines.last
-        == #"{"read":13,"streams":2,"packets":11,"untracked":0,"parseErrors":0,"skipped":2,"fragments":0}"#
+        == #"{"read":13,"streams":2,"packets":11,"untracked":0,"parseErrors":0,"skipped":2,"fragments":0,"truncated":0}"#
     )
     let quiet = Shell.run("rtpstat mixed.pcap > /dev/null", in: dir)
     #expect(quiet.stderr.split(separator: "\n").count == 1, "no counters without --stats")

@@ -1,8 +1,11 @@
 extension DatagramDecoder {
   private static let protocolUDP: UInt8 = 17
 
-  /// Decodes an IPv4 packet that starts at the first byte of `packet`.
-  func decodeIPv4(_ packet: UnsafeRawBufferPointer, timestamp: Int64) -> DecodeOutcome {
+  /// Decodes an IPv4 packet that starts at the first byte of `packet`, of a record that the
+  /// capture cut short (fewer bytes than the packet had on the wire) when `snapped`.
+  func decodeIPv4(_ packet: UnsafeRawBufferPointer, timestamp: Int64, snapped: Bool)
+    -> DecodeOutcome
+  {
     guard packet.count >= 20 else { return .skipped(.truncated) }
     let versionAndLength = packet[0]
     guard versionAndLength >> 4 == 4 else { return .skipped(.malformedIPv4) }
@@ -12,14 +15,24 @@ extension DatagramDecoder {
       return .skipped(.malformedIPv4)
     }
     guard packet[9] == Self.protocolUDP else { return .skipped(.notUDP) }
-    // Bytes past the total length are link-layer padding; fewer bytes are a short snaplen.
-    guard totalLength <= packet.count else { return .skipped(.truncated) }
     let source = packet.loadBigEndian(as: UInt32.self, at: 12)
     let destination = packet.loadBigEndian(as: UInt32.self, at: 16)
-    let payload = UnsafeRawBufferPointer(rebasing: packet[headerLength..<totalLength])
     let fragment = packet.loadBigEndian(as: UInt16.self, at: 6)
     let moreFragments = fragment & 0x2000 != 0
     let fragmentOffset = Int(fragment & 0x1FFF) * 8
+    // Bytes past the total length are link-layer padding. Fewer bytes are a lie in a whole
+    // record; in a record the capture cut short, the first bytes of the datagram, worth
+    // reading when its UDP header is whole.
+    guard totalLength <= packet.count else {
+      guard snapped, !moreFragments, fragmentOffset == 0, headerLength <= packet.count else {
+        return .skipped(.truncated)
+      }
+      return decodeCutUDP(
+        UnsafeRawBufferPointer(rebasing: packet[headerLength...]),
+        carried: totalLength - headerLength, source: .v4(IPv4Address(rawValue: source)),
+        destination: .v4(IPv4Address(rawValue: destination)), timestamp: timestamp)
+    }
+    let payload = UnsafeRawBufferPointer(rebasing: packet[headerLength..<totalLength])
     guard moreFragments || fragmentOffset != 0 else {
       return decodeUDP(
         payload, source: .v4(IPv4Address(rawValue: source)),
@@ -45,8 +58,11 @@ extension DatagramDecoder {
 
   /// Decodes an IPv6 packet that starts at the first byte of `packet`, walking hop-by-hop,
   /// routing, destination-options and authentication headers to UDP, and reassembling
-  /// fragments (an atomic fragment, offset 0 with M clear, is read at once: RFC 6946).
-  func decodeIPv6(_ packet: UnsafeRawBufferPointer, timestamp: Int64) -> DecodeOutcome {
+  /// fragments (an atomic fragment, offset 0 with M clear, is read at once: RFC 6946); `snapped`
+  /// as ``decodeIPv4(_:timestamp:snapped:)`` takes it.
+  func decodeIPv6(_ packet: UnsafeRawBufferPointer, timestamp: Int64, snapped: Bool)
+    -> DecodeOutcome
+  {
     guard packet.count >= 40 else { return .skipped(.truncated) }
     guard packet[0] >> 4 == 6 else { return .skipped(.malformedIPv6) }
     let payloadLength = Int(packet.loadBigEndian(as: UInt16.self, at: 4))
@@ -58,7 +74,14 @@ extension DatagramDecoder {
     case .skipped(let reason):
       return .skipped(reason)
     case .udp(let offset):
-      guard end <= packet.count else { return .skipped(.truncated) }
+      guard end <= packet.count else {
+        guard snapped, offset <= packet.count else { return .skipped(.truncated) }
+        return decodeCutUDP(
+          UnsafeRawBufferPointer(rebasing: packet[offset...]), carried: end - offset,
+          source: .v6(IPv6Address(bytes: UnsafeRawBufferPointer(rebasing: packet[8..<24]))),
+          destination: .v6(IPv6Address(bytes: UnsafeRawBufferPointer(rebasing: packet[24..<40]))),
+          timestamp: timestamp)
+      }
       return decodeUDP(packet, offset: offset, end: end, timestamp: timestamp)
     case .fragment(let offset):
       at = offset
@@ -126,6 +149,31 @@ extension DatagramDecoder {
     return decodeUDP(
       UnsafeRawBufferPointer(rebasing: packet[offset..<end]), source: .v6(source),
       destination: .v6(destination), timestamp: timestamp)
+  }
+
+  /// Decodes the UDP header at the start of `captured`, the first bytes of an IP payload of
+  /// `carried` bytes that the capture cut short: a datagram whose payload is cut short (kept
+  /// only when ``keepsTruncatedDatagrams`` is set), or a whole one when its UDP length ends
+  /// within the bytes captured.
+  private func decodeCutUDP(
+    _ captured: UnsafeRawBufferPointer, carried: Int, source: IPAddress, destination: IPAddress,
+    timestamp: Int64
+  ) -> DecodeOutcome {
+    guard captured.count >= 8 else { return .skipped(.truncated) }
+    let length = Int(captured.loadBigEndian(as: UInt16.self, at: 4))
+    guard length >= 8, length <= carried else { return .skipped(.malformedUDP) }
+    guard length > captured.count else {
+      return decodeUDP(
+        captured, source: source, destination: destination, timestamp: timestamp)
+    }
+    guard keepsTruncatedDatagrams else { return .skipped(.truncatedPayload) }
+    return .datagram(
+      UDPDatagram(
+        timestamp: timestamp,
+        source: Endpoint(address: source, port: captured.loadBigEndian(as: UInt16.self, at: 0)),
+        destination: Endpoint(
+          address: destination, port: captured.loadBigEndian(as: UInt16.self, at: 2)),
+        payload: UnsafeRawBufferPointer(rebasing: captured[8...]), length: length - 8))
   }
 
   /// Decodes the UDP header at the start of an IP payload that the IP header says is complete.

@@ -9,7 +9,7 @@ extension DatagramDecoder {
   /// takes the general path.
   @inline(__always)
   func decodeLinkLayer(
-    _ bytes: UnsafeRawBufferPointer, linkType: LinkType, timestamp: Int64
+    _ bytes: UnsafeRawBufferPointer, linkType: LinkType, timestamp: Int64, snapped: Bool
   ) -> DecodeOutcome {
     if linkType == .ethernet, bytes.count >= 14,
       bytes.loadBigEndian(as: UInt16.self, at: 12) == Self.etherTypeIPv4,
@@ -18,11 +18,11 @@ extension DatagramDecoder {
     {
       return .datagram(datagram)
     }
-    return decodeAnyLinkLayer(bytes, linkType: linkType, timestamp: timestamp)
+    return decodeAnyLinkLayer(bytes, linkType: linkType, timestamp: timestamp, snapped: snapped)
   }
 
   /// The UDP datagram of an IPv4 packet that is not a fragment and whose IPv4 and UDP headers
-  /// are whole and consistent, exactly as ``decodeIPv4(_:timestamp:)`` would return it; `nil`
+  /// are whole and consistent, exactly as ``decodeIPv4(_:timestamp:snapped:)`` would return it; `nil`
   /// for any other packet, which that function then decodes (or counts as skipped) in full.
   @inline(__always)
   static func plainUDP(_ packet: UnsafeRawBufferPointer, timestamp: Int64) -> UDPDatagram? {
@@ -50,10 +50,10 @@ extension DatagramDecoder {
         rebasing: packet[(headerLength &+ 8)..<(headerLength &+ udpLength)]))
   }
 
-  /// ``decodeLinkLayer(_:linkType:timestamp:)`` for every link type and packet.
+  /// ``decodeLinkLayer(_:linkType:timestamp:snapped:)`` for every link type and packet.
   @inline(never)
   func decodeAnyLinkLayer(
-    _ bytes: UnsafeRawBufferPointer, linkType: LinkType, timestamp: Int64
+    _ bytes: UnsafeRawBufferPointer, linkType: LinkType, timestamp: Int64, snapped: Bool
   ) -> DecodeOutcome {
     switch linkType {
     case .ethernet:
@@ -61,12 +61,12 @@ extension DatagramDecoder {
       return decodeEtherType(
         bytes.loadBigEndian(as: UInt16.self, at: 12),
         UnsafeRawBufferPointer(rebasing: bytes[14...]),
-        timestamp: timestamp)
+        timestamp: timestamp, snapped: snapped)
     case .raw, .rawLegacy12, .rawLegacy14:
       guard let first = bytes.first else { return .skipped(.truncated) }
       switch first >> 4 {
-      case 4: return decodeIPv4(bytes, timestamp: timestamp)
-      case 6: return decodeIPv6(bytes, timestamp: timestamp)
+      case 4: return decodeIPv4(bytes, timestamp: timestamp, snapped: snapped)
+      case 6: return decodeIPv6(bytes, timestamp: timestamp, snapped: snapped)
       default: return .skipped(.notIP)
       }
     case .null, .loop:
@@ -77,8 +77,8 @@ extension DatagramDecoder {
       if linkType == .null && family & 0xFFFF_0000 != 0 { family = family.byteSwapped }
       let packet = UnsafeRawBufferPointer(rebasing: bytes[4...])
       switch family {
-      case 2: return decodeIPv4(packet, timestamp: timestamp)
-      case 10, 24, 28, 30: return decodeIPv6(packet, timestamp: timestamp)
+      case 2: return decodeIPv4(packet, timestamp: timestamp, snapped: snapped)
+      case 10, 24, 28, 30: return decodeIPv6(packet, timestamp: timestamp, snapped: snapped)
       default: return .skipped(.notIP)
       }
     case .linuxSLL:
@@ -86,16 +86,16 @@ extension DatagramDecoder {
       return decodeEtherType(
         bytes.loadBigEndian(as: UInt16.self, at: 14),
         UnsafeRawBufferPointer(rebasing: bytes[16...]),
-        timestamp: timestamp)
+        timestamp: timestamp, snapped: snapped)
     case .linuxSLL2:
       guard bytes.count >= 20 else { return .skipped(.truncated) }
       return decodeEtherType(
         bytes.loadBigEndian(as: UInt16.self, at: 0), UnsafeRawBufferPointer(rebasing: bytes[20...]),
-        timestamp: timestamp)
+        timestamp: timestamp, snapped: snapped)
     case .ipv4:
-      return decodeIPv4(bytes, timestamp: timestamp)
+      return decodeIPv4(bytes, timestamp: timestamp, snapped: snapped)
     case .ipv6:
-      return decodeIPv6(bytes, timestamp: timestamp)
+      return decodeIPv6(bytes, timestamp: timestamp, snapped: snapped)
     default:
       return .skipped(.unknownLinkType)
     }
@@ -104,7 +104,7 @@ extension DatagramDecoder {
   /// Decodes what follows an EtherType, first stepping over VLAN tags (802.1Q 0x8100, 802.1ad
   /// 0x88A8 and the older QinQ 0x9100), each 4 bytes of which the last 2 are the next type.
   private func decodeEtherType(
-    _ etherType: UInt16, _ bytes: UnsafeRawBufferPointer, timestamp: Int64
+    _ etherType: UInt16, _ bytes: UnsafeRawBufferPointer, timestamp: Int64, snapped: Bool
   ) -> DecodeOutcome {
     var type = etherType
     var offset = 0
@@ -115,8 +115,8 @@ extension DatagramDecoder {
     }
     let packet = UnsafeRawBufferPointer(rebasing: bytes[offset...])
     switch type {
-    case Self.etherTypeIPv4: return decodeIPv4(packet, timestamp: timestamp)
-    case Self.etherTypeIPv6: return decodeIPv6(packet, timestamp: timestamp)
+    case Self.etherTypeIPv4: return decodeIPv4(packet, timestamp: timestamp, snapped: snapped)
+    case Self.etherTypeIPv6: return decodeIPv6(packet, timestamp: timestamp, snapped: snapped)
     default: return .skipped(.notIP)
     }
   }

@@ -13,6 +13,10 @@
 /// header checksums are not verified: captures taken with checksum offload have wrong ones.
 public final class DatagramDecoder {
   let reassembler: FragmentReassembler
+  /// Whether a datagram whose UDP header was captured but whose payload the capture cut short
+  /// is returned (``UDPDatagram/isTruncated``), for a reader of headers only; otherwise it is
+  /// skipped as ``SkipReason/truncatedPayload``.
+  public let keepsTruncatedDatagrams: Bool
 
   /// The default bound on fragmented datagrams in progress at once.
   public static let defaultMaxDatagramsInProgress = 16_384
@@ -24,12 +28,14 @@ public final class DatagramDecoder {
   /// blocks; at least 64 KiB, the largest datagram, rounded down to a multiple of 64 KiB), and
   /// drops any still incomplete `fragmentTimeout` nanoseconds of capture time after its first
   /// fragment. When either bound is reached the datagram whose first fragment came earliest is
-  /// evicted. Memory grows with the fragments held, not with the bounds.
+  /// evicted. Memory grows with the fragments held, not with the bounds. With
+  /// `keepsTruncatedDatagrams`, datagrams the capture cut short are returned, not skipped.
   public init(
     maxDatagramsInProgress: Int = DatagramDecoder.defaultMaxDatagramsInProgress,
     memoryBudget: Int = DatagramDecoder.defaultMemoryBudget,
-    fragmentTimeout: Int64 = 30_000_000_000
+    fragmentTimeout: Int64 = 30_000_000_000, keepsTruncatedDatagrams: Bool = false
   ) {
+    self.keepsTruncatedDatagrams = keepsTruncatedDatagrams
     reassembler = FragmentReassembler(
       maxDatagrams: maxDatagramsInProgress, memoryBudget: memoryBudget, timeout: fragmentTimeout)
   }
@@ -71,11 +77,18 @@ public final class DatagramDecoder {
   @inline(__always)
   public func decode(_ record: CaptureRecord) -> DecodeOutcome {
     if let endpoints = record.rtpdumpEndpoints {
+      // An rtpdump record may hold only the start of its packet (rtpdump -F header).
+      if record.originalLength > record.bytes.count && !keepsTruncatedDatagrams {
+        return .skipped(.truncatedPayload)
+      }
       return .datagram(
         UDPDatagram(
           timestamp: record.timestamp, source: endpoints.source,
-          destination: endpoints.destination, payload: record.bytes))
+          destination: endpoints.destination, payload: record.bytes,
+          length: record.originalLength))
     }
-    return decodeLinkLayer(record.bytes, linkType: record.linkType, timestamp: record.timestamp)
+    return decodeLinkLayer(
+      record.bytes, linkType: record.linkType, timestamp: record.timestamp,
+      snapped: record.originalLength > record.bytes.count)
   }
 }

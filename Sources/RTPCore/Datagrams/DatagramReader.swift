@@ -18,9 +18,13 @@ public final class DatagramReader {
   @exclusivity(unchecked) public private(set) var firstRecordTime: Int64?
 
   /// Identifies the capture format from the first bytes of `source` and reads its header.
-  public init(source: InputSource) throws(CaptureError) {
+  ///
+  /// With `keepsTruncatedDatagrams`, datagrams whose payload the capture cut short are returned
+  /// (``UDPDatagram/isTruncated``), for a reader of headers; otherwise they are skipped as
+  /// ``SkipReason/truncatedPayload``.
+  public init(source: InputSource, keepsTruncatedDatagrams: Bool = false) throws(CaptureError) {
     captureReader = try CaptureReader(source: source)
-    decoder = DatagramDecoder()
+    decoder = DatagramDecoder(keepsTruncatedDatagrams: keepsTruncatedDatagrams)
   }
 
   /// IPv4 and IPv6 fragments that went into a reassembled datagram, other than the one that

@@ -13,6 +13,9 @@ public enum SkipReason: Int, CaseIterable, Sendable, Hashable, CustomStringConve
   case notUDP
   /// The capture holds fewer bytes than the headers say the packet has (a short snaplen).
   case truncated
+  /// A datagram whose UDP header was captured whole and whose payload the capture cut short (a
+  /// short snaplen, an rtpdump header-only record), read by a tool that needs the payload.
+  case truncatedPayload
   /// An IPv4 header is inconsistent: wrong version, header length below 20 bytes, total length
   /// shorter than the header, or a fragment that could not be valid.
   case malformedIPv4
@@ -52,6 +55,7 @@ public enum SkipReason: Int, CaseIterable, Sendable, Hashable, CustomStringConve
     case .notIP: return "not IP"
     case .notUDP: return "not UDP"
     case .truncated: return "truncated"
+    case .truncatedPayload: return "cut short by the snaplen"
     case .malformedIPv4: return "malformed IPv4"
     case .malformedIPv6: return "malformed IPv6"
     case .malformedUDP: return "malformed UDP"

@@ -12,8 +12,14 @@ public struct RTPPacket {
 
   /// Validates `bytes` as an RTP packet per RFC 3550 section 5.1 and appendix A.1: version 2,
   /// not an RTCP packet type (RFC 5761), CSRC list, header extension and padding all inside it.
+  ///
+  /// With `truncated`, `bytes` are only the first bytes of a packet that a capture cut short:
+  /// its header must be whole in them, and its padding, at the end that is missing, is neither
+  /// checked nor removed.
   @inlinable
-  public init(validating bytes: UnsafeRawBufferPointer) throws(RTPParseError) {
+  public init(validating bytes: UnsafeRawBufferPointer, truncated: Bool = false)
+    throws(RTPParseError)
+  {
     let count = bytes.count
     guard count >= 12 else { throw .tooShort(length: count) }
     let first = bytes[0]
@@ -34,7 +40,7 @@ public struct RTPPacket {
       length += declared
     }
     var padding = 0
-    if first & 0x20 != 0 {
+    if first & 0x20 != 0 && !truncated {
       guard count > length else { throw .paddingTooLong(padding: 1, available: 0) }
       padding = Int(bytes[count - 1])
       guard padding != 0 else { throw .zeroPadding }

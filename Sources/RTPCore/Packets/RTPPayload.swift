@@ -20,11 +20,29 @@ public enum RTPPayload {
     self.init(sortingInFull: bytes)
   }
 
+  /// Sorts the first bytes of a datagram that a capture cut short: a packet whose header is
+  /// whole in them (its payload only begun), or which way it fails.
+  @inline(never)
+  public init(sortingTruncated bytes: UnsafeRawBufferPointer) {
+    self.init(sortingInFull: bytes, truncated: true)
+  }
+
+  /// Sorts a datagram's payload, whole or cut short by the capture (``UDPDatagram/isTruncated``):
+  /// ``init(sorting:)`` or ``init(sortingTruncated:)``.
+  @inline(__always)
+  public init(sorting datagram: UDPDatagram) {
+    if datagram.isTruncated {
+      self.init(sortingTruncated: datagram.payload)
+    } else {
+      self.init(sorting: datagram.payload)
+    }
+  }
+
   /// ``init(sorting:)`` for any datagram: full validation, and which way it fails.
   @inline(never)
-  init(sortingInFull bytes: UnsafeRawBufferPointer) {
+  init(sortingInFull bytes: UnsafeRawBufferPointer, truncated: Bool = false) {
     do {
-      self = .packet(try RTPPacket(validating: bytes))
+      self = .packet(try RTPPacket(validating: bytes, truncated: truncated))
     } catch {
       self = RTPPacketKind(classifying: bytes) == .rtp ? .invalid(error) : .notRTP
     }

@@ -2,7 +2,9 @@
 /// puts them through a ``JitterBuffer`` and writes what comes out to a ``PlayoutOutput``.
 ///
 /// The reader's records are all accounted for in ``statistics``: skipped, fragments, not RTP,
-/// invalid, other streams, or the jitter buffer's ready and dropped packets. Memory is the jitter
+/// invalid, other streams, the stream's packets cut short by the capture (kept out of the
+/// output: a reader that keeps them, ``DatagramReader/init(source:keepsTruncatedDatagrams:)``,
+/// lets them be counted as the stream's), or the jitter buffer's ready and dropped packets. Memory is the jitter
 /// buffer's and a fixed table of endpoints; nothing is allocated per packet.
 public final class PlayoutPipeline {
   // Stored state below is exempt from run-time exclusivity checks: only this type's own
@@ -81,7 +83,7 @@ public final class PlayoutPipeline {
         }
       }
       let packet: RTPPacket
-      switch RTPPayload(sorting: datagram.payload) {
+      switch RTPPayload(sorting: datagram) {
       case .packet(let valid): packet = valid
       case .invalid:
         counts.parseErrors += 1
@@ -95,6 +97,11 @@ public final class PlayoutPipeline {
           ssrc: packet.ssrc, source: datagram.source, destination: datagram.destination)
       else {
         counts.otherStreams += 1
+        continue
+      }
+      // A packet whose payload the capture cut short has nothing to play.
+      if datagram.isTruncated {
+        counts.truncated += 1
         continue
       }
       context.pointee.willFeed(packet, datagram: datagram)

@@ -1,7 +1,7 @@
 /// What a ``PlayoutPipeline`` did with every record it read.
 ///
 /// Every record is accounted for exactly once:
-/// `read == skippedRecords + fragments + notRTP + parseErrors + otherStreams` plus the
+/// `read == skippedRecords + fragments + notRTP + parseErrors + otherStreams + truncated` plus the
 /// jitter buffer's settled and held packets (``isBalanced``); none is held once the pipeline has
 /// run to the end.
 public struct PlayoutStatistics: Sendable, Hashable {
@@ -19,6 +19,9 @@ public struct PlayoutStatistics: Sendable, Hashable {
   public var parseErrors = 0
   /// Valid RTP packets of streams other than the one selected.
   public var otherStreams = 0
+  /// Packets of the selected stream whose payload the capture cut short (a short snaplen, an
+  /// rtpdump header-only record): kept out of the jitter buffer and the output.
+  public var truncated = 0
   /// What the jitter buffer did with the selected stream's packets: ready, late, duplicates,
   /// out of sequence, erasures, and any still held.
   public var jitterBuffer = JitterBufferStatistics()
@@ -36,7 +39,7 @@ public struct PlayoutStatistics: Sendable, Hashable {
 
   /// Whether every record read is accounted for exactly once.
   public var isBalanced: Bool {
-    UInt64(skippedRecords + fragments + notRTP + parseErrors + otherStreams)
+    UInt64(skippedRecords + fragments + notRTP + parseErrors + otherStreams + truncated)
       + jitterBuffer.settled + jitterBuffer.held == UInt64(read)
   }
 }

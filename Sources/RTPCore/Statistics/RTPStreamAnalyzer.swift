@@ -21,6 +21,9 @@ public struct RTPStreamAnalyzer: Sendable {
   public private(set) var notRTP = 0
   /// UDP datagrams that looked like RTP but failed validation.
   public private(set) var invalidRTP = 0
+  /// Valid RTP packets counted from their header alone: the capture cut their payload short (a
+  /// short snaplen, an rtpdump header-only record). Every statistic here is the header's.
+  public private(set) var truncatedPackets = 0
   /// Capture time that relative times count from: the capture's first record's when read with
   /// ``read(from:progress:)`` (as tshark counts, whatever protocol that record holds), else the
   /// first datagram's.
@@ -65,8 +68,10 @@ public struct RTPStreamAnalyzer: Sendable {
   public mutating func add(_ datagram: UDPDatagram) {
     if origin == nil { origin = datagram.timestamp }
     let packet: RTPPacket
-    switch RTPPayload(sorting: datagram.payload) {
-    case .packet(let valid): packet = valid
+    switch RTPPayload(sorting: datagram) {
+    case .packet(let valid):
+      packet = valid
+      if datagram.isTruncated { truncatedPackets += 1 }
     case .invalid:
       invalidRTP += 1
       return

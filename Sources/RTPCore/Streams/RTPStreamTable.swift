@@ -22,6 +22,9 @@ public struct RTPStreamTable: Sendable {
   /// UDP datagrams that looked like RTP but failed validation (CSRCs, extension or padding past
   /// the end).
   public private(set) var invalidRTP = 0
+  /// Packets counted from their header alone: the capture cut their payload short (a short
+  /// snaplen, an rtpdump header-only record).
+  public private(set) var truncatedPackets = 0
   private var index: [RTPStreamKey: Int] = [:]
   /// The stream of the last packet: consecutive packets usually share it, so most packets cost
   /// a comparison rather than a hash lookup.
@@ -38,8 +41,10 @@ public struct RTPStreamTable: Sendable {
   @inline(__always)
   public mutating func count(_ datagram: UDPDatagram) {
     let packet: RTPPacket
-    switch RTPPayload(sorting: datagram.payload) {
-    case .packet(let valid): packet = valid
+    switch RTPPayload(sorting: datagram) {
+    case .packet(let valid):
+      packet = valid
+      if datagram.isTruncated { truncatedPackets += 1 }
     case .invalid:
       invalidRTP += 1
       return
