@@ -6,6 +6,16 @@ let package = Package(
   platforms: [.macOS(.v15)],
   products: [
     .library(name: "RTPCore", targets: ["RTPCore"]),
+    .library(name: "RTPBase", targets: ["RTPBase"]),
+    .library(name: "RTPIO", targets: ["RTPIO"]),
+    .library(name: "RTPPackets", targets: ["RTPPackets"]),
+    .library(name: "RTPCaptures", targets: ["RTPCaptures"]),
+    .library(name: "RTPAudio", targets: ["RTPAudio"]),
+    .library(name: "RTPGeneration", targets: ["RTPGeneration"]),
+    .library(name: "RTPPlayout", targets: ["RTPPlayout"]),
+    .library(name: "RTPNetwork", targets: ["RTPNetwork"]),
+    .library(name: "RTPSessions", targets: ["RTPSessions"]),
+    .library(name: "RTPAnalysis", targets: ["RTPAnalysis"]),
     .executable(name: "rtpgen", targets: ["rtpgen"]),
     .executable(name: "rtpjb", targets: ["rtpjb"]),
     .executable(name: "rtpulaw", targets: ["rtpulaw"]),
@@ -40,16 +50,55 @@ let package = Package(
       providers: [.apt(["liblzma-dev"])]
     ),
     .target(name: "CNetShim"),
+    // The library's layers, lowest first: each imports only layers above it in this list, as
+    // the README's Architecture section draws them. RTPCore re-exports them all.
+    .target(name: "RTPBase"),
+    .target(
+      name: "RTPIO",
+      dependencies: [
+        "RTPBase", "CZlib", "CLzma", .product(name: "SystemPackage", package: "swift-system"),
+      ]
+    ),
+    .target(name: "RTPPackets", dependencies: ["RTPBase"]),
+    .target(name: "RTPCaptures", dependencies: ["RTPBase", "RTPIO", "RTPPackets"]),
+    .target(
+      name: "RTPAudio",
+      dependencies: [
+        "RTPBase", "RTPIO", "CSndfile", "CSoxr",
+        .product(name: "SystemPackage", package: "swift-system"),
+      ]
+    ),
+    .target(
+      name: "RTPGeneration",
+      dependencies: ["RTPBase", "RTPIO", "RTPPackets", "RTPCaptures", "RTPAudio"]
+    ),
+    .target(
+      name: "RTPPlayout",
+      dependencies: ["RTPBase", "RTPIO", "RTPPackets", "RTPCaptures", "RTPAudio"]
+    ),
+    .target(
+      name: "RTPNetwork",
+      dependencies: [
+        "RTPBase", "RTPIO", "RTPPackets", "RTPCaptures", "CNetShim",
+        .product(name: "SystemPackage", package: "swift-system"),
+      ]
+    ),
+    .target(
+      name: "RTPSessions",
+      dependencies: ["RTPBase", "RTPPackets", "RTPCaptures", "RTPPlayout", "RTPNetwork"]
+    ),
+    .target(name: "RTPAnalysis", dependencies: ["RTPBase", "RTPPackets", "RTPCaptures"]),
     .target(
       name: "RTPCore",
       dependencies: [
-        "CSoxr", "CSndfile", "CZlib", "CLzma", "CNetShim", .product(name: "SystemPackage", package: "swift-system"),
+        "RTPBase", "RTPIO", "RTPPackets", "RTPCaptures", "RTPAudio", "RTPGeneration",
+        "RTPPlayout", "RTPNetwork", "RTPSessions", "RTPAnalysis",
       ]
     ),
     .target(
       name: "RTPToolSupport",
       dependencies: [
-        "RTPCore",
+        "RTPAudio", "RTPBase", "RTPCaptures", "RTPIO", "RTPNetwork", "RTPSessions",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "SystemPackage", package: "swift-system"),
       ]
@@ -57,49 +106,49 @@ let package = Package(
     .executableTarget(
       name: "rtpgen",
       dependencies: [
-        "RTPCore", "RTPToolSupport",
+        "RTPAudio", "RTPCaptures", "RTPGeneration", "RTPIO", "RTPPackets", "RTPToolSupport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     .executableTarget(
       name: "rtpjb",
       dependencies: [
-        "RTPCore", "RTPToolSupport",
+        "RTPCaptures", "RTPIO", "RTPPlayout", "RTPToolSupport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     .executableTarget(
       name: "rtpulaw",
       dependencies: [
-        "RTPCore", "RTPToolSupport",
+        "RTPAudio", "RTPToolSupport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     .executableTarget(
       name: "rtpresample",
       dependencies: [
-        "RTPCore", "RTPToolSupport",
+        "RTPAudio", "RTPToolSupport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     .executableTarget(
       name: "rtpsend",
       dependencies: [
-        "RTPCore", "RTPToolSupport",
+        "RTPBase", "RTPCaptures", "RTPIO", "RTPNetwork", "RTPPackets", "RTPSessions", "RTPToolSupport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     .executableTarget(
       name: "rtprecv",
       dependencies: [
-        "RTPCore", "RTPToolSupport",
+        "RTPBase", "RTPCaptures", "RTPIO", "RTPNetwork", "RTPPackets", "RTPSessions", "RTPToolSupport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     .executableTarget(
       name: "rtpstat",
       dependencies: [
-        "RTPCore", "RTPToolSupport",
+        "RTPAnalysis", "RTPCaptures", "RTPIO", "RTPToolSupport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),

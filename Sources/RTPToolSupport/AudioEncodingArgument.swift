@@ -1,5 +1,5 @@
 import ArgumentParser
-import RTPCore
+import RTPAudio
 
 /// `--encoding` of raw audio input on the command line: s16le, ulaw or alaw.
 public struct AudioEncodingArgument: ExpressibleByArgument, Sendable {

@@ -1,4 +1,4 @@
-import RTPCore
+import RTPAudio
 import SystemPackage
 
 /// An audio input named on the command line, open and sniffed: the file (or standard input)

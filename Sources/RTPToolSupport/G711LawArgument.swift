@@ -1,5 +1,5 @@
 import ArgumentParser
-import RTPCore
+import RTPAudio
 
 /// `--law` on the command line: `u` for µ-law, `a` for A-law (`ulaw` and `alaw` accepted too).
 public struct G711LawArgument: ExpressibleByArgument, Sendable {

@@ -1,5 +1,5 @@
 import ArgumentParser
-import RTPCore
+import RTPCaptures
 
 #if canImport(Glibc)
   import Glibc

@@ -1,4 +1,3 @@
-import RTPCore
 import SystemPackage
 
 /// An input named on the command line: a path, or standard input for `-` or no path.

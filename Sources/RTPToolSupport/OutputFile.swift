@@ -1,4 +1,3 @@
-import RTPCore
 import SystemPackage
 
 /// An output named on the command line with `-o`: a path, or standard output for `-` or none.

@@ -1,5 +1,5 @@
 import ArgumentParser
-import RTPCore
+import RTPCaptures
 
 /// The capture formats a tool can write, as `--format` names them.
 public enum OutputFormat: String, ExpressibleByArgument, CaseIterable, Sendable {

@@ -1,5 +1,5 @@
 import ArgumentParser
-import RTPCore
+import RTPAudio
 
 /// `--encoding` on the command line: pcmu, pcma or l16.
 public struct PayloadEncodingArgument: ExpressibleByArgument, Sendable {

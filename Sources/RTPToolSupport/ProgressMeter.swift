@@ -1,4 +1,6 @@
-import RTPCore
+import RTPBase
+import RTPIO
+import RTPNetwork
 import SystemPackage
 
 #if canImport(Glibc)

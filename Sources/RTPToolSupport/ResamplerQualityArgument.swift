@@ -1,5 +1,5 @@
 import ArgumentParser
-import RTPCore
+import RTPAudio
 
 /// `--quality` on the command line: linear, low, medium, high or very-high.
 public struct ResamplerQualityArgument: ExpressibleByArgument, Sendable {

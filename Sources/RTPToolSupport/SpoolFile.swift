@@ -1,4 +1,5 @@
-import RTPCore
+import RTPCaptures
+import RTPIO
 import SystemPackage
 
 #if canImport(Glibc)

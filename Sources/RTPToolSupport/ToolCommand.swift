@@ -1,5 +1,5 @@
 import ArgumentParser
-import RTPCore
+import RTPIO
 
 #if canImport(Glibc)
   import Glibc

@@ -1,4 +1,5 @@
-import RTPCore
+import RTPNetwork
+import RTPSessions
 
 extension ToolFailure {
   /// A failure to set up sockets, sessions or their threads: status 70 (internal fault) when

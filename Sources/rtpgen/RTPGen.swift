@@ -1,5 +1,9 @@
 import ArgumentParser
-import RTPCore
+import RTPAudio
+import RTPCaptures
+import RTPGeneration
+import RTPIO
+import RTPPackets
 import RTPToolSupport
 import SystemPackage
 

@@ -1,5 +1,7 @@
 import ArgumentParser
-import RTPCore
+import RTPCaptures
+import RTPIO
+import RTPPlayout
 import RTPToolSupport
 import SystemPackage
 

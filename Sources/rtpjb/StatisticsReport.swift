@@ -1,4 +1,5 @@
-import RTPCore
+import RTPCaptures
+import RTPPlayout
 
 /// What rtpjb has counted so far, so that `--stats` is printed on every exit path, a failure
 /// before play-out included.

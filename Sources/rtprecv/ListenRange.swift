@@ -1,5 +1,5 @@
 import ArgumentParser
-import RTPCore
+import RTPCaptures
 
 /// `--listen HOST:PORT` or `HOST:PORT-PORT`: a host (literal or name, resolved when listening)
 /// and an inclusive range of ports.

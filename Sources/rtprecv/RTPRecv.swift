@@ -1,5 +1,8 @@
 import ArgumentParser
-import RTPCore
+import RTPCaptures
+import RTPIO
+import RTPNetwork
+import RTPSessions
 import RTPToolSupport
 
 /// What ended a recording.

@@ -1,4 +1,8 @@
-import RTPCore
+import RTPBase
+import RTPCaptures
+import RTPNetwork
+import RTPPackets
+import RTPSessions
 import RTPToolSupport
 import Synchronization
 

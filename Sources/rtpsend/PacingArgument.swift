@@ -1,4 +1,4 @@
 import ArgumentParser
-import RTPCore
+import RTPNetwork
 
 extension PacingMode: ExpressibleByArgument {}

@@ -1,5 +1,9 @@
 import ArgumentParser
-import RTPCore
+import RTPCaptures
+import RTPIO
+import RTPNetwork
+import RTPPackets
+import RTPSessions
 import RTPToolSupport
 import SystemPackage
 
@@ -169,7 +173,7 @@ struct RTPSend: ToolCommand {
       }
       sender = try RTPSender(
         destination: destination, local: local, streams: streams, pace: pace, speed: speed,
-        maxGap: maxGap?.nanoseconds, clockRates: rates, session: session)
+        maxGap: maxGap?.nanoseconds, clockRates: rates, through: session)
     } catch {
       throw ToolFailure(network: error)
     }
@@ -268,7 +272,7 @@ struct RTPSend: ToolCommand {
     }
     for payloadType in estimator.payloadTypes.sorted()
     where rates[payloadType] == nil
-      && PayloadEncoding.staticClockRate(payloadType: payloadType) == nil
+      && RTPPayloadTypeRegistry.clockRate(payloadType) == nil
     {
       guard let estimate = estimator.estimate(payloadType: payloadType) else {
         throw ToolFailure(

@@ -1,4 +1,5 @@
-import RTPCore
+import RTPBase
+import RTPSessions
 import RTPToolSupport
 
 /// rtpsend's session with `--rtcp`: prints each report block the peer sends about our stream

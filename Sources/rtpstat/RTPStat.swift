@@ -1,5 +1,7 @@
 import ArgumentParser
-import RTPCore
+import RTPAnalysis
+import RTPCaptures
+import RTPIO
 import RTPToolSupport
 
 @main

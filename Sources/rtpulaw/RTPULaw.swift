@@ -1,5 +1,5 @@
 import ArgumentParser
-import RTPCore
+import RTPAudio
 import RTPToolSupport
 
 @main

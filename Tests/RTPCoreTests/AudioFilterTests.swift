@@ -1,8 +1,10 @@
 import Foundation
+import RTPCore
 import SystemPackage
 import Testing
 
-@testable import RTPCore
+@testable import RTPAudio
+@testable import RTPIO
 
 /// AudioTranscoder and AudioResamplingFilter between files: every sample converted, and every
 /// whole sample before damage written before the error.

@@ -1,8 +1,10 @@
 import Foundation
+import RTPCore
 import SystemPackage
 import Testing
 
-@testable import RTPCore
+@testable import RTPAudio
+@testable import RTPBase
 
 /// Damaged and hostile input: every case is a typed error after the whole frames before the
 /// damage, from a file and from a pipe, with small and large read buffers.

@@ -1,8 +1,10 @@
 import Foundation
+import RTPCore
 import SystemPackage
 import Testing
 
-@testable import RTPCore
+@testable import RTPAudio
+@testable import RTPIO
 
 /// `AudioReader(fileDescriptor:fallback:)`: input that is not an audio file is read as raw
 /// samples from its first byte, from a file and from a pipe alike.

@@ -1,8 +1,9 @@
 import Foundation
+import RTPCore
 import SystemPackage
 import Testing
 
-@testable import RTPCore
+@testable import RTPAudio
 
 /// sox makes the files and decodes them to raw 16-bit samples; the reader must agree, from a
 /// file and from a pipe (where sox writes a streaming header).

@@ -1,7 +1,8 @@
 import Foundation
+import RTPCore
 import SystemPackage
 
-@testable import RTPCore
+@testable import RTPAudio
 
 /// What reading a whole input gave: the samples delivered, then the error that stopped it.
 struct AudioReadResult {

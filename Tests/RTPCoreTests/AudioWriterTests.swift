@@ -1,8 +1,10 @@
 import Foundation
+import RTPCore
 import SystemPackage
 import Testing
 
-@testable import RTPCore
+@testable import RTPAudio
+@testable import RTPIO
 
 #if canImport(Glibc)
   import Glibc

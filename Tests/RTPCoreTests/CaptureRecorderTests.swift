@@ -1,7 +1,10 @@
+import RTPCore
 import SystemPackage
 import Testing
 
-@testable import RTPCore
+@testable import RTPCaptures
+@testable import RTPIO
+@testable import RTPPackets
 
 #if canImport(Glibc)
   import Glibc

@@ -1,6 +1,7 @@
+import RTPCore
 import Testing
 
-@testable import RTPCore
+@testable import RTPBase
 
 @Suite("CaptureTime")
 struct CaptureTimeTests {

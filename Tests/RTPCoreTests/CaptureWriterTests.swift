@@ -1,8 +1,11 @@
 import Foundation
+import RTPCore
 import SystemPackage
 import Testing
 
-@testable import RTPCore
+@testable import RTPBase
+@testable import RTPCaptures
+@testable import RTPIO
 
 /// A datagram to write, owning its payload.
 private struct Sample {

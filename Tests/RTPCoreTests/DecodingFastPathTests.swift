@@ -1,6 +1,10 @@
+import RTPCore
 import Testing
 
-@testable import RTPCore
+@testable import RTPAnalysis
+@testable import RTPBase
+@testable import RTPCaptures
+@testable import RTPPackets
 
 /// The per-packet shortcuts taken for the common case (an untagged Ethernet frame of an
 /// unfragmented IPv4 UDP datagram, a bare 12-byte RTP header, a sequence number one past the

@@ -1,7 +1,8 @@
 import Foundation
+import RTPCore
 import Testing
 
-@testable import RTPCore
+@testable import RTPAudio
 
 @Suite("G.711 as ITU-T G.191 computes it")
 struct G711Tests {

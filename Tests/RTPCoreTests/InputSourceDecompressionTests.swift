@@ -1,6 +1,7 @@
+import RTPCore
 import Testing
 
-@testable import RTPCore
+@testable import RTPIO
 
 /// Decompression inside the source: the bytes out must not depend on how the compressed bytes
 /// arrive, members follow members, and damage comes only after every byte before it.

@@ -1,8 +1,9 @@
 import Foundation
+import RTPCore
 import SystemPackage
 import Testing
 
-@testable import RTPCore
+@testable import RTPIO
 
 /// A regular file is mapped a window at a time: it must hand out the same bytes at the same
 /// offsets as a read, from wherever the descriptor stood, across window edges, skips and growth.

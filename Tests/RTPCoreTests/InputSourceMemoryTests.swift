@@ -1,6 +1,7 @@
+import RTPCore
 import Testing
 
-@testable import RTPCore
+@testable import RTPIO
 
 /// The source over memory that the fuzz targets read through: held exactly, or arriving in chunks
 /// through a small buffer, it must hand out the same bytes at the same offsets.

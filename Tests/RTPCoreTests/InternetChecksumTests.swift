@@ -1,6 +1,7 @@
+import RTPCore
 import Testing
 
-@testable import RTPCore
+@testable import RTPCaptures
 
 @Suite("Internet checksum (RFC 1071)")
 struct InternetChecksumTests {

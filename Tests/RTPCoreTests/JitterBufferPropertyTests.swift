@@ -1,6 +1,8 @@
+import RTPCore
 import Testing
 
-@testable import RTPCore
+@testable import RTPBase
+@testable import RTPPlayout
 
 /// The jitter buffer's invariant over millions of impaired packets: every packet fed ends in
 /// exactly one of ready or dropped, play-out within a stream is strictly in order with an

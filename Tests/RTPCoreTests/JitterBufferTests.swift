@@ -1,6 +1,8 @@
+import RTPCore
 import Testing
 
-@testable import RTPCore
+@testable import RTPPackets
+@testable import RTPPlayout
 
 /// A packet for the tests: sequence, timestamp and SSRC in a 12-byte header and a 4-byte payload.
 private func rtp(_ sequence: UInt16, ts: UInt32? = nil, ssrc: UInt32 = 0xABCD, step: UInt32 = 160)

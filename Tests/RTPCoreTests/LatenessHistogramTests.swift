@@ -1,6 +1,8 @@
+import RTPCore
 import Testing
 
-@testable import RTPCore
+@testable import RTPBase
+@testable import RTPNetwork
 
 @Suite("Lateness histogram")
 struct LatenessHistogramTests {

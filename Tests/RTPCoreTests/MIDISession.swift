@@ -1,6 +1,9 @@
+import RTPCore
 import Synchronization
 
-@testable import RTPCore
+@testable import RTPBase
+@testable import RTPCaptures
+@testable import RTPSessions
 
 /// The seed's example, a MIDI session (payload type 96): sends MIDI commands as RFC 6295
 /// command sections and plays what arrives into a MIDI output (here, a log). It keeps the

@@ -1,6 +1,8 @@
+import RTPCore
 import Testing
 
-@testable import RTPCore
+@testable import RTPNetwork
+@testable import RTPSessions
 
 @Suite("The MIDI example: RFC 6295 command sections between two sessions", .serialized)
 struct MIDISessionTests {

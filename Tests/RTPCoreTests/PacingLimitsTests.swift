@@ -1,6 +1,9 @@
+import RTPCore
 import Testing
 
-@testable import RTPCore
+@testable import RTPCaptures
+@testable import RTPNetwork
+@testable import RTPPackets
 
 /// The send schedule at the edges of time (saturation, --max-gap) and the clock-rate estimate
 /// from a capture's own times.

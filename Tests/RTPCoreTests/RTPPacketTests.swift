@@ -1,6 +1,8 @@
+import RTPCore
 import Testing
 
-@testable import RTPCore
+@testable import RTPBase
+@testable import RTPPackets
 
 @Suite("RTP packets: parsing, validation and serialisation")
 struct RTPPacketTests {

@@ -1,7 +1,9 @@
+import RTPCore
 import Synchronization
 import Testing
 
-@testable import RTPCore
+@testable import RTPBase
+@testable import RTPNetwork
 
 #if canImport(Glibc)
   import Glibc

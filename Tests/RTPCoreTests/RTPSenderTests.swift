@@ -1,9 +1,15 @@
 import Foundation
+import RTPCore
 import Synchronization
 import SystemPackage
 import Testing
 
-@testable import RTPCore
+@testable import RTPBase
+@testable import RTPCaptures
+@testable import RTPGeneration
+@testable import RTPIO
+@testable import RTPNetwork
+@testable import RTPPackets
 
 @Suite("RTPSender")
 struct RTPSenderTests {

@@ -1,7 +1,11 @@
+import RTPCore
 import Synchronization
 import Testing
 
-@testable import RTPCore
+@testable import RTPAnalysis
+@testable import RTPBase
+@testable import RTPCaptures
+@testable import RTPNetwork
 
 #if canImport(Glibc)
   import Glibc

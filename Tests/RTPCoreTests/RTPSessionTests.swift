@@ -1,9 +1,14 @@
 import Foundation
+import RTPCore
 import Synchronization
 import SystemPackage
 import Testing
 
-@testable import RTPCore
+@testable import RTPCaptures
+@testable import RTPIO
+@testable import RTPNetwork
+@testable import RTPPackets
+@testable import RTPSessions
 
 /// A configuration for loopback tests: fast RTCP (`interval` seconds minimum).
 private func configuration(

@@ -1,6 +1,8 @@
+import RTPCore
 import Testing
 
-@testable import RTPCore
+@testable import RTPGeneration
+@testable import RTPPackets
 
 @Suite("RTPSynth, the packet generator")
 struct RTPSynthTests {

@@ -1,7 +1,9 @@
 import Foundation
+import RTPCore
 import Testing
 
-@testable import RTPCore
+@testable import RTPAudio
+@testable import RTPBase
 
 /// librtpsynth's `resample_linear` as its source states it: `n × out / in` outputs rounded half
 /// to even (at least one), output `i` at position `i × (in / out)`, interpolated, rounded half to

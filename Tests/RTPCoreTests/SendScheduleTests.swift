@@ -1,6 +1,9 @@
+import RTPCore
 import Testing
 
-@testable import RTPCore
+@testable import RTPCaptures
+@testable import RTPNetwork
+@testable import RTPPackets
 
 @Suite("Send schedule")
 struct SendScheduleTests {

@@ -1,6 +1,11 @@
+import RTPCore
 import Synchronization
 
-@testable import RTPCore
+@testable import RTPBase
+@testable import RTPCaptures
+@testable import RTPNetwork
+@testable import RTPPackets
+@testable import RTPSessions
 
 #if canImport(Glibc)
   import Glibc

@@ -1,6 +1,9 @@
+import RTPCore
 import Testing
 
-@testable import RTPCore
+@testable import RTPCaptures
+@testable import RTPNetwork
+@testable import RTPPackets
 
 @Suite("RTP header shifts and loop extents")
 struct StreamShiftTests {

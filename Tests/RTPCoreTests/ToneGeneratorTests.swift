@@ -1,6 +1,7 @@
+import RTPCore
 import Testing
 
-@testable import RTPCore
+@testable import RTPAudio
 
 @Suite("Tone generator")
 struct ToneGeneratorTests {

@@ -1,5 +1,6 @@
 import Foundation
 import RTPCore
+import Synchronization
 import SystemPackage
 import Testing
 
@@ -17,9 +18,20 @@ struct RTPSendRecvToolTests {
   /// A port (or the first of `count`) unlikely to be in use: above the ports the documents'
   /// examples use (CookbookTests runs them, up to 20999), below the kernel's ephemeral range
   /// (32768 and up), from which other processes' sockets take theirs.
+  ///
+  /// Ports are handed out in turn from a random start, in blocks of an even number starting at
+  /// an even port, so that tests running at once in this process (a 4000-port range among them)
+  /// never get overlapping ones, and an RTP port's RTCP port (the next, odd one) is in its block.
   static func port(count: Int = 1) -> Int {
-    Int.random(in: 21_000...(32_000 - count))
+    let block = (max(count, 1) + 1) & ~1
+    return nextPort.withLock { next in
+      if next + block > 32_000 { next = 21_000 }
+      defer { next += block }
+      return next
+    }
   }
+
+  private static let nextPort = Mutex(Int.random(in: 10_500...15_500) * 2)
 
   struct Datagram {
     var time: Int64

@@ -1,0 +1,145 @@
+import RTPBase
+import RTPCaptures
+import RTPPackets
+
+/// Per-stream statistics of a capture, as `tshark -z rtp,streams` prints them, computed in one
+/// pass with bounded memory: what rtpstat reports.
+///
+/// Streams are told apart by SSRC and UDP endpoints. At most ``limit`` streams are tracked;
+/// packets of others are counted in ``untrackedPackets``.
+public struct RTPStreamAnalyzer: Sendable {
+  /// The most distinct streams tracked by default.
+  public static let defaultLimit = 65536
+
+  /// The most distinct streams tracked.
+  public let limit: Int
+  /// Clock rates by payload type, overriding (or adding to) the static types' rates.
+  public let clockRates: [UInt8: Int]
+  /// Points kept per stream for a plot; 0 keeps none.
+  public let sampleLimit: Int
+  /// Every flow tracked, in order of its first packet, on probation or not.
+  public private(set) var tracked: [RTPStreamStatistics] = []
+  /// Valid RTP packets of streams beyond ``limit``.
+  public private(set) var untrackedPackets = 0
+  /// UDP datagrams that were not RTP (RTCP, or not version 2).
+  public private(set) var notRTP = 0
+  /// UDP datagrams that looked like RTP but failed validation.
+  public private(set) var invalidRTP = 0
+  /// Valid RTP packets counted from their header alone: the capture cut their payload short (a
+  /// short snaplen, an rtpdump header-only record). Every statistic here is the header's.
+  public private(set) var truncatedPackets = 0
+  /// Capture time that relative times count from: the capture's first record's when read with
+  /// ``read(from:progress:)`` (as tshark counts, whatever protocol that record holds), else the
+  /// first datagram's.
+  public private(set) var origin: Int64?
+  private var index: [RTPStreamKey: Int] = [:]
+  private var lastIndex = -1
+  /// ``clockRate(for:)`` of each payload type (0 ... 127), worked out once: a dictionary lookup
+  /// per packet cost more than the rest of the packet's statistics.
+  private let rateTable: [Int?]
+
+  /// - Parameters:
+  ///   - clockRates: Clock rates (Hz) by payload type, for dynamic types above all.
+  ///   - sampleLimit: Points to keep per stream for ``RTPStreamPlot``; 0 for none.
+  ///   - limit: The most streams tracked.
+  public init(
+    clockRates: [UInt8: Int] = [:], sampleLimit: Int = 0,
+    limit: Int = RTPStreamAnalyzer.defaultLimit
+  ) {
+    precondition(limit >= 1, "an analyzer tracks at least one stream")
+    self.clockRates = clockRates
+    self.sampleLimit = sampleLimit
+    self.limit = limit
+    rateTable = (0...127).map { clockRates[$0] ?? RTPPayloadTypeRegistry.clockRate($0) }
+  }
+
+  /// The RTP streams, in order of their first packet: the flows that passed probation (two
+  /// packets in sequence, RFC 3550 appendix A.1), as tshark's heuristic finds them.
+  public var streams: [RTPStreamStatistics] { tracked.filter(\.isConfirmed) }
+
+  /// Packets of flows that never passed probation: a datagram that only looks like RTP.
+  public var unconfirmedPackets: Int {
+    tracked.reduce(0) { $0 + ($1.isConfirmed ? 0 : $1.packets) }
+  }
+
+  /// The clock rate used for `payloadType`: the caller's, else the static type's.
+  public func clockRate(for payloadType: UInt8) -> Int? {
+    clockRates[payloadType] ?? RTPPayloadTypeRegistry.clockRate(payloadType)
+  }
+
+  /// Counts one UDP datagram: a packet of its stream if it is valid RTP.
+  @inline(__always)
+  public mutating func add(_ datagram: UDPDatagram) {
+    if origin == nil { origin = datagram.timestamp }
+    let packet: RTPPacket
+    switch RTPPayload(sorting: datagram) {
+    case .packet(let valid):
+      packet = valid
+      if datagram.isTruncated { truncatedPackets += 1 }
+    case .invalid:
+      invalidRTP += 1
+      return
+    case .notRTP:
+      notRTP += 1
+      return
+    }
+    add(
+      packet, source: datagram.source, destination: datagram.destination, time: datagram.timestamp)
+  }
+
+  /// Counts a valid RTP packet sent from `source` to `destination`, captured at `time`
+  /// (nanoseconds since the Unix epoch).
+  @inline(__always)
+  public mutating func add(
+    _ packet: RTPPacket, source: Endpoint, destination: Endpoint, time: Int64
+  ) {
+    if origin == nil { origin = time }
+    // Both ends as capture times: the span between any two of them fits Int64 exactly.
+    let relative = CaptureTime(clamping: time) - CaptureTime(clamping: origin ?? time)
+    let rate = rateTable[Int(packet.payloadType & 0x7F)]
+    if lastIndex >= 0,
+      tracked[lastIndex].key.matches(ssrc: packet.ssrc, source: source, destination: destination)
+    {
+      tracked[lastIndex].count(packet, time: relative, clockRate: rate, sampleLimit: sampleLimit)
+      return
+    }
+    addToAnotherStream(
+      packet, source: source, destination: destination, time: relative, clockRate: rate)
+  }
+
+  /// ``add(_:source:destination:time:)`` for a packet of another stream than the last one's:
+  /// looked up, or a new stream. Kept out of line so that the usual packet does not pay for
+  /// the key it does not need.
+  @inline(never)
+  private mutating func addToAnotherStream(
+    _ packet: RTPPacket, source: Endpoint, destination: Endpoint, time relative: Int64,
+    clockRate rate: Int?
+  ) {
+    let key = RTPStreamKey(ssrc: packet.ssrc, source: source, destination: destination)
+    if let found = index[key] {
+      lastIndex = found
+      tracked[found].count(packet, time: relative, clockRate: rate, sampleLimit: sampleLimit)
+    } else if tracked.count < limit {
+      lastIndex = tracked.count
+      index[key] = lastIndex
+      tracked.append(
+        RTPStreamStatistics(
+          key: key, packet: packet, time: relative, clockRate: rate, sampleLimit: sampleLimit))
+    } else {
+      untrackedPackets += 1
+    }
+  }
+
+  /// Counts every datagram `reader` returns, to the end of the capture.
+  ///
+  /// On a damaged capture this throws after counting every datagram before the damage; the
+  /// analyzer keeps them. `progress`, if given, is called with the records read so far.
+  public mutating func read(from reader: DatagramReader, progress: ProgressHandler? = nil)
+    throws(CaptureError)
+  {
+    try reader.forEach(progress: progress) { datagram in
+      if origin == nil { origin = reader.firstRecordTime }
+      add(datagram)
+    }
+  }
+}
