@@ -3,7 +3,7 @@ import RTPCaptures
 
 /// rtpstat's output: the streams as a table laid out like `tshark -z rtp,streams` (with
 /// duplicates and reordered packets added), or as JSON.
-public enum RTPStreamReport {
+package enum RTPStreamReport {
   private static let headers: [(String, Int)] = [
     ("Start time", 17), ("End time", 13), ("Src IP addr", 15), ("Port", 5),
     ("Dest IP addr", 15), ("Port", 5), ("SSRC", 10), ("Payload", 16), ("Pkts", 5),
@@ -17,7 +17,7 @@ public enum RTPStreamReport {
   ///
   /// With `labels` (one per stream: the capture it came from, when several are reported
   /// together), each line starts with its label in a `File` column.
-  public static func table(_ streams: [RTPStreamStatistics], labels: [String]? = nil) -> String {
+  package static func table(_ streams: [RTPStreamStatistics], labels: [String]? = nil) -> String {
     precondition(labels.map { $0.count == streams.count } ?? true, "one label per stream")
     let labelWidth = labels.map { max(4, $0.map(\.count).max() ?? 0) }
     var text = labelWidth.map { "File" + String(repeating: " ", count: $0 - 4) + " " } ?? ""
@@ -55,7 +55,7 @@ public enum RTPStreamReport {
 
   /// A JSON array with one object per stream, keys as the design names them; with `labels`
   /// (one per stream), each object starts with a `file` key holding its label.
-  public static func json(_ streams: [RTPStreamStatistics], labels: [String]? = nil) -> String {
+  package static func json(_ streams: [RTPStreamStatistics], labels: [String]? = nil) -> String {
     precondition(labels.map { $0.count == streams.count } ?? true, "one label per stream")
     var text = "["
     for (position, stream) in streams.enumerated() {

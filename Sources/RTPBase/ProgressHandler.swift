@@ -7,4 +7,4 @@
 public typealias ProgressHandler = (_ done: UInt64) -> Void
 
 /// How many packets a loop handles between two calls of its ``ProgressHandler``.
-public let progressInterval = 256
+package let progressInterval = 256

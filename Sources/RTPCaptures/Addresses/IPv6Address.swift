@@ -5,6 +5,8 @@ public struct IPv6Address: Hashable, Sendable, Comparable, CustomStringConvertib
   /// The last eight octets, most significant first.
   public var low: UInt64
 
+  /// The address whose first eight octets are `high` and last eight `low`, most significant
+  /// first.
   public init(high: UInt64, low: UInt64) {
     self.high = high
     self.low = low
@@ -66,7 +68,9 @@ public struct IPv6Address: Hashable, Sendable, Comparable, CustomStringConvertib
     low = groups[4..<8].reduce(0) { $0 << 16 | UInt64($1) }
   }
 
+  /// `::1`.
   public static let loopback = IPv6Address(high: 0, low: 1)
+  /// `::`: any address, for binding.
   public static let any = IPv6Address(high: 0, low: 0)
 
   /// The eight 16-bit groups, most significant first.

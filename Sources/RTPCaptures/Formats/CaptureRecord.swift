@@ -19,6 +19,7 @@ public struct CaptureRecord {
   /// For rtpdump input, the recorded source and the file's destination; `nil` otherwise.
   public var rtpdumpEndpoints: (source: Endpoint, destination: Endpoint)?
 
+  /// A record as a reader found it; ``bytes`` must stay valid while the record is used.
   public init(
     index: Int, offset: UInt64, timestamp: Int64, linkType: LinkType, originalLength: Int,
     bytes: UnsafeRawBufferPointer,

@@ -39,6 +39,7 @@ public struct ClockRateEstimator: Sendable {
   /// The payload types of the RTP packets observed.
   public private(set) var payloadTypes: Set<UInt8> = []
 
+  /// An estimator that has seen no packet.
   public init() {}
 
   /// Takes in the next datagram of the capture, in order; anything but RTP is ignored.

@@ -24,6 +24,7 @@ public struct LoopExtent: Sendable {
     var lastStep: UInt32
   }
 
+  /// An extent that has seen no packet.
   public init() {}
 
   /// Takes in the next datagram of the first pass, in order.

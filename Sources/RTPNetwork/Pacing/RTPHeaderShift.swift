@@ -14,6 +14,8 @@ public struct RTPHeaderShift: Sendable, Hashable {
   /// Added to the timestamp.
   public var timestampOffset: UInt32
 
+  /// A shift that XORs the SSRC with `ssrcKey` and adds `sequenceOffset` and
+  /// `timestampOffset`; the defaults change nothing.
   public init(ssrcKey: UInt32 = 0, sequenceOffset: UInt16 = 0, timestampOffset: UInt32 = 0) {
     self.ssrcKey = ssrcKey
     self.sequenceOffset = sequenceOffset

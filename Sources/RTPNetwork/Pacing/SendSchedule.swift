@@ -10,6 +10,7 @@ import RTPPackets
 /// is cut to it, and every later deadline moves earlier by the cut. The arithmetic saturates:
 /// a deadline past `Int64`'s range is `Int64.max` (never), not a trap.
 public struct SendSchedule: Sendable {
+  /// What times the datagrams leave at.
   public let mode: PacingMode
   /// 2 plays twice as fast, 0.5 half as fast.
   public let speed: Double
