@@ -7,7 +7,7 @@ public struct CaptureRecord {
   /// Byte offset of the record's header in the input.
   public var offset: UInt64
   /// Capture time in nanoseconds since the Unix epoch; the readers return only times within
-  /// ``CaptureTime/range`` (an unrepresentable one is ``CaptureError/timestampOutOfRange(at:)``).
+  /// ``/RTPBase/CaptureTime/range`` (an unrepresentable one is ``CaptureError/timestampOutOfRange(at:)``).
   public var timestamp: Int64
   /// How the bytes begin: the interface's link type (rtpdump records are bare UDP payloads and
   /// carry their addresses in ``rtpdumpEndpoints``).

@@ -117,7 +117,7 @@ public final class RTPSender {
   /// Sends a capture `repetitions` times, as one stream that continues RTP sequence numbers,
   /// timestamps and capture times, reading repetition `r` from `pass(r)` (the same capture
   /// each time, from its start). Calls `progress` with the datagrams read in the current
-  /// repetition: each one when paced, else every ``progressInterval``. Returns the input's
+  /// repetition: each one when paced, else every `progressInterval`. Returns the input's
   /// failure, if any, after sending everything read before it.
   public func send(
     repetitions: Int, progress: ProgressHandler? = nil,
