@@ -8,11 +8,12 @@ import Testing
 /// (rtprecv's --idle-timeout, a shell wait for the port); none asserts a duration.
 @Suite("rtpsend and rtprecv over loopback", .serialized)
 struct RTPSendRecvToolTests {
-  /// A shell function that waits (up to 10 s) until a UDP port is bound, from /proc/net/udp*.
+  /// A shell function that waits (up to 10 s) until a UDP port is bound, from /proc/net/udp*;
+  /// with ``Shell/waitUntil``.
   static let waitPort = """
-    waitport() { h=$(printf ':%04X ' "$1"); i=0; while [ $i -lt 200 ]; do \
-    grep -q "$h" /proc/net/udp /proc/net/udp6 2>/dev/null && return 0; \
-    sleep 0.05; i=$((i+1)); done; return 1; }
+    \(Shell.waitUntil)
+    bound() { grep -q "$(printf ':%04X ' "$1")" /proc/net/udp /proc/net/udp6 2>/dev/null; }
+    waitport() { waituntil bound "$1"; }
     """
 
   /// A port (or the first of `count`) unlikely to be in use: above the ports the documents'
@@ -314,8 +315,8 @@ struct RTPSendRecvToolTests {
       rtprecv --listen 127.0.0.1:\(port) --duration 60 > live.pcap 2> recv.err & pid=$!
       waitport \(port) || exit 1
       rtpgen --count 20 --seed 3 | rtpsend --pace none --to 127.0.0.1:\(port)
-      i=0
-      while [ $(stat -c %s live.pcap) -lt 4624 ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done
+      reached() { [ "$(stat -c %s live.pcap)" -ge 4624 ]; }
+      waituntil reached
       stat -c %s live.pcap
       kill -0 $pid && echo running
       kill -TERM $pid; wait $pid
