@@ -154,6 +154,13 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    // An embedder's program: a session on RTPCore's public API only (no @testable, no package
+    // declarations), built by every `swift build` and run by ToolTests.
+    .executableTarget(
+      name: "midi-session",
+      dependencies: ["RTPCore"],
+      path: "Examples/MIDISession"
+    ),
     .testTarget(
       name: "RTPCoreTests",
       dependencies: ["RTPCore", .product(name: "SystemPackage", package: "swift-system")]
@@ -162,6 +169,7 @@ let package = Package(
       name: "ToolTests",
       dependencies: [
         "RTPCore", "rtpgen", "rtpjb", "rtpulaw", "rtpresample", "rtpsend", "rtprecv", "rtpstat",
+        "midi-session",
       ]
     ),
   ]

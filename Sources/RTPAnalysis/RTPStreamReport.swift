@@ -60,15 +60,15 @@ package enum RTPStreamReport {
     var text = "["
     for (position, stream) in streams.enumerated() {
       text += position == 0 ? "\n" : ",\n"
-      let file: [(String, String)] = labels.map { [("file", quoted($0[position]))] } ?? []
+      let file: [(String, String)] = labels.map { [("file", JSONText.quoted($0[position]))] } ?? []
       let fields: [(String, String)] =
         file + [
           ("ssrc", String(stream.key.ssrc)),
-          ("src", quoted(stream.key.source.address.description)),
+          ("src", JSONText.quoted(stream.key.source.address.description)),
           ("srcPort", String(stream.key.source.port)),
-          ("dst", quoted(stream.key.destination.address.description)),
+          ("dst", JSONText.quoted(stream.key.destination.address.description)),
           ("dstPort", String(stream.key.destination.port)),
-          ("payloadType", quoted(stream.payloadTypeName)),
+          ("payloadType", JSONText.quoted(stream.payloadTypeName)),
           ("packets", String(stream.packets)),
           ("lost", String(stream.lost)),
           ("duplicates", String(stream.duplicates)),
@@ -86,21 +86,5 @@ package enum RTPStreamReport {
       text += "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
     }
     return text + (streams.isEmpty ? "]\n" : "\n]\n")
-  }
-
-  /// `value` as a JSON string.
-  static func quoted(_ value: String) -> String {
-    var escaped = "\""
-    for scalar in value.unicodeScalars {
-      switch scalar {
-      case "\"": escaped += "\\\""
-      case "\\": escaped += "\\\\"
-      case _ where scalar.value < 0x20:
-        let hex = String(scalar.value, radix: 16)
-        escaped += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-      default: escaped.unicodeScalars.append(scalar)
-      }
-    }
-    return escaped + "\""
   }
 }

@@ -195,9 +195,7 @@ public final class RTPSender {
     -> UnsafeRawBufferPointer
   {
     guard payload.count >= 12, payload.count <= loopBuffer.count else { return payload }
-    let ssrc =
-      UInt32(payload[8]) << 24 | UInt32(payload[9]) << 16 | UInt32(payload[10]) << 8
-      | UInt32(payload[11])
+    let ssrc = payload.loadBigEndian(as: UInt32.self, at: 8)
     let shift = extent.shift(ssrc: ssrc, repetition: repetition)
     if shift.isIdentity { return payload }
     let copy = UnsafeMutableRawBufferPointer(rebasing: loopBuffer[0..<payload.count])
