@@ -127,6 +127,37 @@ struct FrameTemplate {
   /// `payloadLength` must not exceed ``maximumPayloadLength``.
   @inline(__always)
   func complete(frame: UnsafeMutableRawPointer, payloadLength: Int, identification: UInt16) {
+    var payloadSum = InternetChecksum()
+    payloadSum.add(UnsafeRawPointer(frame + headerLength), count: payloadLength)
+    complete(
+      frame: frame, payloadLength: payloadLength, identification: identification,
+      payloadSum: payloadSum)
+  }
+
+  /// Copies `payload` behind the headers at `frame` and writes the headers, summing the payload
+  /// for the UDP checksum as it is copied (one pass over its bytes).
+  ///
+  /// `payload.count` must not exceed ``maximumPayloadLength``.
+  @inline(__always)
+  func complete(
+    frame: UnsafeMutableRawPointer, copying payload: UnsafeRawBufferPointer,
+    identification: UInt16
+  ) {
+    var payloadSum = InternetChecksum()
+    if let start = payload.baseAddress {
+      payloadSum.addCopying(start, to: frame + headerLength, count: payload.count)
+    }
+    complete(
+      frame: frame, payloadLength: payload.count, identification: identification,
+      payloadSum: payloadSum)
+  }
+
+  /// ``complete(frame:payloadLength:identification:)`` with the payload's sum already taken.
+  @inline(__always)
+  private func complete(
+    frame: UnsafeMutableRawPointer, payloadLength: Int, identification: UInt16,
+    payloadSum: InternetChecksum
+  ) {
     // 42 or 62 bytes, copied as words at fixed offsets: cheaper than a call to memcpy (which a
     // loop here would be turned into) for so few.
     withUnsafeBytes(of: storage) { header in
@@ -168,7 +199,7 @@ struct FrameTemplate {
     // The length appears twice: in the pseudo-header and in the UDP header.
     sum.add(word: udpLength)
     sum.add(word: udpLength)
-    sum.add(UnsafeRawPointer(frame + headerLength), count: payloadLength)
+    sum.add(payloadSum)
     let checksum = sum.valueInMemoryOrder
     // A computed zero is sent as all ones; zero means "no checksum" (RFC 768, RFC 8200 §8.1).
     frame.storeBytes(

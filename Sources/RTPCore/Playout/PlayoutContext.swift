@@ -25,6 +25,7 @@ struct PlayoutContext<Handler: PlayoutHandler> {
   private var displaced: UInt8 = 0
 
   init(handler: Handler) {
+    handler.startPlayout()
     self.handler = .passUnretained(handler)
     pairs = .allocate(capacity: Self.maximumEndpointPairs)
     pairBySequence = .allocate(capacity: 65536)
@@ -70,10 +71,10 @@ struct PlayoutContext<Handler: PlayoutHandler> {
     case .erasure, .streamStarted:
       break
     }
-    let (source, destination) = pairs[pair]
+    let endpoints = UnsafePointer(pairs + pair)
     let failure = handler._withUnsafeGuaranteedRef { handler -> IOError? in
       do throws(IOError) {
-        try handler.handle(event, source: source, destination: destination)
+        try handler.handle(event, pair: pair, endpoints: endpoints)
         return nil
       } catch {
         return error
