@@ -20,6 +20,10 @@ public final class CaptureReader {
   // Stored state below is exempt from run-time exclusivity checks: only this type's own
   // methods touch it, on one thread, and the checks cost a fifth of a tool's time per packet.
   @exclusivity(unchecked) private var failure: CaptureError?
+  /// Whether `failure` is set: one byte to test per record.
+  @exclusivity(unchecked) private var failed = false
+  /// `pcap`, unretained, for ``nextPlainUDP()``.
+  private let fastPcap: Unmanaged<PcapReader>?
 
   /// Identifies the format from the first bytes of `source` and reads the file header.
   ///
@@ -47,6 +51,17 @@ public final class CaptureReader {
     default:
       throw .unrecognizedFormat(prefix: Array(prefix))
     }
+    fastPcap = pcap.map { .passUnretained($0) }
+  }
+
+  /// The next record's UDP datagram when it is a pcap record of the usual kind
+  /// (``PcapReader/nextPlainUDP()``), read in place; `nil`, with nothing consumed, for
+  /// ``next()`` to read any other in full.
+  @inline(__always)
+  func nextPlainUDP() -> UDPDatagram? {
+    guard !failed, let fastPcap else { return nil }
+    // Unmanaged: `pcap` keeps the reader alive, so the call needs no retain and release.
+    return fastPcap._withUnsafeGuaranteedRef { $0.nextPlainUDP() }
   }
 
   /// Returns the next packet record, or `nil` at the clean end of the input.
@@ -62,6 +77,7 @@ public final class CaptureReader {
       return try other.unsafelyUnwrapped.next()
     } catch {
       failure = error
+      failed = true
       throw error
     }
   }

@@ -51,6 +51,14 @@ public final class DatagramReader {
   /// before the damage.
   @inline(__always)
   public func next() throws(CaptureError) -> UDPDatagram? {
+    // The usual record, a pcap Ethernet frame of a whole IPv4 UDP datagram, is read in place;
+    // the same datagram as the general path below would return for it.
+    if let datagram = captureReader.nextPlainUDP() {
+      if recordsRead == 0 { firstRecordTime = datagram.timestamp }
+      recordsRead &+= 1
+      datagramsReturned &+= 1
+      return datagram
+    }
     while let record = try captureReader.next() {
       if recordsRead == 0 { firstRecordTime = record.timestamp }
       recordsRead += 1
