@@ -14,7 +14,15 @@ public struct RTPStreamAnalyzer: Sendable {
   /// Points kept per stream for a plot; 0 keeps none.
   public let sampleLimit: Int
   /// Every flow tracked, in order of its first packet, on probation or not.
-  public private(set) var tracked: [RTPStreamStatistics] = []
+  public var tracked: [RTPStreamStatistics] {
+    statistics.enumerated().compactMap { $0.element ?? ($0.offset == lastIndex ? hot : nil) }
+  }
+  /// The flows tracked, but for the last packet's, which is in `hot` (its place here empty).
+  private var statistics: [RTPStreamStatistics?] = []
+  /// The statistics of the last packet's flow, taken out of `statistics` so that a packet of
+  /// the same flow as the last costs no array access or uniqueness check (and its samples are
+  /// never shared, so never copied); put back when a packet of another flow comes.
+  private var hot: RTPStreamStatistics?
   /// Valid RTP packets of streams beyond ``limit``.
   public private(set) var untrackedPackets = 0
   /// UDP datagrams that were not RTP (RTCP, or not version 2).
@@ -93,10 +101,11 @@ public struct RTPStreamAnalyzer: Sendable {
     // Both ends as capture times: the span between any two of them fits Int64 exactly.
     let relative = CaptureTime(clamping: time) - CaptureTime(clamping: origin ?? time)
     let rate = rateTable[Int(packet.payloadType & 0x7F)]
-    if lastIndex >= 0,
-      tracked[lastIndex].key.matches(ssrc: packet.ssrc, source: source, destination: destination)
+    if hot != nil,
+      hot.unsafelyUnwrapped.key.matches(
+        ssrc: packet.ssrc, source: source, destination: destination)
     {
-      tracked[lastIndex].count(packet, time: relative, clockRate: rate, sampleLimit: sampleLimit)
+      hot!.count(packet, time: relative, clockRate: rate, sampleLimit: sampleLimit)
       return
     }
     addToAnotherStream(
@@ -113,17 +122,25 @@ public struct RTPStreamAnalyzer: Sendable {
   ) {
     let key = RTPStreamKey(ssrc: packet.ssrc, source: source, destination: destination)
     if let found = index[key] {
+      writeBack()
       lastIndex = found
-      tracked[found].count(packet, time: relative, clockRate: rate, sampleLimit: sampleLimit)
-    } else if tracked.count < limit {
-      lastIndex = tracked.count
+      hot = statistics[found].take()
+      hot!.count(packet, time: relative, clockRate: rate, sampleLimit: sampleLimit)
+    } else if statistics.count < limit {
+      writeBack()
+      lastIndex = statistics.count
       index[key] = lastIndex
-      tracked.append(
-        RTPStreamStatistics(
-          key: key, packet: packet, time: relative, clockRate: rate, sampleLimit: sampleLimit))
+      statistics.append(nil)
+      hot = RTPStreamStatistics(
+        key: key, packet: packet, time: relative, clockRate: rate, sampleLimit: sampleLimit)
     } else {
       untrackedPackets += 1
     }
+  }
+
+  /// Puts the last flow's statistics back in the array, leaving `hot` empty.
+  private mutating func writeBack() {
+    if lastIndex >= 0, let stream = hot.take() { statistics[lastIndex] = stream }
   }
 
   /// Counts every datagram `reader` returns, to the end of the capture.
