@@ -24,7 +24,12 @@ struct PlayoutContext<Handler: PlayoutHandler> {
   /// The table entry the packet being fed replaced, restored if that packet is dropped.
   private var displaced: UInt8 = 0
 
-  init(handler: Handler) {
+  /// Whether every packet fed has the endpoints of the first (a selection by stream key), so
+  /// that they need not be compared per packet.
+  private let singlePair: Bool
+
+  init(handler: Handler, singlePair: Bool = false) {
+    self.singlePair = singlePair
     handler.startPlayout()
     self.handler = .passUnretained(handler)
     pairs = .allocate(capacity: Self.maximumEndpointPairs)
@@ -42,8 +47,10 @@ struct PlayoutContext<Handler: PlayoutHandler> {
   /// Notes the endpoints of `packet` before it is fed.
   @inline(__always)
   mutating func willFeed(_ packet: RTPPacket, datagram: UDPDatagram) {
-    if pairCount == 0 || pairs[currentPair].source != datagram.source
-      || pairs[currentPair].destination != datagram.destination
+    if pairCount == 0
+      || (!singlePair
+        && (pairs[currentPair].source != datagram.source
+          || pairs[currentPair].destination != datagram.destination))
     {
       currentPair = pairIndex(source: datagram.source, destination: datagram.destination)
     }

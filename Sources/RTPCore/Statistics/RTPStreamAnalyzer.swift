@@ -15,14 +15,23 @@ public struct RTPStreamAnalyzer: Sendable {
   public let sampleLimit: Int
   /// Every flow tracked, in order of its first packet, on probation or not.
   public var tracked: [RTPStreamStatistics] {
-    statistics.enumerated().compactMap { $0.element ?? ($0.offset == lastIndex ? hot : nil) }
+    guard lastIndex >= 0 else { return statistics }
+    var all = statistics
+    all[lastIndex] = hot
+    return all
   }
-  /// The flows tracked, but for the last packet's, which is in `hot` (its place here empty).
-  private var statistics: [RTPStreamStatistics?] = []
-  /// The statistics of the last packet's flow, taken out of `statistics` so that a packet of
+  /// The flows tracked, but for the last packet's, which is in `hot` (a placeholder here).
+  private var statistics: [RTPStreamStatistics] = []
+  /// The statistics of the last packet's flow, swapped out of `statistics` so that a packet of
   /// the same flow as the last costs no array access or uniqueness check (and its samples are
-  /// never shared, so never copied); put back when a packet of another flow comes.
-  private var hot: RTPStreamStatistics?
+  /// never shared, so never copied); swapped back when a packet of another flow comes. A
+  /// placeholder while `lastIndex` is -1.
+  private var hot = RTPStreamStatistics(placeholderFor: RTPStreamAnalyzer.noKey)
+  /// `hot`'s key, kept apart so that comparing it copies nothing.
+  private var hotKey = RTPStreamAnalyzer.noKey
+  private static let noKey = RTPStreamKey(
+    ssrc: 0, source: Endpoint(address: .v4(.any), port: 0),
+    destination: Endpoint(address: .v4(.any), port: 0))
   /// Valid RTP packets of streams beyond ``limit``.
   public private(set) var untrackedPackets = 0
   /// UDP datagrams that were not RTP (RTCP, or not version 2).
@@ -101,11 +110,10 @@ public struct RTPStreamAnalyzer: Sendable {
     // Both ends as capture times: the span between any two of them fits Int64 exactly.
     let relative = CaptureTime(clamping: time) - CaptureTime(clamping: origin ?? time)
     let rate = rateTable[Int(packet.payloadType & 0x7F)]
-    if hot != nil,
-      hot.unsafelyUnwrapped.key.matches(
-        ssrc: packet.ssrc, source: source, destination: destination)
+    if lastIndex >= 0,
+      hotKey.matches(ssrc: packet.ssrc, source: source, destination: destination)
     {
-      hot!.count(packet, time: relative, clockRate: rate, sampleLimit: sampleLimit)
+      hot.count(packet, time: relative, clockRate: rate, sampleLimit: sampleLimit)
       return
     }
     addToAnotherStream(
@@ -124,13 +132,15 @@ public struct RTPStreamAnalyzer: Sendable {
     if let found = index[key] {
       writeBack()
       lastIndex = found
-      hot = statistics[found].take()
-      hot!.count(packet, time: relative, clockRate: rate, sampleLimit: sampleLimit)
+      swap(&statistics[found], &hot)
+      hotKey = key
+      hot.count(packet, time: relative, clockRate: rate, sampleLimit: sampleLimit)
     } else if statistics.count < limit {
       writeBack()
       lastIndex = statistics.count
       index[key] = lastIndex
-      statistics.append(nil)
+      statistics.append(RTPStreamStatistics(placeholderFor: key))
+      hotKey = key
       hot = RTPStreamStatistics(
         key: key, packet: packet, time: relative, clockRate: rate, sampleLimit: sampleLimit)
     } else {
@@ -138,9 +148,9 @@ public struct RTPStreamAnalyzer: Sendable {
     }
   }
 
-  /// Puts the last flow's statistics back in the array, leaving `hot` empty.
+  /// Puts the last flow's statistics back in the array, and its placeholder in `hot`.
   private mutating func writeBack() {
-    if lastIndex >= 0, let stream = hot.take() { statistics[lastIndex] = stream }
+    if lastIndex >= 0 { swap(&statistics[lastIndex], &hot) }
   }
 
   /// Counts every datagram `reader` returns, to the end of the capture.
@@ -150,6 +160,14 @@ public struct RTPStreamAnalyzer: Sendable {
   public mutating func read(from reader: DatagramReader, progress: ProgressHandler? = nil)
     throws(CaptureError)
   {
+    guard let progress else {
+      // A plain loop: the closure form kept `add` out of line, a call per packet.
+      while let datagram = try reader.next() {
+        if origin == nil { origin = reader.firstRecordTime }
+        add(datagram)
+      }
+      return
+    }
     try reader.forEach(progress: progress) { datagram in
       if origin == nil { origin = reader.firstRecordTime }
       add(datagram)

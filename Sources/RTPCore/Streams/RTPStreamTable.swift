@@ -141,6 +141,11 @@ public struct RTPStreamTable: Sendable {
   public mutating func read(from reader: DatagramReader, progress: ProgressHandler? = nil)
     throws(CaptureError)
   {
+    guard let progress else {
+      // A plain loop: the closure form kept `count` out of line, a call per packet.
+      while let datagram = try reader.next() { count(datagram) }
+      return
+    }
     try reader.forEach(progress: progress) { count($0) }
   }
 
