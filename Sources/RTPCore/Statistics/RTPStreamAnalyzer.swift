@@ -162,11 +162,16 @@ public struct RTPStreamAnalyzer: Sendable {
   {
     guard let progress else {
       // A plain loop: the closure form kept `add` out of line, a call per packet.
-      while let datagram = try reader.next() {
+      while true {
+        if let datagram = reader.nextPlain() {
+          if origin == nil { origin = reader.firstRecordTime }
+          add(datagram)
+          continue
+        }
+        guard let datagram = try reader.next() else { return }
         if origin == nil { origin = reader.firstRecordTime }
         add(datagram)
       }
-      return
     }
     try reader.forEach(progress: progress) { datagram in
       if origin == nil { origin = reader.firstRecordTime }

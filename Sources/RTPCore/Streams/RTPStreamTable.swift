@@ -143,8 +143,14 @@ public struct RTPStreamTable: Sendable {
   {
     guard let progress else {
       // A plain loop: the closure form kept `count` out of line, a call per packet.
-      while let datagram = try reader.next() { count(datagram) }
-      return
+      while true {
+        if let datagram = reader.nextPlain() {
+          count(datagram)
+          continue
+        }
+        guard let datagram = try reader.next() else { return }
+        count(datagram)
+      }
     }
     try reader.forEach(progress: progress) { count($0) }
   }
