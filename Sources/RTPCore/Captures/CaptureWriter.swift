@@ -282,7 +282,7 @@ public final class CaptureWriter {
     let length: Int
     if format == .pcap {
       length = PcapFileFormat.recordHeaderLength + frameLength
-      let record = try sink.reserve(length).baseAddress!
+      let record = try sink.reserveBytes(length)
       PcapFileFormat.storeRecordHeader(
         at: record, timestamp: timestamp, precision: precision, length: frameLength)
       frame = record + PcapFileFormat.recordHeaderLength
@@ -293,7 +293,7 @@ public final class CaptureWriter {
         earlyInterfaceWritten = true
       }
       length = PcapngFileFormat.enhancedPacketLength(dataLength: frameLength)
-      let block = try sink.reserve(length).baseAddress!
+      let block = try sink.reserveBytes(length)
       PcapngFileFormat.storeEnhancedPacket(
         at: block, timestamp: timestamp, precision: precision, length: frameLength)
       frame = block + PcapngFileFormat.enhancedPacketHeaderLength

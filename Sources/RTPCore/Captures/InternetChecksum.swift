@@ -173,14 +173,15 @@ struct InternetChecksum {
     ~folded
   }
 
-  /// The ones' complement sum folded to 16 bits, in memory order.
+  /// The ones' complement sum folded to 16 bits, in memory order: halves added with their
+  /// carry wrapped around, 64 to 32 bits and 32 to 16 (the carry back in cannot carry again).
   @inline(__always)
   private var folded: UInt16 {
-    var sum = accumulator
-    sum = (sum & 0xFFFF_FFFF) &+ (sum >> 32)
-    sum = (sum & 0xFFFF) &+ (sum >> 16)
-    sum = (sum & 0xFFFF) &+ (sum >> 16)
-    sum = (sum & 0xFFFF) &+ (sum >> 16)
-    return UInt16(truncatingIfNeeded: sum)
+    let (words, carry) = UInt32(truncatingIfNeeded: accumulator).addingReportingOverflow(
+      UInt32(truncatingIfNeeded: accumulator >> 32))
+    let sum = words &+ (carry ? 1 : 0)
+    let (half, halfCarry) = UInt16(truncatingIfNeeded: sum).addingReportingOverflow(
+      UInt16(truncatingIfNeeded: sum >> 16))
+    return half &+ (halfCarry ? 1 : 0)
   }
 }

@@ -145,6 +145,20 @@ public struct RTPStreamTable: Sendable {
       // A plain loop: the closure form kept `count` out of line, a call per packet.
       while true {
         if let datagram = reader.nextPlain() {
+          // count(_:) for the usual packet, a bare header of the last packet's flow, written out
+          // here: the compiler keeps count(_:) out of line, a call and a copy per packet.
+          let bytes = datagram.payload
+          if lastIndex >= 0, bytes.count >= 12, bytes[0] == 0x80,
+            !RTPPacketKind.isRTCPPacketType(bytes[1])
+          {
+            let packet = RTPPacket(validated: bytes, headerLength: 12, paddingLength: 0)
+            if hot.key.matches(
+              ssrc: packet.ssrc, source: datagram.source, destination: datagram.destination)
+            {
+              hot.count(packet, time: datagram.timestamp)
+              continue
+            }
+          }
           count(datagram)
           continue
         }
