@@ -165,6 +165,25 @@ public struct RTPStreamAnalyzer: Sendable {
       while true {
         if let datagram = reader.nextPlain() {
           if origin == nil { origin = reader.firstRecordTime }
+          // add(_:) for the usual packet, a bare header of the last packet's flow, written out
+          // here: the compiler keeps add(_:) out of line, a call and a copy per packet.
+          let bytes = datagram.payload
+          if lastIndex >= 0, bytes.count >= 12, bytes[0] == 0x80,
+            !RTPPacketKind.isRTCPPacketType(bytes[1])
+          {
+            let packet = RTPPacket(validated: bytes, headerLength: 12, paddingLength: 0)
+            if hotKey.matches(
+              ssrc: packet.ssrc, source: datagram.source, destination: datagram.destination)
+            {
+              let time = datagram.timestamp
+              let relative =
+                CaptureTime(clamping: time) - CaptureTime(clamping: origin ?? time)
+              hot.count(
+                packet, time: relative, clockRate: rateTable[Int(packet.payloadType & 0x7F)],
+                sampleLimit: sampleLimit)
+              continue
+            }
+          }
           add(datagram)
           continue
         }
