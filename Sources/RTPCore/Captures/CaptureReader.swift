@@ -20,10 +20,9 @@ public final class CaptureReader {
   // Stored state below is exempt from run-time exclusivity checks: only this type's own
   // methods touch it, on one thread, and the checks cost a fifth of a tool's time per packet.
   @exclusivity(unchecked) private var failure: CaptureError?
-  /// Whether `failure` is set: one byte to test per record.
-  @exclusivity(unchecked) private var failed = false
-  /// `pcap`, unretained, for ``nextPlainUDP()``.
-  private let fastPcap: Unmanaged<PcapReader>?
+  /// `pcap`, unretained, for ``nextPlainUDP()``: while it reads little-endian Ethernet records
+  /// and has not failed.
+  @exclusivity(unchecked) private var fastPcap: Unmanaged<PcapReader>?
 
   /// Identifies the format from the first bytes of `source` and reads the file header.
   ///
@@ -51,7 +50,7 @@ public final class CaptureReader {
     default:
       throw .unrecognizedFormat(prefix: Array(prefix))
     }
-    fastPcap = pcap.map { .passUnretained($0) }
+    fastPcap = pcap.flatMap { $0.plainFastPath ? .passUnretained($0) : nil }
   }
 
   /// The next record's UDP datagram when it is a pcap record of the usual kind
@@ -59,7 +58,7 @@ public final class CaptureReader {
   /// ``next()`` to read any other in full.
   @inline(__always)
   func nextPlainUDP() -> UDPDatagram? {
-    guard !failed, let fastPcap else { return nil }
+    guard let fastPcap else { return nil }
     // Unmanaged: `pcap` keeps the reader alive, so the call needs no retain and release.
     return fastPcap._withUnsafeGuaranteedRef { $0.nextPlainUDP() }
   }
@@ -77,7 +76,7 @@ public final class CaptureReader {
       return try other.unsafelyUnwrapped.next()
     } catch {
       failure = error
-      failed = true
+      fastPcap = nil
       throw error
     }
   }

@@ -11,10 +11,9 @@ final class PcapReader: CaptureFormatReader {
   let snaplen: UInt32
   // Stored state below is exempt from run-time exclusivity checks: only this type's own
   // methods touch it, on one thread, and the checks cost a fifth of a tool's time per packet.
-  @exclusivity(unchecked) private var pendingConsume = 0
   @exclusivity(unchecked) private var recordCount = 0
   /// Whether ``nextPlainUDP()`` applies: little-endian Ethernet records.
-  private let plainFastPath: Bool
+  let plainFastPath: Bool
   /// Nanoseconds per unit of the records' fractional seconds.
   private let fractionScale: Int64
 
@@ -51,14 +50,10 @@ final class PcapReader: CaptureFormatReader {
   /// checks beyond what it needs: little-endian, whole in the window, an untagged Ethernet frame
   /// of a whole unfragmented IPv4 UDP datagram (``DatagramDecoder/plainUDP(_:timestamp:)``).
   /// Anything else is `nil` with nothing consumed, for ``next()`` and the decoder to read in
-  /// full, which return the same datagram for such a record.
+  /// full, which return the same datagram for such a record. Only for a reader whose
+  /// ``plainFastPath`` is set.
   @inline(__always)
   func nextPlainUDP() -> UDPDatagram? {
-    guard plainFastPath else { return nil }
-    if pendingConsume > 0 {
-      source.consume(pendingConsume)
-      pendingConsume = 0
-    }
     let window = source.buffered
     guard window.count >= 16 else { return nil }
     let base = window.baseAddress.unsafelyUnwrapped
@@ -83,10 +78,6 @@ final class PcapReader: CaptureFormatReader {
 
   @inline(__always)
   func next() throws(CaptureError) -> CaptureRecord? {
-    if pendingConsume > 0 {
-      source.consume(pendingConsume)
-      pendingConsume = 0
-    }
     let offset = source.offset
     // The whole window: the record behind the header is usually in it already.
     let header = try source.capturePeekWindow(minimum: 16)
@@ -117,7 +108,8 @@ final class PcapReader: CaptureFormatReader {
       throw .timestampOutOfRange(at: location)
     }
     recordCount = index
-    pendingConsume = total
+    // Consumed now: the bytes stay where they are until the next call on the source.
+    source.consume(total)
     return CaptureRecord(
       index: index, offset: offset, timestamp: time.nanoseconds, linkType: linkType,
       originalLength: max(Int(origlen), Int(caplen)),
