@@ -18,7 +18,24 @@ public struct RTPStreamAnalyzer: Sendable {
   /// Points kept per stream for a plot; 0 keeps none.
   public let sampleLimit: Int
   /// Every flow tracked, in order of its first packet, on probation or not.
-  public private(set) var tracked: [RTPStreamStatistics] = []
+  public var tracked: [RTPStreamStatistics] {
+    guard lastIndex >= 0 else { return statistics }
+    var all = statistics
+    all[lastIndex] = hot
+    return all
+  }
+  /// The flows tracked, but for the last packet's, which is in `hot` (a placeholder here).
+  private var statistics: [RTPStreamStatistics] = []
+  /// The statistics of the last packet's flow, swapped out of `statistics` so that a packet of
+  /// the same flow as the last costs no array access or uniqueness check (and its samples are
+  /// never shared, so never copied); swapped back when a packet of another flow comes. A
+  /// placeholder while `lastIndex` is -1.
+  private var hot = RTPStreamStatistics(placeholderFor: RTPStreamAnalyzer.noKey)
+  /// `hot`'s key, kept apart so that comparing it copies nothing.
+  private var hotKey = RTPStreamAnalyzer.noKey
+  private static let noKey = RTPStreamKey(
+    ssrc: 0, source: Endpoint(address: .v4(.any), port: 0),
+    destination: Endpoint(address: .v4(.any), port: 0))
   /// Valid RTP packets of streams beyond ``limit``.
   public private(set) var untrackedPackets = 0
   /// UDP datagrams that were not RTP (RTCP, or not version 2).
@@ -98,9 +115,9 @@ public struct RTPStreamAnalyzer: Sendable {
     let relative = CaptureTime(clamping: time) - CaptureTime(clamping: origin ?? time)
     let rate = rateTable[Int(packet.payloadType & 0x7F)]
     if lastIndex >= 0,
-      tracked[lastIndex].key.matches(ssrc: packet.ssrc, source: source, destination: destination)
+      hotKey.matches(ssrc: packet.ssrc, source: source, destination: destination)
     {
-      tracked[lastIndex].count(packet, time: relative, clockRate: rate, sampleLimit: sampleLimit)
+      hot.count(packet, time: relative, clockRate: rate, sampleLimit: sampleLimit)
       return
     }
     addToAnotherStream(
@@ -117,17 +134,27 @@ public struct RTPStreamAnalyzer: Sendable {
   ) {
     let key = RTPStreamKey(ssrc: packet.ssrc, source: source, destination: destination)
     if let found = index[key] {
+      writeBack()
       lastIndex = found
-      tracked[found].count(packet, time: relative, clockRate: rate, sampleLimit: sampleLimit)
-    } else if tracked.count < limit {
-      lastIndex = tracked.count
+      swap(&statistics[found], &hot)
+      hotKey = key
+      hot.count(packet, time: relative, clockRate: rate, sampleLimit: sampleLimit)
+    } else if statistics.count < limit {
+      writeBack()
+      lastIndex = statistics.count
       index[key] = lastIndex
-      tracked.append(
-        RTPStreamStatistics(
-          key: key, packet: packet, time: relative, clockRate: rate, sampleLimit: sampleLimit))
+      statistics.append(RTPStreamStatistics(placeholderFor: key))
+      hotKey = key
+      hot = RTPStreamStatistics(
+        key: key, packet: packet, time: relative, clockRate: rate, sampleLimit: sampleLimit)
     } else {
       untrackedPackets += 1
     }
+  }
+
+  /// Puts the last flow's statistics back in the array, and its placeholder in `hot`.
+  private mutating func writeBack() {
+    if lastIndex >= 0 { swap(&statistics[lastIndex], &hot) }
   }
 
   /// Counts every datagram `reader` returns, to the end of the capture.
@@ -137,6 +164,38 @@ public struct RTPStreamAnalyzer: Sendable {
   public mutating func read(from reader: DatagramReader, progress: ProgressHandler? = nil)
     throws(CaptureError)
   {
+    guard let progress else {
+      // A plain loop: the closure form kept `add` out of line, a call per packet.
+      while true {
+        if let datagram = reader.nextPlain() {
+          if origin == nil { origin = reader.firstRecordTime }
+          // add(_:) for the usual packet, a bare header of the last packet's flow, written out
+          // here: the compiler keeps add(_:) out of line, a call and a copy per packet.
+          let bytes = datagram.payload
+          if lastIndex >= 0, bytes.count >= 12, bytes[0] == 0x80,
+            !RTPPacketKind.isRTCPPacketType(bytes[1])
+          {
+            let packet = RTPPacket(validated: bytes, headerLength: 12, paddingLength: 0)
+            if hotKey.matches(
+              ssrc: packet.ssrc, source: datagram.source, destination: datagram.destination)
+            {
+              let time = datagram.timestamp
+              let relative =
+                CaptureTime(clamping: time) - CaptureTime(clamping: origin ?? time)
+              hot.count(
+                packet, time: relative, clockRate: rateTable[Int(packet.payloadType & 0x7F)],
+                sampleLimit: sampleLimit)
+              continue
+            }
+          }
+          add(datagram)
+          continue
+        }
+        guard let datagram = try reader.next() else { return }
+        if origin == nil { origin = reader.firstRecordTime }
+        add(datagram)
+      }
+    }
     try reader.forEach(progress: progress) { datagram in
       if origin == nil { origin = reader.firstRecordTime }
       add(datagram)

@@ -81,6 +81,23 @@ public struct RTPStreamStatistics: Sendable {
     addSample(time: time, sampleLimit: sampleLimit)
   }
 
+  /// A stream of no packets, standing in for one held elsewhere (``RTPStreamAnalyzer`` keeps
+  /// the last packet's stream out of its array).
+  init(placeholderFor key: RTPStreamKey) {
+    self.key = key
+    start = 0
+    end = 0
+    startSequence = 0
+    stopSequence = 0
+    lastSequence = 0
+    payloadType = 0
+    lastTimestamp = 0
+    orderTimestamp = 0
+    orderTime = 0
+    orderTimeMs = 0
+    packets = 0
+  }
+
   /// Wireshark's time in ms: seconds × 1000 plus nanoseconds / 10^6, in doubles.
   private static func milliseconds(_ time: Int64) -> Double {
     let second: Int64 = 1_000_000_000

@@ -191,6 +191,20 @@ public final class InputSource {
     return UnsafeRawBufferPointer(rebasing: storage[start..<end])
   }
 
+  /// The unconsumed bytes already in the window, without reading or mapping more (empty when
+  /// there are none): for a parser's fast path, which takes the general one when what it wants
+  /// is not all there. Valid until the next call on this source.
+  @inline(__always)
+  var buffered: UnsafeRawBufferPointer {
+    UnsafeRawBufferPointer(start: storage.baseAddress.map { $0 + start }, count: end &- start)
+  }
+
+  /// ``consume(_:)`` for `count` bytes of ``buffered``, which the caller has checked.
+  @inline(__always)
+  func consumeBuffered(_ count: Int) {
+    start &+= count
+  }
+
   /// ``peek(_:)`` when the window holds fewer than `count` bytes: maps or reads more.
   @inline(never)
   private func peekFilling(_ count: Int) throws(IOError) -> UnsafeRawBufferPointer {

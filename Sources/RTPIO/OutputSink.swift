@@ -33,6 +33,14 @@ public final class OutputSink {
     return UnsafeMutableRawBufferPointer(rebasing: storage[used..<(used + count)])
   }
 
+  /// ``reserve(_:)`` as the address of the space alone, for a writer that stores at offsets it
+  /// has bounded by `count` (no slice to check).
+  @inline(__always)
+  func reserveBytes(_ count: Int) throws(IOError) -> UnsafeMutableRawPointer {
+    if storage.count &- used < count { try makeRoom(count) }
+    return storage.baseAddress.unsafelyUnwrapped + used
+  }
+
   /// Flushes so that `count` bytes fit, growing the buffer if they would not fit even empty.
   @inline(never)
   private func makeRoom(_ count: Int) throws(IOError) {

@@ -23,6 +23,9 @@ public final class CaptureReader {
   // Stored state below is exempt from run-time exclusivity checks: only this type's own
   // methods touch it, on one thread, and the checks cost a fifth of a tool's time per packet.
   @exclusivity(unchecked) private var failure: CaptureError?
+  /// `pcap`, unretained, for ``nextPlainUDP()``: while it reads little-endian Ethernet records
+  /// and has not failed.
+  @exclusivity(unchecked) private var fastPcap: Unmanaged<PcapReader>?
 
   /// Identifies the format from the first bytes of `source` and reads the file header.
   ///
@@ -50,6 +53,17 @@ public final class CaptureReader {
     default:
       throw .unrecognizedFormat(prefix: Array(prefix))
     }
+    fastPcap = pcap.flatMap { $0.plainFastPath ? .passUnretained($0) : nil }
+  }
+
+  /// The next record's UDP datagram when it is a pcap record of the usual kind
+  /// (``PcapReader/nextPlainUDP()``), read in place; `nil`, with nothing consumed, for
+  /// ``next()`` to read any other in full.
+  @inline(__always)
+  func nextPlainUDP() -> UDPDatagram? {
+    guard let fastPcap else { return nil }
+    // Unmanaged: `pcap` keeps the reader alive, so the call needs no retain and release.
+    return fastPcap._withUnsafeGuaranteedRef { $0.nextPlainUDP() }
   }
 
   /// Returns the next packet record, or `nil` at the clean end of the input.
@@ -65,6 +79,7 @@ public final class CaptureReader {
       return try other.unsafelyUnwrapped.next()
     } catch {
       failure = error
+      fastPcap = nil
       throw error
     }
   }

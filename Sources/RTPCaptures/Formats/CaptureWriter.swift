@@ -56,6 +56,12 @@ public final class CaptureWriter {
 
   /// How many distinct endpoint pairs keep their headers cached; past this the cache restarts.
   private static let templateCacheLimit = 4096
+  /// The index in `templates` of each pair numbered by the caller of
+  /// ``write(_:timestamp:pair:endpoints:)``, or -1 before its first packet.
+  private let templateOfPair: UnsafeMutablePointer<Int32>
+  /// How many pair numbers ``write(_:timestamp:pair:endpoints:)`` remembers; higher numbers
+  /// take the path that compares endpoints.
+  static let numberedPairLimit = 256
 
   /// Creates a writer that appends a capture in `format` to `sink`, writing the pcap or pcapng
   /// file header at once.
@@ -71,6 +77,8 @@ public final class CaptureWriter {
     self.sink = sink
     self.format = format
     self.precision = precision
+    templateOfPair = .allocate(capacity: Self.numberedPairLimit)
+    templateOfPair.initialize(repeating: -1, count: Self.numberedPairLimit)
     let unspecified = Endpoint(address: .v4(.any), port: 0)
     templates = [FrameTemplate(source: unspecified, destination: unspecified)]
     templateIndex[TemplateKey(source: unspecified, destination: unspecified)] = 0
@@ -82,6 +90,10 @@ public final class CaptureWriter {
     case .rtpdump:
       break
     }
+  }
+
+  deinit {
+    templateOfPair.deallocate()
   }
 
   /// The longest UDP payload a datagram from `source` to `destination` can have in `format`:
@@ -119,6 +131,15 @@ public final class CaptureWriter {
     guard payload.count <= limit else {
       oversizedSkipped += 1
       return false
+    }
+    if format != .rtpdump {
+      guard holds(datagram.timestamp) else {
+        skipOutOfRange(datagram.timestamp)
+        return false
+      }
+      useTemplate(source: datagram.source, destination: datagram.destination)
+      try writeFrame(timestamp: datagram.timestamp, copying: payload)
+      return true
     }
     return try writePacket(
       timestamp: datagram.timestamp, source: datagram.source, destination: datagram.destination,
@@ -160,8 +181,7 @@ public final class CaptureWriter {
           <= Self.maximumPayloadLength(source: source, destination: destination, format: format),
       "UDP payload length \(payloadLength) does not fit the capture's headers")
     guard holds(timestamp) else {
-      if firstOutOfRange == nil { firstOutOfRange = timestamp }
-      outOfRangeSkipped += 1
+      skipOutOfRange(timestamp)
       return false
     }
     switch format {
@@ -209,6 +229,88 @@ public final class CaptureWriter {
     }
     packetsWritten += 1
     return true
+  }
+
+  /// Appends a datagram of the endpoint pair numbered `pair` by the caller (at most one pair
+  /// per number, for as long as ``forgetPairs()`` is not called), whose endpoints are at
+  /// `endpoints`: ``write(_:)`` without comparing endpoints per packet, for the play-out
+  /// pipeline, which numbers the pairs of its stream.
+  ///
+  /// - Returns: Whether the datagram was written, as ``write(_:)`` says.
+  @discardableResult @inline(__always)
+  func write(
+    _ payload: UnsafeRawBufferPointer, timestamp: Int64, pair: Int,
+    endpoints: UnsafePointer<(source: Endpoint, destination: Endpoint)>
+  ) throws(IOError) -> Bool {
+    guard format != .rtpdump, pair >= 0, pair < Self.numberedPairLimit else {
+      return try write(
+        UDPDatagram(
+          timestamp: timestamp, source: endpoints.pointee.source,
+          destination: endpoints.pointee.destination, payload: payload))
+    }
+    let known = templateOfPair[pair]
+    if known >= 0 {
+      current = Int(known)
+    } else {
+      useTemplate(source: endpoints.pointee.source, destination: endpoints.pointee.destination)
+      templateOfPair[pair] = Int32(current)
+    }
+    // The template's bound is maximumPayloadLength(source:destination:format:)'s for its pair.
+    guard payload.count <= template.maximumPayloadLength else {
+      oversizedSkipped += 1
+      return false
+    }
+    guard holds(timestamp) else {
+      skipOutOfRange(timestamp)
+      return false
+    }
+    try writeFrame(timestamp: timestamp, copying: payload)
+    return true
+  }
+
+  /// Forgets the pair numbers given to ``write(_:timestamp:pair:endpoints:)``, before a caller
+  /// numbers pairs anew.
+  func forgetPairs() {
+    templateOfPair.update(repeating: -1, count: Self.numberedPairLimit)
+  }
+
+  /// Writes a pcap record or pcapng block for `payload` with the current template's headers,
+  /// copying the payload and summing it for the UDP checksum in one pass.
+  @inline(__always)
+  private func writeFrame(timestamp: Int64, copying payload: UnsafeRawBufferPointer)
+    throws(IOError)
+  {
+    let frameLength = template.headerLength + payload.count
+    let frame: UnsafeMutableRawPointer
+    let length: Int
+    if format == .pcap {
+      length = PcapFileFormat.recordHeaderLength + frameLength
+      let record = try sink.reserveBytes(length)
+      PcapFileFormat.storeRecordHeader(
+        at: record, timestamp: timestamp, precision: precision, length: frameLength)
+      frame = record + PcapFileFormat.recordHeaderLength
+    } else {
+      if timestamp < 0 && !earlyInterfaceWritten {
+        try PcapngFileFormat.writeInterfaceDescription(
+          to: sink, precision: precision, offsetSeconds: PcapngFileFormat.earlyOffsetSeconds)
+        earlyInterfaceWritten = true
+      }
+      length = PcapngFileFormat.enhancedPacketLength(dataLength: frameLength)
+      let block = try sink.reserveBytes(length)
+      PcapngFileFormat.storeEnhancedPacket(
+        at: block, timestamp: timestamp, precision: precision, length: frameLength)
+      frame = block + PcapngFileFormat.enhancedPacketHeaderLength
+    }
+    template.complete(frame: frame, copying: payload, identification: identification)
+    identification &+= 1
+    sink.commit(length)
+    packetsWritten += 1
+  }
+
+  /// Counts a datagram not written because the format cannot hold `timestamp`.
+  private func skipOutOfRange(_ timestamp: Int64) {
+    if firstOutOfRange == nil { firstOutOfRange = timestamp }
+    outOfRangeSkipped += 1
   }
 
   /// Whether the format can hold `timestamp` (see the type's discussion).
@@ -315,6 +417,8 @@ public final class CaptureWriter {
     if templates.count >= Self.templateCacheLimit {
       templates.removeAll(keepingCapacity: true)
       templateIndex.removeAll(keepingCapacity: true)
+      // Numbered pairs point at templates by index: find them again.
+      forgetPairs()
     }
     templateIndex[key] = templates.count
     current = templates.count

@@ -127,28 +127,53 @@ struct FrameTemplate {
   /// `payloadLength` must not exceed ``maximumPayloadLength``.
   @inline(__always)
   func complete(frame: UnsafeMutableRawPointer, payloadLength: Int, identification: UInt16) {
-    // 42 or 62 bytes, copied as words at fixed offsets: cheaper than a call to memcpy (which a
-    // loop here would be turned into) for so few.
-    withUnsafeBytes(of: storage) { header in
-      let source = header.baseAddress!
-      func copy<T: FixedWidthInteger>(_: T.Type, at offset: Int) {
-        frame.storeBytes(
-          of: source.loadUnaligned(fromByteOffset: offset, as: T.self), toByteOffset: offset,
-          as: T.self)
-      }
-      copy(UInt64.self, at: 0)
-      copy(UInt64.self, at: 8)
-      copy(UInt64.self, at: 16)
-      copy(UInt64.self, at: 24)
-      copy(UInt64.self, at: 32)
-      if isIPv6 {
-        copy(UInt64.self, at: 40)
-        copy(UInt64.self, at: 48)
-        copy(UInt32.self, at: 56)
-        copy(UInt16.self, at: 60)
-      } else {
-        copy(UInt16.self, at: 40)
-      }
+    var payloadSum = InternetChecksum()
+    payloadSum.add(UnsafeRawPointer(frame + headerLength), count: payloadLength)
+    complete(
+      frame: frame, payloadLength: payloadLength, identification: identification,
+      payloadSum: payloadSum)
+  }
+
+  /// Copies `payload` behind the headers at `frame` and writes the headers, summing the payload
+  /// for the UDP checksum as it is copied (one pass over its bytes).
+  ///
+  /// `payload.count` must not exceed ``maximumPayloadLength``.
+  @inline(__always)
+  func complete(
+    frame: UnsafeMutableRawPointer, copying payload: UnsafeRawBufferPointer,
+    identification: UInt16
+  ) {
+    var payloadSum = InternetChecksum()
+    if let start = payload.baseAddress {
+      payloadSum.addCopying(start, to: frame + headerLength, count: payload.count)
+    }
+    complete(
+      frame: frame, payloadLength: payload.count, identification: identification,
+      payloadSum: payloadSum)
+  }
+
+  /// ``complete(frame:payloadLength:identification:)`` with the payload's sum already taken.
+  @inline(__always)
+  private func complete(
+    frame: UnsafeMutableRawPointer, payloadLength: Int, identification: UInt16,
+    payloadSum: InternetChecksum
+  ) {
+    // 42 or 62 bytes, stored as the words they are kept in: cheaper than a call to memcpy (which
+    // a loop here would be turned into) for so few, and with no copy of them to the stack.
+    frame.storeBytes(of: storage.0, toByteOffset: 0, as: UInt64.self)
+    frame.storeBytes(of: storage.1, toByteOffset: 8, as: UInt64.self)
+    frame.storeBytes(of: storage.2, toByteOffset: 16, as: UInt64.self)
+    frame.storeBytes(of: storage.3, toByteOffset: 24, as: UInt64.self)
+    frame.storeBytes(of: storage.4, toByteOffset: 32, as: UInt64.self)
+    if isIPv6 {
+      frame.storeBytes(of: storage.5, toByteOffset: 40, as: UInt64.self)
+      frame.storeBytes(of: storage.6, toByteOffset: 48, as: UInt64.self)
+      let (first, next): (UInt32, UInt16) = Self.leadingBytes(of: storage.7)
+      frame.storeBytes(of: first, toByteOffset: 56, as: UInt32.self)
+      frame.storeBytes(of: next, toByteOffset: 60, as: UInt16.self)
+    } else {
+      let first: UInt16 = Self.leadingBytes(of: storage.5)
+      frame.storeBytes(of: first, toByteOffset: 40, as: UInt16.self)
     }
     let udpLength = UInt16(truncatingIfNeeded: Self.udpLength + payloadLength)
     let ipOffset = Self.ethernetLength
@@ -168,11 +193,32 @@ struct FrameTemplate {
     // The length appears twice: in the pseudo-header and in the UDP header.
     sum.add(word: udpLength)
     sum.add(word: udpLength)
-    sum.add(UnsafeRawPointer(frame + headerLength), count: payloadLength)
+    sum.add(payloadSum)
     let checksum = sum.valueInMemoryOrder
     // A computed zero is sent as all ones; zero means "no checksum" (RFC 768, RFC 8200 §8.1).
     frame.storeBytes(
       of: checksum == 0 ? 0xFFFF : checksum, toByteOffset: udpOffset + 6, as: UInt16.self)
+  }
+
+  /// The first two bytes in memory of a word of `storage`, as a value to store.
+  @inline(__always)
+  private static func leadingBytes(of word: UInt64) -> UInt16 {
+    #if _endian(little)
+      return UInt16(truncatingIfNeeded: word)
+    #else
+      return UInt16(truncatingIfNeeded: word >> 48)
+    #endif
+  }
+
+  /// The first four bytes in memory of a word of `storage` and the two after them, as values to
+  /// store.
+  @inline(__always)
+  private static func leadingBytes(of word: UInt64) -> (UInt32, UInt16) {
+    #if _endian(little)
+      return (UInt32(truncatingIfNeeded: word), UInt16(truncatingIfNeeded: word >> 32))
+    #else
+      return (UInt32(truncatingIfNeeded: word >> 32), UInt16(truncatingIfNeeded: word >> 16))
+    #endif
   }
 
   /// Writes the two MAC addresses and leaves the EtherType to the caller.

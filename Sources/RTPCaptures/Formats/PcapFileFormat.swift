@@ -65,8 +65,12 @@ enum PcapFileFormat {
   /// unsigned seconds can hold.
   @inline(__always)
   static func split(_ timestamp: Int64) -> (seconds: UInt32, nanoseconds: UInt32) {
-    let clamped = min(max(timestamp, 0), latest)
+    // Unsigned division of a value in 0 ... latest: both parts fit 32 bits, nothing to check.
+    let clamped = UInt64(min(max(timestamp, 0), latest))
     let seconds = clamped / 1_000_000_000
-    return (UInt32(seconds), UInt32(clamped - seconds * 1_000_000_000))
+    return (
+      UInt32(truncatingIfNeeded: seconds),
+      UInt32(truncatingIfNeeded: clamped &- seconds &* 1_000_000_000)
+    )
   }
 }

@@ -15,7 +15,22 @@ public struct RTPStreamTable: Sendable {
   /// The most distinct streams tracked.
   public let limit: Int
   /// Every flow tracked, in order of its first packet, on probation or not.
-  public private(set) var tracked: [RTPStreamSummary] = []
+  public var tracked: [RTPStreamSummary] {
+    guard lastIndex >= 0 else { return summaries }
+    var all = summaries
+    all[lastIndex] = hot
+    return all
+  }
+  /// The flows tracked; the last packet's is behind by what `hot` has counted since.
+  private var summaries: [RTPStreamSummary] = []
+  /// The summary of the last packet's flow (`summaries[lastIndex]`, up to date), counted here
+  /// rather than in the array so that a packet of the same flow as the last costs no array
+  /// access or uniqueness check; written back when a packet of another flow comes.
+  private var hot = RTPStreamSummary(
+    key: RTPStreamKey(
+      ssrc: 0, source: Endpoint(address: .v4(.any), port: 0),
+      destination: Endpoint(address: .v4(.any), port: 0)),
+    firstSequence: 0, time: 0)
   /// Valid RTP packets of streams that did not fit under ``limit``.
   public private(set) var untrackedPackets = 0
   /// The busiest of the streams that did not fit.
@@ -66,10 +81,8 @@ public struct RTPStreamTable: Sendable {
     _ packet: RTPPacket, source: Endpoint, destination: Endpoint, time: Int64
   ) {
     let ssrc = packet.ssrc
-    if lastIndex >= 0,
-      tracked[lastIndex].key.matches(ssrc: ssrc, source: source, destination: destination)
-    {
-      tracked[lastIndex].count(packet, time: time)
+    if lastIndex >= 0, hot.key.matches(ssrc: ssrc, source: source, destination: destination) {
+      hot.count(packet, time: time)
       return
     }
     countInAnotherStream(packet, source: source, destination: destination, time: time)
@@ -84,18 +97,21 @@ public struct RTPStreamTable: Sendable {
   ) {
     let key = RTPStreamKey(ssrc: packet.ssrc, source: source, destination: destination)
     if let found = index[key] {
+      if lastIndex >= 0 { summaries[lastIndex] = hot }
       lastIndex = found
-    } else if tracked.count < limit {
-      lastIndex = tracked.count
+      hot = summaries[found]
+    } else if summaries.count < limit {
+      if lastIndex >= 0 { summaries[lastIndex] = hot }
+      lastIndex = summaries.count
       index[key] = lastIndex
-      tracked.append(
-        RTPStreamSummary(key: key, firstSequence: packet.sequenceNumber, time: time))
+      hot = RTPStreamSummary(key: key, firstSequence: packet.sequenceNumber, time: time)
+      summaries.append(hot)
     } else {
       untrackedPackets += 1
       overflow.count(packet, key: key, time: time)
       return
     }
-    tracked[lastIndex].count(packet, time: time)
+    hot.count(packet, time: time)
   }
 
   /// The RTP streams, in order of their first packet: the flows that passed probation (two
@@ -128,6 +144,31 @@ public struct RTPStreamTable: Sendable {
   public mutating func read(from reader: DatagramReader, progress: ProgressHandler? = nil)
     throws(CaptureError)
   {
+    guard let progress else {
+      // A plain loop: the closure form kept `count` out of line, a call per packet.
+      while true {
+        if let datagram = reader.nextPlain() {
+          // count(_:) for the usual packet, a bare header of the last packet's flow, written out
+          // here: the compiler keeps count(_:) out of line, a call and a copy per packet.
+          let bytes = datagram.payload
+          if lastIndex >= 0, bytes.count >= 12, bytes[0] == 0x80,
+            !RTPPacketKind.isRTCPPacketType(bytes[1])
+          {
+            let packet = RTPPacket(validated: bytes, headerLength: 12, paddingLength: 0)
+            if hot.key.matches(
+              ssrc: packet.ssrc, source: datagram.source, destination: datagram.destination)
+            {
+              hot.count(packet, time: datagram.timestamp)
+              continue
+            }
+          }
+          count(datagram)
+          continue
+        }
+        guard let datagram = try reader.next() else { return }
+        count(datagram)
+      }
+    }
     try reader.forEach(progress: progress) { count($0) }
   }
 

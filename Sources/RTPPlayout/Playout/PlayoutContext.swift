@@ -28,7 +28,13 @@ struct PlayoutContext<Handler: PlayoutHandler> {
   /// The table entry the packet being fed replaced, restored if that packet is dropped.
   private var displaced: UInt8 = 0
 
-  init(handler: Handler) {
+  /// Whether every packet fed has the endpoints of the first (a selection by stream key), so
+  /// that they need not be compared per packet.
+  private let singlePair: Bool
+
+  init(handler: Handler, singlePair: Bool = false) {
+    self.singlePair = singlePair
+    handler.startPlayout()
     self.handler = .passUnretained(handler)
     pairs = .allocate(capacity: Self.maximumEndpointPairs)
     pairBySequence = .allocate(capacity: 65536)
@@ -45,8 +51,10 @@ struct PlayoutContext<Handler: PlayoutHandler> {
   /// Notes the endpoints of `packet` before it is fed.
   @inline(__always)
   mutating func willFeed(_ packet: RTPPacket, datagram: UDPDatagram) {
-    if pairCount == 0 || pairs[currentPair].source != datagram.source
-      || pairs[currentPair].destination != datagram.destination
+    if pairCount == 0
+      || (!singlePair
+        && (pairs[currentPair].source != datagram.source
+          || pairs[currentPair].destination != datagram.destination))
     {
       currentPair = pairIndex(source: datagram.source, destination: datagram.destination)
     }
@@ -74,10 +82,10 @@ struct PlayoutContext<Handler: PlayoutHandler> {
     case .erasure, .streamStarted:
       break
     }
-    let (source, destination) = pairs[pair]
+    let endpoints = UnsafePointer(pairs + pair)
     let failure = handler._withUnsafeGuaranteedRef { handler -> IOError? in
       do throws(IOError) {
-        try handler.handle(event, source: source, destination: destination)
+        try handler.handle(event, pair: pair, endpoints: endpoints)
         return nil
       } catch {
         return error

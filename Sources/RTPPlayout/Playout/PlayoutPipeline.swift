@@ -57,7 +57,10 @@ public final class PlayoutPipeline {
     // Everything the per-event function needs, behind one pointer: a closure that captures only
     // trivial values costs no reference counting or exclusivity checks per packet.
     let context = UnsafeMutablePointer<PlayoutContext<Handler>>.allocate(capacity: 1)
-    context.initialize(to: PlayoutContext(handler: handler))
+    // A stream chosen by its key has one pair of endpoints: the selection compares them.
+    let singlePair: Bool
+    if case .stream = selection { singlePair = true } else { singlePair = false }
+    context.initialize(to: PlayoutContext(handler: handler, singlePair: singlePair))
     defer {
       context.pointee.release()
       context.deinitialize(count: 1)
