@@ -41,13 +41,16 @@ public final class InputSource {
   @exclusivity(unchecked) private var backing: Backing
   // Stored state below is exempt from run-time exclusivity checks: only this type's own
   // methods touch it, on one thread, and the checks cost a fifth of a tool's time per packet.
-  @exclusivity(unchecked) private var storage: UnsafeMutableRawBufferPointer
-  @exclusivity(unchecked) private var start = 0
-  @exclusivity(unchecked) private var end = 0
+  // The window (`storage`, `start`, `end`) is usable from inlinable code: the capture readers
+  // of the layer above take their bytes from it per record, and a call there would cost more
+  // than the test it makes.
+  @usableFromInline @exclusivity(unchecked) internal var storage: UnsafeMutableRawBufferPointer
+  @usableFromInline @exclusivity(unchecked) internal var start = 0
+  @usableFromInline @exclusivity(unchecked) internal var end = 0
   @exclusivity(unchecked) private var atEnd = false
   /// The offset of `storage`'s first byte, counted from where the source started (wrapping: a
   /// mapped window may begin up to a page before that).
-  @exclusivity(unchecked) private var consumedBeforeStart: UInt64 = 0
+  @usableFromInline @exclusivity(unchecked) internal var consumedBeforeStart: UInt64 = 0
   /// For a source over memory read in chunks: the bytes not yet read, and the most per read.
   @exclusivity(unchecked) private var pending = UnsafeRawBufferPointer(start: nil, count: 0)
   private let chunk: Int
@@ -147,6 +150,7 @@ public final class InputSource {
 
   /// The offset in the input of the next unconsumed byte, counted from where the source started
   /// (in the decompressed bytes, once decompressing).
+  @inlinable
   public var offset: UInt64 { consumedBeforeStart &+ UInt64(start) }
 
   /// How many bytes of the underlying input (a file's or pipe's own bytes, compressed or not)
@@ -170,7 +174,7 @@ public final class InputSource {
 
   /// Returns a window of at least `count` unconsumed bytes, or all that remain if the input ends
   /// first. The window is valid until the next call on this source.
-  @inline(__always)
+  @inlinable @inline(__always)
   public func peek(_ count: Int) throws(IOError) -> UnsafeRawBufferPointer {
     precondition(count >= 0)
     // Most calls find their bytes in the window already: that test is all they cost.
@@ -184,7 +188,7 @@ public final class InputSource {
   /// first: ``peek(_:)`` without the cut to `count`, for a parser that finds a record's length
   /// in its first bytes and can then take the whole record from the same window. Valid until
   /// the next call on this source.
-  @inline(__always)
+  @inlinable @inline(__always)
   public func peekWindow(minimum: Int) throws(IOError) -> UnsafeRawBufferPointer {
     precondition(minimum >= 0)
     if end - start < minimum { _ = try peekFilling(minimum) }
@@ -194,20 +198,20 @@ public final class InputSource {
   /// The unconsumed bytes already in the window, without reading or mapping more (empty when
   /// there are none): for a parser's fast path, which takes the general one when what it wants
   /// is not all there. Valid until the next call on this source.
-  @inline(__always)
-  var buffered: UnsafeRawBufferPointer {
+  @inlinable @inline(__always)
+  package var buffered: UnsafeRawBufferPointer {
     UnsafeRawBufferPointer(start: storage.baseAddress.map { $0 + start }, count: end &- start)
   }
 
   /// ``consume(_:)`` for `count` bytes of ``buffered``, which the caller has checked.
-  @inline(__always)
-  func consumeBuffered(_ count: Int) {
+  @inlinable @inline(__always)
+  package func consumeBuffered(_ count: Int) {
     start &+= count
   }
 
   /// ``peek(_:)`` when the window holds fewer than `count` bytes: maps or reads more.
-  @inline(never)
-  private func peekFilling(_ count: Int) throws(IOError) -> UnsafeRawBufferPointer {
+  @inline(never) @usableFromInline
+  internal func peekFilling(_ count: Int) throws(IOError) -> UnsafeRawBufferPointer {
     while end - start < count && !atEnd {
       try fill(minimum: count)
     }
@@ -225,7 +229,7 @@ public final class InputSource {
   }
 
   /// Marks `count` bytes returned by the last peek as used.
-  @inline(__always)
+  @inlinable @inline(__always)
   public func consume(_ count: Int) {
     precondition(count >= 0 && count <= end - start)
     start += count

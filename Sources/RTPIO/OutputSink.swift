@@ -8,8 +8,10 @@ public final class OutputSink {
   private let fileDescriptor: FileDescriptor
   // Stored state below is exempt from run-time exclusivity checks: only this type's own
   // methods touch it, on one thread, and the checks cost a fifth of a tool's time per packet.
-  @exclusivity(unchecked) private var storage: UnsafeMutableRawBufferPointer
-  @exclusivity(unchecked) private var used = 0
+  // The buffer is usable from inlinable code: the capture writers of the layer above reserve
+  // and commit per packet, and a call there would cost more than the test it makes.
+  @usableFromInline @exclusivity(unchecked) internal var storage: UnsafeMutableRawBufferPointer
+  @usableFromInline @exclusivity(unchecked) internal var used = 0
   /// Bytes handed to the operating system so far.
   @exclusivity(unchecked) public private(set) var bytesWritten: UInt64 = 0
   /// Bytes appended and not yet handed to the operating system.
@@ -27,7 +29,7 @@ public final class OutputSink {
 
   /// Returns `count` writable bytes at the end of the buffer, flushing first if they do not fit.
   /// Only the bytes later committed are written.
-  @inline(__always)
+  @inlinable @inline(__always)
   public func reserve(_ count: Int) throws(IOError) -> UnsafeMutableRawBufferPointer {
     if storage.count - used < count { try makeRoom(count) }
     return UnsafeMutableRawBufferPointer(rebasing: storage[used..<(used + count)])
@@ -35,15 +37,15 @@ public final class OutputSink {
 
   /// ``reserve(_:)`` as the address of the space alone, for a writer that stores at offsets it
   /// has bounded by `count` (no slice to check).
-  @inline(__always)
-  func reserveBytes(_ count: Int) throws(IOError) -> UnsafeMutableRawPointer {
+  @inlinable @inline(__always)
+  package func reserveBytes(_ count: Int) throws(IOError) -> UnsafeMutableRawPointer {
     if storage.count &- used < count { try makeRoom(count) }
     return storage.baseAddress.unsafelyUnwrapped + used
   }
 
   /// Flushes so that `count` bytes fit, growing the buffer if they would not fit even empty.
-  @inline(never)
-  private func makeRoom(_ count: Int) throws(IOError) {
+  @inline(never) @usableFromInline
+  internal func makeRoom(_ count: Int) throws(IOError) {
     try flush()
     if storage.count < count {
       storage.deallocate()
@@ -52,7 +54,7 @@ public final class OutputSink {
   }
 
   /// Appends `count` bytes of the space last reserved.
-  @inline(__always)
+  @inlinable @inline(__always)
   public func commit(_ count: Int) {
     precondition(used + count <= storage.count)
     used += count

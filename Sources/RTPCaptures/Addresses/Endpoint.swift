@@ -19,6 +19,7 @@ public struct Endpoint: Hashable, Sendable, Comparable, CustomStringConvertible 
 
   /// An endpoint at `address` and `port`, with the interface index `scopeID` for a link-local
   /// IPv6 address (0 for none).
+  @inlinable
   public init(address: IPAddress, port: UInt16, scopeID: UInt32 = 0) {
     self.address = address
     self.port = port

@@ -4,6 +4,7 @@ public struct IPv4Address: Hashable, Sendable, Comparable, CustomStringConvertib
   public var rawValue: UInt32
 
   /// The address whose 32-bit number is `rawValue`, most significant octet first.
+  @inlinable
   public init(rawValue: UInt32) {
     self.rawValue = rawValue
   }

@@ -17,6 +17,7 @@ public struct UDPDatagram {
 
   /// Creates a datagram whose payload was `length` bytes on the wire, of which `payload` holds
   /// the first ones; the whole payload when `length` is `nil`.
+  @inlinable
   public init(
     timestamp: Int64, source: Endpoint, destination: Endpoint, payload: UnsafeRawBufferPointer,
     length: Int? = nil

@@ -26,7 +26,7 @@ extension DatagramDecoder {
   /// The UDP datagram of an IPv4 packet that is not a fragment and whose IPv4 and UDP headers
   /// are whole and consistent, exactly as ``decodeIPv4(_:timestamp:snapped:)`` would return it; `nil`
   /// for any other packet, which that function then decodes (or counts as skipped) in full.
-  @inline(__always)
+  @inlinable @inline(__always)
   static func plainUDP(_ packet: UnsafeRawBufferPointer, timestamp: Int64) -> UDPDatagram? {
     guard packet.count >= 28 else { return nil }
     let versionAndLength = packet[0]

@@ -4,20 +4,26 @@ import RTPIO
 /// with counts of what was read and skipped so tools can report it ("skipped 3 non-UDP
 /// packets").
 public final class DatagramReader {
-  private let captureReader: CaptureReader
+  // The reader and the counts are usable from inlinable code: ``nextPlain()`` is inlined into
+  // the read loops of the layers above (statistics, play-out), where a call per packet cost a
+  // seventh of the work.
+  @usableFromInline let captureReader: CaptureReader
   /// The decoder, for its fragment reassembly counters.
   public let decoder: DatagramDecoder
   // Stored state below is exempt from run-time exclusivity checks: only this type's own
   // methods touch it, on one thread, and the checks cost a fifth of a tool's time per packet.
   /// Capture records read so far.
-  @exclusivity(unchecked) public private(set) var recordsRead = 0
+  public var recordsRead: Int { recordCount }
   /// Datagrams returned so far.
-  @exclusivity(unchecked) public private(set) var datagramsReturned = 0
+  public var datagramsReturned: Int { datagramCount }
+  @usableFromInline @exclusivity(unchecked) internal var recordCount = 0
+  @usableFromInline @exclusivity(unchecked) internal var datagramCount = 0
   /// Records that held no datagram of their own, by reason, counted as they were read.
-  @exclusivity(unchecked) private var recordsSkipped = SkipCounters()
+  @usableFromInline @exclusivity(unchecked) internal var recordsSkipped = SkipCounters()
   /// The capture time of the capture's first record, whatever it holds (nanoseconds since the
   /// Unix epoch): what tshark counts relative times from. `nil` until a record has been read.
-  @exclusivity(unchecked) public private(set) var firstRecordTime: Int64?
+  public var firstRecordTime: Int64? { firstTime }
+  @usableFromInline @exclusivity(unchecked) internal var firstTime: Int64?
 
   /// Identifies the capture format from the first bytes of `source` and reads its header.
   ///
@@ -50,12 +56,12 @@ public final class DatagramReader {
   /// UDP datagram, read in place: the same datagram as ``next()`` returns for it. `nil`, with
   /// nothing read, for any other record (or the end): call ``next()``. Small enough to be
   /// inlined in a caller's loop, which keeps the datagram in registers.
-  @inline(__always)
-  func nextPlain() -> UDPDatagram? {
+  @inlinable @inline(__always)
+  package func nextPlain() -> UDPDatagram? {
     guard let datagram = captureReader.nextPlainUDP() else { return nil }
-    if recordsRead == 0 { firstRecordTime = datagram.timestamp }
-    recordsRead &+= 1
-    datagramsReturned &+= 1
+    if recordCount == 0 { firstTime = datagram.timestamp }
+    recordCount &+= 1
+    datagramCount &+= 1
     return datagram
   }
 
@@ -64,15 +70,15 @@ public final class DatagramReader {
   /// The datagram's payload is valid until the next call. Records that hold no datagram are
   /// counted in ``skipped`` and passed over; a damaged capture throws after every datagram
   /// before the damage.
-  @inline(__always)
+  @inlinable @inline(__always)
   public func next() throws(CaptureError) -> UDPDatagram? {
     if let datagram = nextPlain() { return datagram }
     while let record = try captureReader.next() {
-      if recordsRead == 0 { firstRecordTime = record.timestamp }
-      recordsRead += 1
+      if recordCount == 0 { firstTime = record.timestamp }
+      recordCount += 1
       switch decoder.decode(record) {
       case .datagram(let datagram):
-        datagramsReturned += 1
+        datagramCount += 1
         return datagram
       case .skipped(let reason):
         recordsSkipped.count(reason)

@@ -25,7 +25,7 @@ public final class CaptureReader {
   @exclusivity(unchecked) private var failure: CaptureError?
   /// `pcap`, unretained, for ``nextPlainUDP()``: while it reads little-endian Ethernet records
   /// and has not failed.
-  @exclusivity(unchecked) private var fastPcap: Unmanaged<PcapReader>?
+  @usableFromInline @exclusivity(unchecked) internal var fastPcap: Unmanaged<PcapReader>?
 
   /// Identifies the format from the first bytes of `source` and reads the file header.
   ///
@@ -59,8 +59,8 @@ public final class CaptureReader {
   /// The next record's UDP datagram when it is a pcap record of the usual kind
   /// (``PcapReader/nextPlainUDP()``), read in place; `nil`, with nothing consumed, for
   /// ``next()`` to read any other in full.
-  @inline(__always)
-  func nextPlainUDP() -> UDPDatagram? {
+  @inlinable @inline(__always)
+  package func nextPlainUDP() -> UDPDatagram? {
     guard let fastPcap else { return nil }
     // Unmanaged: `pcap` keeps the reader alive, so the call needs no retain and release.
     return fastPcap._withUnsafeGuaranteedRef { $0.nextPlainUDP() }

@@ -237,8 +237,8 @@ public final class CaptureWriter {
   /// pipeline, which numbers the pairs of its stream.
   ///
   /// - Returns: Whether the datagram was written, as ``write(_:)`` says.
-  @discardableResult @inline(__always)
-  func write(
+  @discardableResult
+  package func write(
     _ payload: UnsafeRawBufferPointer, timestamp: Int64, pair: Int,
     endpoints: UnsafePointer<(source: Endpoint, destination: Endpoint)>
   ) throws(IOError) -> Bool {
@@ -270,7 +270,7 @@ public final class CaptureWriter {
 
   /// Forgets the pair numbers given to ``write(_:timestamp:pair:endpoints:)``, before a caller
   /// numbers pairs anew.
-  func forgetPairs() {
+  package func forgetPairs() {
     templateOfPair.update(repeating: -1, count: Self.numberedPairLimit)
   }
 

@@ -3,22 +3,25 @@ import RTPIO
 
 /// Reads libpcap's classic format: a 24-byte header, then records of a 16-byte header and the
 /// captured bytes, in either byte order, with micro- or nanosecond timestamps.
+@usableFromInline
 final class PcapReader: CaptureFormatReader {
-  private let source: InputSource
+  // What ``nextPlainUDP()`` reads is usable from inlinable code: it is inlined into the read
+  // loops of the layers above.
+  @usableFromInline let source: InputSource
   private let bigEndian: Bool
   /// The timestamp resolution the magic number declares.
   let precision: TimestampPrecision
   /// The link type of every record (the header's low 16 bits; the upper bits carry FCS flags).
   let linkType: LinkType
   /// The largest caplen accepted.
-  let snaplen: UInt32
+  @usableFromInline let snaplen: UInt32
   // Stored state below is exempt from run-time exclusivity checks: only this type's own
   // methods touch it, on one thread, and the checks cost a fifth of a tool's time per packet.
-  @exclusivity(unchecked) private var recordCount = 0
+  @usableFromInline @exclusivity(unchecked) internal var recordCount = 0
   /// Whether ``nextPlainUDP()`` applies: little-endian Ethernet records.
   let plainFastPath: Bool
   /// Nanoseconds per unit of the records' fractional seconds.
-  private let fractionScale: Int64
+  @usableFromInline let fractionScale: Int64
 
   /// Reads the file header; `source` must start with a pcap magic number.
   init(source: InputSource) throws(CaptureError) {
@@ -55,7 +58,7 @@ final class PcapReader: CaptureFormatReader {
   /// Anything else is `nil` with nothing consumed, for ``next()`` and the decoder to read in
   /// full, which return the same datagram for such a record. Only for a reader whose
   /// ``plainFastPath`` is set.
-  @inline(__always)
+  @inlinable @inline(__always)
   func nextPlainUDP() -> UDPDatagram? {
     let window = source.buffered
     guard window.count >= 16 else { return nil }
