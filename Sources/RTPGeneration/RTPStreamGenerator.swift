@@ -105,10 +105,17 @@ public final class RTPStreamGenerator {
 
   /// Writes the stream to `writer` until a limit is reached or the payload input ends, calling
   /// `progress`, if given, with the packet times (slots, sent or suppressed) done so far.
+  /// Throws ``RTPGenerationError/invalidHeader(_:)`` before writing anything when the payload
+  /// type is above 127.
   public func run(into writer: CaptureWriter, progress: ProgressHandler? = nil)
     throws(RTPGenerationError)
   {
     let config = configuration
+    // Checked once here, so that writing each header below cannot fail half-way through a
+    // record the writer has already reserved.
+    guard config.payloadType <= 127 else {
+      throw .invalidHeader(.payloadTypeOutOfRange(Int(config.payloadType)))
+    }
     let channels = config.channels
     let bytesPerFrame = config.encoding.bytesPerSample * channels
     let packetTimeNanoseconds = Int64(config.packetTimeMicroseconds) * 1000
@@ -204,8 +211,8 @@ public final class RTPStreamGenerator {
             timestamp: time, source: config.source, destination: config.destination,
             payloadLength: RTPHeader.fixedLength + body.count
           ) { packet in
-            _ = try? synth.nextPacket(
-              payloadType: config.payloadType, payloadLength: body.count, into: packet)
+            // The payload type was checked above, and the record holds the header and body.
+            synth.writeNextHeader(payloadType: config.payloadType, into: packet.baseAddress!)
             if !body.isEmpty {
               UnsafeMutableRawBufferPointer(rebasing: packet[RTPHeader.fixedLength...])
                 .copyMemory(from: body)

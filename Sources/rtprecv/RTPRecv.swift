@@ -161,7 +161,7 @@ struct RTPRecv: ToolCommand {
       if rtcp {
         var configuration = RTPSessionConfiguration(
           peer: peerAddress, receivePort: listen.ports.lowerBound, payloadType: 0, toolName: tool)
-        configuration.bindHost = listen.host
+        configuration.bindAddress = address
         configuration.rtcp = rtcpMux ? .multiplexed : .separatePort
         configuration.receiveBufferSize = 8 << 20
         configuration.sendQueueSize = 8
@@ -175,8 +175,8 @@ struct RTPRecv: ToolCommand {
           try server.createChannel(
             onDatagram: { bytes, source, destination, time in
               recorder.record(bytes, source: source, destination: destination, time: time.realtime)
-            }, bindHost: listen.host, bindPort: port, queueSize: 1, family: family,
-            maxPacketSize: 1, receiveBufferSize: 8 << 20, sendBufferSize: 0))
+            }, bindingTo: Endpoint(address: address, port: port),
+            options: .receiveOnly(family: family, receiveBufferSize: 8 << 20)))
       }
     } catch {
       throw ToolFailure(network: error)

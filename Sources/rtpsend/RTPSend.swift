@@ -331,7 +331,7 @@ struct RTPSend: ToolCommand {
     var configuration = RTPSessionConfiguration(
       peer: destination.address, sendPort: destination.port, receivePort: local?.port ?? 0,
       payloadType: 0, toolName: tool)
-    configuration.bindHost = local.map { "\($0.address)" }
+    configuration.bindAddress = local?.address
     configuration.rtcp = rtcpMux ? .multiplexed : .separatePort
     configuration.sendQueueSize = RTPSender.queueSize(streams: 1)
     configuration.maxPacketSize = RTPSender.maximumPacketSize
