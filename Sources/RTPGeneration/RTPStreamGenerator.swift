@@ -33,6 +33,10 @@ public final class RTPStreamGenerator {
     /// The loudest sample, in 16-bit units, that still counts as silence (default −60 dBFS).
     public var silenceThreshold: Int
 
+    /// A configuration; a payload type above 127 is refused by
+    /// ``RTPStreamGenerator/run(into:progress:)``.
+    ///
+    /// - Precondition: `channels` is at least 1.
     public init(
       payloadType: UInt8, encoding: PayloadEncoding, sampleRate: Int, packetTimeMicroseconds: Int,
       start: RTPStreamStart, source: Endpoint, destination: Endpoint, startTime: Int64,

@@ -244,9 +244,7 @@ struct RTPSend: ToolCommand {
     }
     let failed = result.counters.sendErrors + result.unsendable
     if result.counters.sent == 0 && failed > 0 {
-      let why =
-        result.counters.lastSendErrno != 0
-        ? ": \(Errno(rawValue: result.counters.lastSendErrno))" : ""
+      let why = result.counters.lastSendError.map { ": \($0.errno)" } ?? ""
       throw ToolFailure(.unavailable, "\(to): every send failed (\(failed) datagrams)\(why)")
     }
   }

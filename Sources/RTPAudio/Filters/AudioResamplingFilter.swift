@@ -16,6 +16,8 @@ public final class AudioResamplingFilter {
 
   /// Creates a filter resampling `channels` of its input with `resampler`, reading up to
   /// `chunkFrames` frames at a time.
+  ///
+  /// - Precondition: `chunkFrames` is positive.
   public init(
     resampler: any Resampler, channels: ChannelSelection = .mix, chunkFrames: Int = 1 << 16
   ) {
