@@ -354,14 +354,15 @@ open class RTPSession: @unchecked Sendable {
     let bindAddress = configuration.bindAddress
     let family: AddressFamily = isIPv6 ? .ipv6 : (bindAddress == nil ? .ipv4 : .auto)
     let port = configuration.receivePort ?? 0
-    let address = bindAddress ?? (family == .ipv6 ? .v6(.any) : .v4(.any))
+    let address = bindAddress?.address ?? (family == .ipv6 ? .v6(.any) : .v4(.any))
+    let scope = bindAddress?.scopeID ?? 0
     func channel(_ port: UInt16, rtcp: Bool) throws(NetworkError) -> RTPChannel {
       try server.createChannel(
         onDatagram: { bytes, source, destination, time in
           self.receive(
             bytes, source: source, local: destination, time: time, onRTCPSocket: rtcp,
             cookie: cookie)
-        }, bindingTo: Endpoint(address: address, port: port),
+        }, bindingTo: Endpoint(address: address, port: port, scopeID: scope),
         options: rtcp
           ? configuration.rtcpChannelOptions(family: family)
           : configuration.rtpChannelOptions(family: family))
@@ -388,7 +389,8 @@ open class RTPSession: @unchecked Sendable {
         do throws(NetworkError) {
           guard chosen < .max else {
             throw .cannotBind(
-              Endpoint(address: address, port: chosen), SystemError("bind", errno: .addressInUse))
+              Endpoint(address: address, port: chosen, scopeID: scope),
+              SystemError("bind", errno: .addressInUse))
           }
           return (rtp, try channel(chosen + 1, rtcp: true))
         } catch {

@@ -48,9 +48,10 @@ public struct RTPSessionConfiguration: Sendable, Hashable {
   public var sessionBandwidth: Double
   /// How many deterministic RTCP intervals without RTP or RTCP from the peer drop the call.
   public var timeoutIntervals: Double
-  /// The local address to bind, already resolved (``HostResolver``); `nil` for every address
-  /// of the peer's family. The ports are ``receivePort``'s.
-  public var bindAddress: IPAddress?
+  /// The local address to bind, already resolved (``HostResolver``), with its IPv6 zone
+  /// (``Endpoint/scopeID``) for a link-local one; `nil` for every address of the peer's family.
+  /// Its port is not used: the ports are ``receivePort``'s (and the next, for RTCP).
+  public var bindAddress: Endpoint?
   /// The SSRC to send with; `nil` for a random one (or, with ``RTPSession/sendPacket(_:at:)``,
   /// the first packet's).
   public var ssrc: UInt32?

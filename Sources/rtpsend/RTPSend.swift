@@ -329,7 +329,7 @@ struct RTPSend: ToolCommand {
     var configuration = RTPSessionConfiguration(
       peer: destination.address, sendPort: destination.port, receivePort: local?.port ?? 0,
       payloadType: 0, toolName: tool)
-    configuration.bindAddress = local?.address
+    configuration.bindAddress = local
     configuration.rtcp = rtcpMux ? .multiplexed : .separatePort
     configuration.sendQueueSize = RTPSender.queueSize(streams: 1)
     configuration.maxPacketSize = RTPSender.maximumPacketSize

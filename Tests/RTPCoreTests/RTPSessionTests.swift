@@ -312,7 +312,7 @@ struct RTPSessionTests {
     defer { blocker.close() }
     var pair = RTPSessionConfiguration(
       peer: loopback, receivePort: taken.port - 1, payloadType: 96)
-    pair.bindAddress = loopback
+    pair.bindAddress = Endpoint(address: loopback, port: 0)
     let control = RTPControl(name: "test-causes")
     defer { control.shutdown() }
     let blocked = try RTPSession(configuration: pair)
