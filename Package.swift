@@ -27,6 +27,8 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+    // `swift package generate-documentation` (scripts/docs); a plugin, built only when asked.
+    .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
   ],
   targets: [
     .systemLibrary(
@@ -154,6 +156,13 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    // An embedder's program: a session on RTPCore's public API only (no @testable, no package
+    // declarations), built by every `swift build` and run by ToolTests.
+    .executableTarget(
+      name: "midi-session",
+      dependencies: ["RTPCore"],
+      path: "Examples/MIDISession"
+    ),
     .testTarget(
       name: "RTPCoreTests",
       dependencies: ["RTPCore", .product(name: "SystemPackage", package: "swift-system")]
@@ -162,6 +171,7 @@ let package = Package(
       name: "ToolTests",
       dependencies: [
         "RTPCore", "rtpgen", "rtpjb", "rtpulaw", "rtpresample", "rtpsend", "rtprecv", "rtpstat",
+        "midi-session",
       ]
     ),
   ]

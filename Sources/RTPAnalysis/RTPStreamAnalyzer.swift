@@ -40,7 +40,7 @@ public struct RTPStreamAnalyzer: Sendable {
 
   /// - Parameters:
   ///   - clockRates: Clock rates (Hz) by payload type, for dynamic types above all.
-  ///   - sampleLimit: Points to keep per stream for ``RTPStreamPlot``; 0 for none.
+  ///   - sampleLimit: Points to keep per stream for `RTPStreamPlot`; 0 for none.
   ///   - limit: The most streams tracked.
   public init(
     clockRates: [UInt8: Int] = [:], sampleLimit: Int = 0,

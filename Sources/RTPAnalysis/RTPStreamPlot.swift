@@ -3,7 +3,7 @@ import RTPCaptures
 
 /// A self-contained SVG drawing of delta and jitter over time, one line per stream: two panels
 /// sharing the time axis, with axes, tick labels and a legend.
-public enum RTPStreamPlot {
+package enum RTPStreamPlot {
   private static let colors = [
     "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
     "#bcbd22", "#17becf",
@@ -16,7 +16,7 @@ public enum RTPStreamPlot {
   private static let gap = 60.0
 
   /// The SVG document for `streams` (their ``RTPStreamStatistics/samples``).
-  public static func svg(_ streams: [RTPStreamStatistics]) -> String {
+  package static func svg(_ streams: [RTPStreamStatistics]) -> String {
     let drawn = streams.filter { !$0.samples.isEmpty }
     let times = drawn.flatMap { $0.samples.map(\.time) }
     let minTime = times.min() ?? 0

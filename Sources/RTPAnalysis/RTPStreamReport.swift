@@ -3,7 +3,7 @@ import RTPCaptures
 
 /// rtpstat's output: the streams as a table laid out like `tshark -z rtp,streams` (with
 /// duplicates and reordered packets added), or as JSON.
-public enum RTPStreamReport {
+package enum RTPStreamReport {
   private static let headers: [(String, Int)] = [
     ("Start time", 17), ("End time", 13), ("Src IP addr", 15), ("Port", 5),
     ("Dest IP addr", 15), ("Port", 5), ("SSRC", 10), ("Payload", 16), ("Pkts", 5),
@@ -17,7 +17,7 @@ public enum RTPStreamReport {
   ///
   /// With `labels` (one per stream: the capture it came from, when several are reported
   /// together), each line starts with its label in a `File` column.
-  public static func table(_ streams: [RTPStreamStatistics], labels: [String]? = nil) -> String {
+  package static func table(_ streams: [RTPStreamStatistics], labels: [String]? = nil) -> String {
     precondition(labels.map { $0.count == streams.count } ?? true, "one label per stream")
     let labelWidth = labels.map { max(4, $0.map(\.count).max() ?? 0) }
     var text = labelWidth.map { "File" + String(repeating: " ", count: $0 - 4) + " " } ?? ""
@@ -55,20 +55,20 @@ public enum RTPStreamReport {
 
   /// A JSON array with one object per stream, keys as the design names them; with `labels`
   /// (one per stream), each object starts with a `file` key holding its label.
-  public static func json(_ streams: [RTPStreamStatistics], labels: [String]? = nil) -> String {
+  package static func json(_ streams: [RTPStreamStatistics], labels: [String]? = nil) -> String {
     precondition(labels.map { $0.count == streams.count } ?? true, "one label per stream")
     var text = "["
     for (position, stream) in streams.enumerated() {
       text += position == 0 ? "\n" : ",\n"
-      let file: [(String, String)] = labels.map { [("file", quoted($0[position]))] } ?? []
+      let file: [(String, String)] = labels.map { [("file", JSONText.quoted($0[position]))] } ?? []
       let fields: [(String, String)] =
         file + [
           ("ssrc", String(stream.key.ssrc)),
-          ("src", quoted(stream.key.source.address.description)),
+          ("src", JSONText.quoted(stream.key.source.address.description)),
           ("srcPort", String(stream.key.source.port)),
-          ("dst", quoted(stream.key.destination.address.description)),
+          ("dst", JSONText.quoted(stream.key.destination.address.description)),
           ("dstPort", String(stream.key.destination.port)),
-          ("payloadType", quoted(stream.payloadTypeName)),
+          ("payloadType", JSONText.quoted(stream.payloadTypeName)),
           ("packets", String(stream.packets)),
           ("lost", String(stream.lost)),
           ("duplicates", String(stream.duplicates)),
@@ -86,21 +86,5 @@ public enum RTPStreamReport {
       text += "{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
     }
     return text + (streams.isEmpty ? "]\n" : "\n]\n")
-  }
-
-  /// `value` as a JSON string.
-  static func quoted(_ value: String) -> String {
-    var escaped = "\""
-    for scalar in value.unicodeScalars {
-      switch scalar {
-      case "\"": escaped += "\\\""
-      case "\\": escaped += "\\\\"
-      case _ where scalar.value < 0x20:
-        let hex = String(scalar.value, radix: 16)
-        escaped += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-      default: escaped.unicodeScalars.append(scalar)
-      }
-    }
-    return escaped + "\""
   }
 }

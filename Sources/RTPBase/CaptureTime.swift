@@ -6,7 +6,7 @@
 /// between any two capture times inside `Int64`, so that statistics can subtract any two times
 /// of a capture exactly. The readers convert every record's time through this type: a pcapng
 /// record whose interface resolution and offset put it outside the range cannot be represented
-/// and is refused (``CaptureError/timestampOutOfRange(at:)``, `record N: timestamp out of
+/// and is refused (`CaptureError.timestampOutOfRange(at:)`, `record N: timestamp out of
 /// range`) after the good records before it. Code that takes a time from elsewhere (a caller's
 /// `Int64`) clamps it with ``init(clamping:)``, which changes no time a reader returns.
 public struct CaptureTime: Hashable, Comparable, Sendable, CustomStringConvertible {

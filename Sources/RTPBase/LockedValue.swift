@@ -10,14 +10,14 @@
 /// session's state) is held in these rather than in `Synchronization.Mutex`, whose futex
 /// ThreadSanitizer does not see: under `scripts/test --sanitize thread` every access it orders
 /// was reported as a race. A pthread mutex costs the same uncontended, and TSan intercepts it.
-public final class LockedValue<Value>: @unchecked Sendable {
+package final class LockedValue<Value>: @unchecked Sendable {
   // @unchecked: `value` is only touched with `mutex` held; the mutex's storage is allocated
   // once, never moves, and is freed in deinit.
   private let mutex: UnsafeMutablePointer<pthread_mutex_t>
   private var value: Value
 
   /// A lock around `value`.
-  public init(_ value: Value) {
+  package init(_ value: Value) {
     self.value = value
     mutex = .allocate(capacity: 1)
     pthread_mutex_init(mutex, nil)
@@ -29,7 +29,7 @@ public final class LockedValue<Value>: @unchecked Sendable {
   }
 
   /// Runs `body` with the lock held and the value to read or change.
-  public func withLock<Result, Failure: Error>(
+  package func withLock<Result, Failure: Error>(
     _ body: (inout Value) throws(Failure) -> Result
   ) throws(Failure) -> Result {
     pthread_mutex_lock(mutex)

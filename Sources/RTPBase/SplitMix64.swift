@@ -1,14 +1,14 @@
 /// A small, fast, seedable pseudo-random generator (Steele, Lea and Flood's SplitMix64), for
 /// output that must repeat exactly from a `--seed`. Not for secrets: unseeded values come from
 /// `SystemRandomNumberGenerator`, the system CSPRNG.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
+package struct SplitMix64: RandomNumberGenerator, Sendable {
   private var state: UInt64
 
-  public init(seed: UInt64) {
+  package init(seed: UInt64) {
     state = seed
   }
 
-  public mutating func next() -> UInt64 {
+  package mutating func next() -> UInt64 {
     state &+= 0x9E37_79B9_7F4A_7C15
     var z = state
     z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

@@ -18,7 +18,7 @@ public enum RTPGenerationError: Error, CustomStringConvertible {
   /// The payload input is not raw payload bytes but a file of this kind (a capture, an audio
   /// file, compressed data), which would otherwise be sent as noise.
   case notRawPayload(InputContent)
-  /// The capture format cannot hold the next packet's time (``CaptureWriter``'s line): every
+  /// The capture format cannot hold the next packet's time (``/RTPCaptures/CaptureWriter``'s line): every
   /// packet before it was written.
   case timeOutOfRange(String)
 

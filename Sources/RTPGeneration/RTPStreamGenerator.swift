@@ -13,14 +13,21 @@ import RTPPackets
 public final class RTPStreamGenerator {
   /// What to generate.
   public struct Configuration: Sendable {
+    /// The RTP payload type of every packet.
     public var payloadType: UInt8
+    /// How samples become payload octets (PCMU, PCMA, L16).
     public var encoding: PayloadEncoding
+    /// The audio's sampling rate in Hz, which is also the RTP clock rate.
     public var sampleRate: Int
     /// Audio channels, interleaved in each payload (RFC 3551 section 4.1): 2 for L16 stereo.
     public var channels: Int
+    /// The media time each packet carries, in microseconds (20,000 for 20 ms).
     public var packetTimeMicroseconds: Int
+    /// The first packet's SSRC, sequence number and timestamp.
     public var start: RTPStreamStart
+    /// The sender's endpoint written in each record.
     public var source: Endpoint
+    /// The receiver's endpoint written in each record.
     public var destination: Endpoint
     /// Capture time of the first packet, nanoseconds since the Unix epoch.
     public var startTime: Int64
@@ -33,7 +40,8 @@ public final class RTPStreamGenerator {
     /// The loudest sample, in 16-bit units, that still counts as silence (default −60 dBFS).
     public var silenceThreshold: Int
 
-    /// A configuration; a payload type above 127 is refused by
+    /// A configuration; the limits default to none, silence suppression to off and the
+    /// threshold to -60 dBFS, channels to mono. A payload type above 127 is refused by
     /// ``RTPStreamGenerator/run(into:progress:)``.
     ///
     /// - Precondition: `channels` is at least 1.
@@ -72,6 +80,7 @@ public final class RTPStreamGenerator {
     public var inputBytes: UInt64 = 0
   }
 
+  /// What this generator generates.
   public let configuration: Configuration
   /// Counters, updated as the run proceeds (also after it stops with an error).
   public private(set) var statistics = Statistics()
@@ -86,6 +95,7 @@ public final class RTPStreamGenerator {
   /// UDP cannot carry more than this anyway.
   public static let maximumPayloadLength = 65_507 - RTPHeader.fixedLength
 
+  /// A generator of the stream `configuration` describes, its payload read from `source`.
   public init(configuration: Configuration, payload source: PayloadSource) {
     self.configuration = configuration
     self.source = source

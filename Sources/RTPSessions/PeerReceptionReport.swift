@@ -18,6 +18,8 @@ public struct PeerReceptionReport: Sendable, Hashable, CustomStringConvertible {
   /// (the peer has not had a sender report from this session yet).
   public var roundTripTime: Int64?
 
+  /// A report from `reporter` (in an SR when `inSenderReport`), its `block`, read with
+  /// `clockRate` for the jitter in seconds, and the round-trip time worked out from it.
   public init(
     reporter: UInt32, inSenderReport: Bool, block: RTCPReportBlock, clockRate: Int,
     roundTripTime: Int64?

@@ -5,8 +5,8 @@ import Synchronization
 /// The registry that runs ``RTPSession``s, the seed's `RTPControl`: add a session to get its
 /// cookie, start and stop sessions one by one or all at once, find a session by its cookie.
 ///
-/// Every session of one control shares one ``RTPServer`` (one network worker thread for all
-/// their sockets) and one ``RTPProc`` (one thread for all their RTCP timers), both started
+/// Every session of one control shares one ``/RTPNetwork/RTPServer`` (one network worker thread for all
+/// their sockets) and one ``/RTPNetwork/RTPProc`` (one thread for all their RTCP timers), both started
 /// when the first session starts. ``shared`` is the process-wide control, like the seed's
 /// singleton; make instances to keep sessions apart (tests, tools).
 public final class RTPControl: @unchecked Sendable {

@@ -7,6 +7,7 @@ public struct RTPPeerDescription: Sendable, Hashable {
   /// The tool it runs, if it said.
   public var tool: String?
 
+  /// What a peer of `ssrc` said of itself: its CNAME and TOOL, if it sent them.
   public init(ssrc: UInt32, cname: String? = nil, tool: String? = nil) {
     self.ssrc = ssrc
     self.cname = cname

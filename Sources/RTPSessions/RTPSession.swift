@@ -15,13 +15,13 @@ import Synchronization
 /// (``start()``, ``stop()``, ``incomingRTP(cookie:timestamp:payload:previousLost:)``,
 /// ``dropCall(reason:)``), then run it in an ``RTPControl``.
 ///
-/// The session sends RTP with ``send(data:timestamp:marker:at:)`` and receives the peer's through
+/// The session sends RTP with ``send(data:timestamp:marker:at:)-(UnsafeRawBufferPointer,_,_,_)`` and receives the peer's through
 /// a jitter buffer, delivering payloads in sequence order with `previousLost` set when the
 /// packet before was lost (the seed's `read_recovery_journal`). It runs RTCP per RFC 3550: a
 /// sender report (real NTP time and the matching RTP timestamp, packet and octet counts) when it
 /// has sent in the last two intervals, else a receiver report; a report block on the peer
 /// (fraction and cumulative loss, extended highest sequence number, interarrival jitter,
-/// LSR/DLSR, from ``ReceptionStatistics``); SDES with CNAME and TOOL; the randomised interval of
+/// LSR/DLSR, from ``/RTPPackets/ReceptionStatistics``); SDES with CNAME and TOOL; the randomised interval of
 /// appendix A.7; a BYE when stopped. RTCP goes on the RTP port + 1 or on the RTP port itself
 /// (``RTCPTransport``).
 ///
@@ -31,7 +31,7 @@ import Synchronization
 ///
 /// Threads: ``incomingRTP(cookie:timestamp:payload:previousLost:)`` and ``incomingRTCP(cookie:compound:source:)``
 /// run on the control's network worker, ``dropCall(reason:)`` there or on its RTCP timer
-/// thread; keep them short. ``send(data:timestamp:marker:at:)`` may be called from any thread,
+/// thread; keep them short. ``send(data:timestamp:marker:at:)-(UnsafeRawBufferPointer,_,_,_)`` may be called from any thread,
 /// hooks included. A subclass's own state is its own to protect.
 open class RTPSession: @unchecked Sendable {
   // @unchecked: shared mutable state is in `state` and `runtime` (Mutexes) and atomics; the
@@ -129,7 +129,7 @@ open class RTPSession: @unchecked Sendable {
   ///
   /// - Parameters:
   ///   - cookie: The session's cookie in its control.
-  ///   - compound: The compound read in place, valid only during the call; ``RTCPCompound/init(_:)``
+  ///   - compound: The compound read in place, valid only during the call; ``/RTPPackets/RTCPCompound/init(_:)-(RTCPCompoundView)``
   ///     copies it into values.
   ///   - source: Where it came from.
   open func incomingRTCP(cookie: RTPSessionCookie, compound: RTCPCompoundView, source: Endpoint) {}
@@ -191,7 +191,7 @@ open class RTPSession: @unchecked Sendable {
     if let failure { throw reportSendFailure(failure) }
   }
 
-  /// Sends `data` as one RTP packet; see ``send(data:timestamp:marker:at:)``.
+  /// Sends `data` as one RTP packet; see ``send(data:timestamp:marker:at:)-(UnsafeRawBufferPointer,_,_,_)``.
   public func send(data: [UInt8], timestamp: UInt32, marker: Bool = false, at deadline: Int64 = 0)
     throws(RTPSessionError)
   {

@@ -4,6 +4,7 @@ public struct RTPSessionCookie: Hashable, Sendable, Comparable, CustomStringConv
   /// The number, unique within one ``RTPControl``.
   public let rawValue: Int
 
+  /// The cookie whose number is `rawValue`.
   public init(rawValue: Int) {
     self.rawValue = rawValue
   }

@@ -13,7 +13,7 @@ public enum RTPSessionError: Error, Equatable, CustomStringConvertible {
   case noRTCPPort(receivePort: UInt16)
   /// A payload type outside 0...127.
   case invalidPayloadType(Int)
-  /// A jitter buffer size outside 1...``JitterBuffer/maximumCapacity``.
+  /// A jitter buffer size outside 1...``/RTPPlayout/JitterBuffer/maximumCapacity``.
   case invalidJitterBufferSize(Int)
   /// A clock rate that is not positive.
   case invalidClockRate(Int)

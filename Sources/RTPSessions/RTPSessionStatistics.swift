@@ -27,5 +27,6 @@ public struct RTPSessionStatistics: Sendable, Hashable {
   /// RTCP datagrams from the peer that failed validation.
   public var rtcpInvalid = 0
 
+  /// Statistics that are all zero.
   public init() {}
 }

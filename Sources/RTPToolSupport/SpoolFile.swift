@@ -30,7 +30,7 @@ public struct SpoolFile {
   /// why the input cannot be what the tool reads, refusing it (exit 65, `inputName: reason`)
   /// before anything is copied. Failures to read or write are I/O errors (exit 74), naming
   /// `inputName` or the directory.
-  public init(
+  package init(
     copying input: FileDescriptor, inputName: String,
     check: (_ prefix: UnsafeRawBufferPointer, _ complete: Bool) -> String?,
     limit: UInt64 = TemporaryFile.spoolLimit

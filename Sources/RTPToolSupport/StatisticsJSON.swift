@@ -1,3 +1,5 @@
+import RTPBase
+
 /// One JSON object of counters, keys in the order given, as `--stats` prints it.
 public struct StatisticsJSON: CustomStringConvertible, Sendable {
   private var fields: [(String, String)] = []
@@ -17,19 +19,7 @@ public struct StatisticsJSON: CustomStringConvertible, Sendable {
 
   /// Adds a string, escaped.
   public mutating func add(_ key: String, _ value: String) {
-    var escaped = "\""
-    for scalar in value.unicodeScalars {
-      switch scalar {
-      case "\"": escaped += "\\\""
-      case "\\": escaped += "\\\\"
-      case "\n": escaped += "\\n"
-      case _ where scalar.value < 0x20:
-        let hex = String(scalar.value, radix: 16)
-        escaped += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-      default: escaped.unicodeScalars.append(scalar)
-      }
-    }
-    fields.append((key, escaped + "\""))
+    fields.append((key, JSONText.quoted(value)))
   }
 
   public var description: String {

@@ -144,7 +144,7 @@ struct RTPJB: ToolCommand {
           Terminal.printError(json(report.counts).description)
           report.printed = true
         }
-        if let scanFailure { throw Self.failure(scanFailure, name: name) }
+        if let scanFailure { throw ToolFailure(capture: scanFailure, name: name) }
         if table.streams.isEmpty { throw ToolFailure(.dataError, "\(name): no RTP stream") }
         return
       }
@@ -231,7 +231,7 @@ struct RTPJB: ToolCommand {
       guard inputFailure != nil else { throw refusal }
       Terminal.printError("rtpjb: \(refusal.message)")
     }
-    if let inputFailure { throw Self.failure(inputFailure, name: name) }
+    if let inputFailure { throw ToolFailure(capture: inputFailure, name: name) }
     if counts.jitterBuffer.settled == 0 && counts.truncated > 0 {
       throw ToolFailure(
         .dataError,
@@ -252,7 +252,7 @@ struct RTPJB: ToolCommand {
   {
     if let stream {
       guard stream <= table.streams.count else {
-        if let failure { throw Self.failure(failure, name: name) }
+        if let failure { throw ToolFailure(capture: failure, name: name) }
         throw ToolFailure(
           .dataError,
           "\(name): --stream \(stream): the input has \(table.streams.count) RTP streams")
@@ -260,7 +260,7 @@ struct RTPJB: ToolCommand {
       return .stream(table.streams[stream - 1].key)
     }
     guard let busiest = table.busiest else {
-      if let failure { throw Self.failure(failure, name: name) }
+      if let failure { throw ToolFailure(capture: failure, name: name) }
       throw ToolFailure(.dataError, "\(name): no RTP stream")
     }
     return .stream(table.streams[busiest].key)
@@ -288,7 +288,7 @@ struct RTPJB: ToolCommand {
       // Packets cut short by the snaplen are counted as their stream's, and never played.
       return try DatagramReader(source: source, keepsTruncatedDatagrams: true)
     } catch {
-      throw Self.failure(error, name: name)
+      throw ToolFailure(capture: error, name: name)
     }
   }
 
@@ -304,12 +304,6 @@ struct RTPJB: ToolCommand {
   private func outputFailure(_ error: IOError, output: OutputFile) -> Error {
     if error == .brokenPipe { return error }
     return ToolFailure(.ioError, "\(output.displayName): \(error)")
-  }
-
-  /// A damaged capture is bad data (65); a failed read is an I/O error (74).
-  private static func failure(_ error: CaptureError, name: String) -> ToolFailure {
-    if case .io = error { return ToolFailure(.ioError, "\(name): \(error)") }
-    return ToolFailure(.dataError, "\(name): \(error)")
   }
 
   /// One line on standard error when records or datagrams carried no RTP.

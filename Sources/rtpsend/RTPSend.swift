@@ -235,8 +235,7 @@ struct RTPSend: ToolCommand {
       report.printed = true
     }
     if let failure = outcome {
-      if case .io = failure { throw ToolFailure(.ioError, "\(input.displayName): \(failure)") }
-      throw ToolFailure(.dataError, "\(input.displayName): \(failure)")
+      throw ToolFailure(capture: failure, name: input.displayName)
     }
     if result.rtp == 0 {
       let others = result.read > 0 ? " (\(result.read) UDP datagrams, none of them RTP)" : ""

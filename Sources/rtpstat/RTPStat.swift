@@ -156,11 +156,7 @@ struct RTPStat: ToolCommand {
     }
     meter?.finish()
     if let inputFailure {
-      if case .io = inputFailure {
-        analysis.failure = ToolFailure(.ioError, "\(analysis.name): \(inputFailure)")
-      } else {
-        analysis.failure = ToolFailure(.dataError, "\(analysis.name): \(inputFailure)")
-      }
+      analysis.failure = ToolFailure(capture: inputFailure, name: analysis.name)
     }
     return analysis
   }

@@ -13,16 +13,6 @@ private struct Boom: Error, Equatable {
   var run: Int
 }
 
-/// Polls `condition` every millisecond for up to `seconds`: a guard against hangs only.
-private func waitUntil(seconds: Double = 10, _ condition: () -> Bool) -> Bool {
-  let end = NetworkClock.monotonic + Int64(seconds * 1e9)
-  while NetworkClock.monotonic < end {
-    if condition() { return true }
-    usleep(1000)
-  }
-  return condition()
-}
-
 @Suite("RTPProc scheduler")
 struct RTPProcTests {
   @Test("200 runs at 5 ms keep an exact schedule and never run early")
@@ -39,7 +29,7 @@ struct RTPProcTests {
       guard count <= 200 else { return nil }
       return (deadline == 0 ? now : deadline) + period
     }
-    #expect(waitUntil { !channel.isScheduled })
+    #expect(waitFor { !channel.isScheduled })
     let seen = calls.withLock { $0 }
     #expect(seen.count == 201)
     #expect(seen[0].deadline == 0)
@@ -65,7 +55,7 @@ struct RTPProcTests {
       if run == 3 { throw Boom(run: run) }
       return (deadline == 0 ? now : deadline) + 1_000_000
     }
-    #expect(waitUntil { !channel.isScheduled })
+    #expect(waitFor { !channel.isScheduled })
     #expect(runs.load(ordering: .relaxed) == 3)
     do {
       try channel.close()
@@ -90,7 +80,7 @@ struct RTPProcTests {
       once.add(1, ordering: .relaxed)
       return nil
     }
-    #expect(waitUntil { once.load(ordering: .relaxed) == 1 && !single.isScheduled })
+    #expect(waitFor { once.load(ordering: .relaxed) == 1 && !single.isScheduled })
     try single.close()
 
     let ticks = Atomic<Int>(0)
@@ -98,7 +88,7 @@ struct RTPProcTests {
       ticks.add(1, ordering: .relaxed)
       return (deadline == 0 ? now : deadline) + 1_000_000
     }
-    #expect(waitUntil { ticks.load(ordering: .relaxed) >= 5 })
+    #expect(waitFor { ticks.load(ordering: .relaxed) >= 5 })
     try periodic.close()
     let afterClose = ticks.load(ordering: .relaxed)
     usleep(20_000)
@@ -126,7 +116,7 @@ struct RTPProcTests {
       ran.store(true, ordering: .releasing)
       return nil
     }
-    #expect(waitUntil { ran.load(ordering: .acquiring) })
+    #expect(waitFor { ran.load(ordering: .acquiring) })
     try channel.close()
   }
 }

@@ -30,17 +30,6 @@ private final class Inbox: Sendable {
   var all: [Arrival] { arrivals.withLock { $0 } }
 }
 
-/// Polls `condition` every millisecond for up to `seconds`: a guard against hangs, not a timing
-/// assertion.
-private func waitUntil(seconds: Double = 5, _ condition: () -> Bool) -> Bool {
-  let end = NetworkClock.monotonic + Int64(seconds * 1e9)
-  while NetworkClock.monotonic < end {
-    if condition() { return true }
-    usleep(1000)
-  }
-  return condition()
-}
-
 /// A channel reference a callback can use once the channel exists.
 private final class ChannelBox: Sendable {
   let channel = LockedValue<RTPChannel?>(nil)
@@ -89,7 +78,7 @@ struct RTPServerTests {
       onPacket: inbox.handler, bindingTo: Endpoint(address: .v4(.loopback), port: 0))
     try client.setTarget(echo.localAddress)
     try client.send(Array("hello".utf8))
-    #expect(waitUntil { inbox.count == 1 })
+    #expect(waitFor { inbox.count == 1 })
     let arrival = try #require(inbox.all.first)
     #expect(arrival.bytes == Array("hello".utf8))
     #expect(arrival.source == echo.localAddress)
@@ -184,7 +173,7 @@ struct RTPServerTests {
     // The first datagram may already have come back and closed the channel (under load it
     // did): the next sends may be refused as closed, which is what the test is about.
     for _ in 0..<2 { _ = try? channel.send([7]) }
-    #expect(waitUntil { channel.isClosed })
+    #expect(waitFor { channel.isClosed })
     #expect(seen.load(ordering: .relaxed) == 1)
   }
 
@@ -210,7 +199,7 @@ struct RTPServerTests {
       onPacket: { _, _, _ in }, bindingTo: Endpoint(address: .v4(.loopback), port: 0))
     try sender.setTarget(receiver.localAddress)
     try sender.send(Array("in".utf8))
-    #expect(waitUntil { inbox.count == 1 })
+    #expect(waitFor { inbox.count == 1 })
     #expect(inbox.all.first?.bytes == Array("in".utf8))
     receiver.close()
     #expect(receiver.counters.received == 1)
@@ -284,7 +273,7 @@ struct RTPServerTests {
       onPacket: { _, _, _ in }, bindingTo: Endpoint(address: .v6(.loopback), port: 0))
     try sender.setTarget(receiver.localAddress)
     try sender.send(Array("six".utf8))
-    #expect(waitUntil { inbox.count == 1 })
+    #expect(waitFor { inbox.count == 1 })
     #expect(inbox.all.first?.bytes == Array("six".utf8))
     #expect(inbox.all.first?.source == sender.localAddress)
 
@@ -295,7 +284,7 @@ struct RTPServerTests {
       onPacket: { _, _, _ in }, bindingTo: Endpoint(address: .v6(.any), port: 0))
     try dual.setTarget(v4.localAddress)
     try dual.send(Array("four".utf8))
-    #expect(waitUntil { v4Inbox.count == 1 })
+    #expect(waitFor { v4Inbox.count == 1 })
     #expect(v4Inbox.all.first?.source.address == .v4(.loopback))
   }
 
@@ -318,7 +307,7 @@ struct RTPServerTests {
     for index in 0..<total {
       try sendRetrying(sender, packet(index))
     }
-    #expect(waitUntil { inbox.count + receiver.counters.kernelDrops >= total })
+    #expect(waitFor { inbox.count + receiver.counters.kernelDrops >= total })
     let finished = NetworkClock.realtime
     let arrivals = inbox.all
     #expect(receiver.counters.kernelDrops == 0)
@@ -365,10 +354,10 @@ struct RTPServerTests {
     for _ in 0..<total {
       try sendRetrying(sender, payload)
     }
-    #expect(waitUntil { sender.counters.sent == total })
+    #expect(waitFor { sender.counters.sent == total })
     release.store(true, ordering: .releasing)
     #expect(
-      waitUntil {
+      waitFor {
         received.load(ordering: .relaxed) + receiver.counters.kernelDrops == total
       })
     let drops = receiver.counters.kernelDrops
@@ -397,7 +386,7 @@ struct RTPServerTests {
       bytes[1] = UInt8(index & 0xFF)
       try sender.send(bytes, at: deadline)
     }
-    #expect(waitUntil { inbox.count == count })
+    #expect(waitFor { inbox.count == count })
     var lateness: [Int64] = []
     for arrival in inbox.all {
       let index = Int(arrival.bytes[0]) << 8 | Int(arrival.bytes[1])
@@ -430,7 +419,7 @@ struct RTPServerTests {
     // Sent "now": not counted.
     for _ in 0..<5 { try sender.send([UInt8](repeating: 0xEE, count: 100)) }
     #expect(sender.lateness == nil)
-    #expect(waitUntil { inbox.count == 25 })
+    #expect(waitFor { inbox.count == 25 })
     sender.close()
     let lateness = try #require(sender.lateness)
     #expect(lateness.count == 20)

@@ -68,8 +68,9 @@ struct RTPRecvToolTests {
       rtprecv --listen 127.0.0.1:\(port) $args > out.pcap 2> err & pid=$!
       sleep 0.1
       kill -INT $pid
-      i=0
-      while kill -0 $pid 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+      \(Shell.waitUntil)
+      gone() { ! kill -0 $pid 2>/dev/null; }
+      waituntil gone
       if kill -0 $pid 2>/dev/null; then kill -9 $pid; echo hung; else wait $pid; echo "exit $?"; fi
       """, in: directory)
     #expect(result.output == "exit 0\n", "\(result.output) \(result.stderr)")

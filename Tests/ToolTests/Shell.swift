@@ -16,6 +16,14 @@ enum Shell {
     return executable.deletingLastPathComponent()
   }()
 
+  /// The tests' one shell wait: a function `waituntil COMMAND [ARGUMENTS]` that runs the
+  /// command every 50 ms until it succeeds (status 0) or 10 s have passed (status 1): a guard
+  /// against hangs, not a timing assertion.
+  static let waitUntil = """
+    waituntil() { i=0; while [ $i -lt 200 ]; do "$@" && return 0; sleep 0.05; i=$((i+1)); done; \
+    return 1; }
+    """
+
   /// Whether a command is on the machine (tshark, sox, editcap), for tests that use it as an
   /// oracle.
   static func has(_ command: String) -> Bool {

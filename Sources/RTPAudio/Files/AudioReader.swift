@@ -45,8 +45,8 @@ public final class AudioReader {
   /// samples in that format, from its first byte, instead of being an error: nothing is lost on a
   /// pipe, since only the first bytes are looked at before deciding. An input starts like an audio
   /// file when it opens with the magic of WAV or of a container libsndfile reads (see
-  /// ``startsLikeAudioFile(_:)``); such input cut short inside its header is an error, not raw.
-  /// Empty input, and input that is a capture or compressed (``InputContent``), are errors
+  /// `startsLikeAudioFile(_:)`); such input cut short inside its header is an error, not raw.
+  /// Empty input, and input that is a capture or compressed (``/RTPIO/InputContent``), are errors
   /// too: decoded as raw samples they would be noise or nothing, with success.
   public convenience init(
     fileDescriptor: FileDescriptor, raw: AudioFormat? = nil, fallback: AudioFormat? = nil

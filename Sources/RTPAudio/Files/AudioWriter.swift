@@ -17,8 +17,8 @@ import SystemPackage
 /// not opened for appending, ``finish()`` writes the real sizes in place with `pwrite(2)`, and a
 /// pad byte after an odd-sized data chunk as RIFF requires.
 ///
-/// Samples leave through an ``OutputSink``: no allocation per call, and a closed pipe downstream
-/// surfaces as ``IOError/brokenPipe`` unchanged, for tools to stop quietly.
+/// Samples leave through an ``/RTPIO/OutputSink``: no allocation per call, and a closed pipe downstream
+/// surfaces as ``/RTPIO/IOError/brokenPipe`` unchanged, for tools to stop quietly.
 public final class AudioWriter {
   /// What is written.
   public let format: AudioFormat

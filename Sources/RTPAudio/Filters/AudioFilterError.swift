@@ -9,7 +9,7 @@ public enum AudioFilterError: Error, CustomStringConvertible, Sendable, Equatabl
   /// The reader failed: damage (the tool's exit status 65), a read error (74), or a channel the
   /// input lacks (64); see ``AudioError/isUsageError``.
   case input(AudioError)
-  /// Writing failed; ``IOError/brokenPipe`` when the reader downstream went away.
+  /// Writing failed; ``/RTPIO/IOError/brokenPipe`` when the reader downstream went away.
   case output(IOError)
   /// The resampler failed.
   case resampler(ResamplerError)

@@ -22,6 +22,8 @@ public final class LinearResampler: Resampler {
   /// The largest rate accepted, far above any audio rate.
   public static let maximumRate = 10_000_000
 
+  /// Creates a resampler from `inputRate` to `outputRate` (Hz, each 1 to ``maximumRate``);
+  /// other rates are ``ResamplerError``.
   public init(inputRate: Int, outputRate: Int) throws(ResamplerError) {
     guard inputRate > 0, inputRate <= Self.maximumRate else { throw .invalidRate(inputRate) }
     guard outputRate > 0, outputRate <= Self.maximumRate else { throw .invalidRate(outputRate) }

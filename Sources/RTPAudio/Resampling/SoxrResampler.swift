@@ -9,6 +9,7 @@ public final class SoxrResampler: Resampler {
 
   public let inputRate: Int
   public let outputRate: Int
+  /// The libsoxr quality recipe the conversion uses.
   public let quality: ResamplerQuality
   private let handle: soxr_t
   private let block: UnsafeMutableBufferPointer<Int16>

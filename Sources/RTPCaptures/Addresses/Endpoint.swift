@@ -9,12 +9,16 @@
 /// A UDP endpoint: an address and a port, and for a link-local IPv6 address the interface it
 /// is on (its zone, `fe80::1%eth0`).
 public struct Endpoint: Hashable, Sendable, Comparable, CustomStringConvertible {
+  /// The IPv4 or IPv6 address.
   public var address: IPAddress
+  /// The UDP port.
   public var port: UInt16
   /// The IPv6 scope: the index of the interface a link-local address belongs to; 0 for none
   /// (IPv4, global IPv6, and every address read from a capture).
   public var scopeID: UInt32
 
+  /// An endpoint at `address` and `port`, with the interface index `scopeID` for a link-local
+  /// IPv6 address (0 for none).
   public init(address: IPAddress, port: UInt16, scopeID: UInt32 = 0) {
     self.address = address
     self.port = port

@@ -1,6 +1,8 @@
 /// An IPv4 or IPv6 address.
 public enum IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
+  /// An IPv4 address.
   case v4(IPv4Address)
+  /// An IPv6 address.
   case v6(IPv6Address)
 
   // Inlinable: the layers above compare endpoints per packet.
@@ -40,6 +42,7 @@ public enum IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
     }
   }
 
+  /// Whether this is an IPv6 address (an IPv4-mapped one included).
   public var isIPv6: Bool {
     if case .v6 = self { return true }
     return false

@@ -3,6 +3,7 @@ public struct IPv4Address: Hashable, Sendable, Comparable, CustomStringConvertib
   /// The address as a 32-bit number, most significant octet first (`127.0.0.1` is `0x7F00_0001`).
   public var rawValue: UInt32
 
+  /// The address whose 32-bit number is `rawValue`, most significant octet first.
   public init(rawValue: UInt32) {
     self.rawValue = rawValue
   }
@@ -13,6 +14,7 @@ public struct IPv4Address: Hashable, Sendable, Comparable, CustomStringConvertib
     lhs.rawValue == rhs.rawValue
   }
 
+  /// The address `a.b.c.d`.
   public init(_ a: UInt8, _ b: UInt8, _ c: UInt8, _ d: UInt8) {
     rawValue = UInt32(a) << 24 | UInt32(b) << 16 | UInt32(c) << 8 | UInt32(d)
   }
@@ -32,7 +34,9 @@ public struct IPv4Address: Hashable, Sendable, Comparable, CustomStringConvertib
     rawValue = value
   }
 
+  /// `127.0.0.1`.
   public static let loopback = IPv4Address(127, 0, 0, 1)
+  /// `0.0.0.0`: any address, for binding.
   public static let any = IPv4Address(rawValue: 0)
 
   public var description: String {

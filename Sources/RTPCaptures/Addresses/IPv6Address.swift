@@ -1,3 +1,5 @@
+import RTPBase
+
 /// An IPv6 address, held as two 64-bit halves in host byte order.
 public struct IPv6Address: Hashable, Sendable, Comparable, CustomStringConvertible {
   /// The first eight octets, most significant first.
@@ -5,6 +7,8 @@ public struct IPv6Address: Hashable, Sendable, Comparable, CustomStringConvertib
   /// The last eight octets, most significant first.
   public var low: UInt64
 
+  /// The address whose first eight octets are `high` and last eight `low`, most significant
+  /// first.
   public init(high: UInt64, low: UInt64) {
     self.high = high
     self.low = low
@@ -19,12 +23,8 @@ public struct IPv6Address: Hashable, Sendable, Comparable, CustomStringConvertib
   /// Creates an address from its 16 octets in network order.
   public init(bytes: UnsafeRawBufferPointer) {
     precondition(bytes.count >= 16)
-    var h: UInt64 = 0
-    var l: UInt64 = 0
-    for i in 0..<8 { h = h << 8 | UInt64(bytes[i]) }
-    for i in 8..<16 { l = l << 8 | UInt64(bytes[i]) }
-    high = h
-    low = l
+    high = bytes.loadBigEndian(as: UInt64.self, at: 0)
+    low = bytes.loadBigEndian(as: UInt64.self, at: 8)
   }
 
   /// Parses RFC 4291 text (`2001:db8::1`, `::1`, `::ffff:192.0.2.1`); `nil` for anything else.
@@ -66,7 +66,9 @@ public struct IPv6Address: Hashable, Sendable, Comparable, CustomStringConvertib
     low = groups[4..<8].reduce(0) { $0 << 16 | UInt64($1) }
   }
 
+  /// `::1`.
   public static let loopback = IPv6Address(high: 0, low: 1)
+  /// `::`: any address, for binding.
   public static let any = IPv6Address(high: 0, low: 0)
 
   /// The eight 16-bit groups, most significant first.

@@ -5,7 +5,9 @@
 public struct UDPDatagram {
   /// Capture time in nanoseconds since the Unix epoch.
   public var timestamp: Int64
+  /// Where the datagram came from.
   public var source: Endpoint
+  /// Where the datagram went.
   public var destination: Endpoint
   /// The UDP payload (for RTP, the RTP packet), or as much of it as the capture kept.
   public var payload: UnsafeRawBufferPointer

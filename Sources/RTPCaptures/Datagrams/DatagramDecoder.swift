@@ -56,7 +56,7 @@ public final class DatagramDecoder {
   /// never more than the memory budget.
   public var fragmentBytesHeld: Int { reassembler.bytesHeld }
 
-  /// The memory budget in force: the one asked for, rounded as ``init(maxDatagramsInProgress:memoryBudget:fragmentTimeout:)`` says.
+  /// The memory budget in force: the one asked for, rounded as `init(maxDatagramsInProgress:memoryBudget:fragmentTimeout:)` says.
   public var memoryBudget: Int { reassembler.maxBlocks * FragmentReassembler.blockBytes }
 
   /// Fragments that ``decode(_:)`` answered ``DecodeOutcome/held`` for and whose datagram was

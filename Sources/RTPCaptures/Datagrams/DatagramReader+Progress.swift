@@ -2,7 +2,7 @@ import RTPBase
 
 extension DatagramReader {
   /// Hands every datagram to `body`, to the end of the capture, calling `progress` (if given)
-  /// with the records read so far every ``progressInterval`` datagrams. Throws the capture's
+  /// with the records read so far every `progressInterval` datagrams. Throws the capture's
   /// damage after every datagram before it has been handed over.
   @inline(__always)
   public func forEach(

@@ -18,7 +18,7 @@ public enum CaptureError: Error, CustomStringConvertible, Sendable, Equatable {
   /// A header, record or block is inconsistent; `reason` says how.
   case malformed(at: CaptureLocation, reason: String)
   /// A record's capture time, as its header, interface resolution and offset give it, is
-  /// outside what ``CaptureTime`` holds (1823 to 2116).
+  /// outside what ``/RTPBase/CaptureTime`` holds (1823 to 2116).
   case timestampOutOfRange(at: CaptureLocation)
   /// Reading the input failed.
   case io(IOError)

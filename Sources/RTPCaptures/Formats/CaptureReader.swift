@@ -4,7 +4,7 @@ import RTPIO
 /// Reads packet records from a pcap, pcapng or rtpdump capture, whichever its first bytes say
 /// it is, and from such a capture compressed with gzip or xz (also sniffed by its first bytes).
 ///
-/// Records come out one at a time with their bytes still in the ``InputSource``'s buffer (no
+/// Records come out one at a time with their bytes still in the ``/RTPIO/InputSource``'s buffer (no
 /// copy), so memory stays flat however long the capture is. Length fields are checked against
 /// fixed bounds before anything is buffered, so a corrupt or hostile capture ends in a
 /// ``CaptureError`` naming the record and byte offset, after every good record before it.

@@ -7,7 +7,7 @@ public struct CaptureRecord {
   /// Byte offset of the record's header in the input.
   public var offset: UInt64
   /// Capture time in nanoseconds since the Unix epoch; the readers return only times within
-  /// ``CaptureTime/range`` (an unrepresentable one is ``CaptureError/timestampOutOfRange(at:)``).
+  /// ``/RTPBase/CaptureTime/range`` (an unrepresentable one is ``CaptureError/timestampOutOfRange(at:)``).
   public var timestamp: Int64
   /// How the bytes begin: the interface's link type (rtpdump records are bare UDP payloads and
   /// carry their addresses in ``rtpdumpEndpoints``).
@@ -19,6 +19,7 @@ public struct CaptureRecord {
   /// For rtpdump input, the recorded source and the file's destination; `nil` otherwise.
   public var rtpdumpEndpoints: (source: Endpoint, destination: Endpoint)?
 
+  /// A record as a reader found it; ``bytes`` must stay valid while the record is used.
   public init(
     index: Int, offset: UInt64, timestamp: Int64, linkType: LinkType, originalLength: Int,
     bytes: UnsafeRawBufferPointer,

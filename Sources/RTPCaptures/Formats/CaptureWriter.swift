@@ -1,7 +1,7 @@
 import RTPBase
 import RTPIO
 
-/// Writes UDP datagrams to an ``OutputSink`` as a pcap, pcapng or rtpdump capture.
+/// Writes UDP datagrams to an ``/RTPIO/OutputSink`` as a pcap, pcapng or rtpdump capture.
 ///
 /// pcap and pcapng records are whole Ethernet frames: Ethernet II, IPv4 (with a correct header
 /// checksum and an identification that counts up) or IPv6, and UDP with a correct checksum, so
@@ -19,9 +19,9 @@ import RTPIO
 /// ``outOfRangeDescription`` says it in one line for the tool to print (and exit 65). pcap holds
 /// 1970 to 2106-02-07 (unsigned 32-bit seconds); rtpdump a start in that range and offsets up to
 /// 49.7 days after it (a reordered packet from before the start is written at offset 0); pcapng
-/// every ``CaptureTime`` (1823 to 2116), times before 1970 on a second interface whose
-/// `if_tsoffset` is ``PcapngFileFormat/earlyOffsetSeconds``, described before its first packet.
-/// Times outside ``CaptureTime/range`` are refused in every format, since no reader here could
+/// every ``/RTPBase/CaptureTime`` (1823 to 2116), times before 1970 on a second interface whose
+/// `if_tsoffset` is `PcapngFileFormat.earlyOffsetSeconds`, described before its first packet.
+/// Times outside ``/RTPBase/CaptureTime/range`` are refused in every format, since no reader here could
 /// read them back.
 ///
 /// A writer is not thread-safe; use it from one task at a time.

@@ -12,6 +12,7 @@ public struct LinkType: RawRepresentable, Hashable, Sendable, CustomStringConver
   public static let ethernet = LinkType(rawValue: 1)
   /// Raw IP as some BSDs wrote it (DLT 12 and 14).
   public static let rawLegacy12 = LinkType(rawValue: 12)
+  /// Raw IP as OpenBSD wrote it (DLT 14).
   public static let rawLegacy14 = LinkType(rawValue: 14)
   /// Raw IP, IPv4 or IPv6 by the version nibble.
   public static let raw = LinkType(rawValue: 101)

@@ -3,7 +3,7 @@ import RTPIO
 import RTPPackets
 import Synchronization
 
-/// Writes datagrams as they arrive on an ``RTPServer``'s channels to a ``CaptureWriter``, with
+/// Writes datagrams as they arrive on an `RTPServer`'s channels to a ``CaptureWriter``, with
 /// counters that account for each one: rtprecv's core.
 ///
 /// ``record(_:source:destination:time:)`` is meant to be called from channel callbacks, which

@@ -55,7 +55,7 @@ public struct RTPStreamSummary: Hashable, Sendable {
   }
 
   /// Nanoseconds from the first packet to the last, in capture order (0 for one packet).
-  /// Exact for any two times a reader returns (``CaptureTime``), never a trap for others.
+  /// Exact for any two times a reader returns (``/RTPBase/CaptureTime``), never a trap for others.
   public var duration: Int64 { CaptureTime(clamping: lastTime) - CaptureTime(clamping: firstTime) }
 
   public static func == (lhs: Self, rhs: Self) -> Bool {

@@ -146,7 +146,7 @@ public struct RTPStreamTable: Sendable {
   /// The streams as a table for people: a header line, then one line per stream with its
   /// 1-based index (what `--stream` takes), SSRC, endpoints, payload types, packets, first and
   /// last sequence numbers and duration in seconds.
-  public var listing: String {
+  package var listing: String {
     let header = [
       "#", "SSRC", "SOURCE", "DESTINATION", "PT", "PACKETS", "FIRST", "LAST", "SECONDS",
     ]
@@ -181,7 +181,7 @@ public struct RTPStreamTable: Sendable {
   }
 
   /// `0x` and eight upper-case hexadecimal digits, as tshark prints SSRCs.
-  public static func hex(_ ssrc: UInt32) -> String {
+  package static func hex(_ ssrc: UInt32) -> String {
     let digits = String(ssrc, radix: 16, uppercase: true)
     return "0x" + String(repeating: "0", count: 8 - digits.count) + digits
   }

@@ -5,6 +5,7 @@ public struct ClockRateEstimate: Sendable, Hashable {
   /// The standard rate nearest ``measured``: the one to use.
   public var rate: Int
 
+  /// An estimate: the rate `measured` from the capture and the standard `rate` it rounds to.
   public init(measured: Double, rate: Int) {
     self.measured = measured
     self.rate = rate

@@ -1,3 +1,4 @@
+import RTPBase
 import RTPCaptures
 import RTPPackets
 
@@ -39,6 +40,7 @@ public struct ClockRateEstimator: Sendable {
   /// The payload types of the RTP packets observed.
   public private(set) var payloadTypes: Set<UInt8> = []
 
+  /// An estimator that has seen no packet.
   public init() {}
 
   /// Takes in the next datagram of the capture, in order; anything but RTP is ignored.
@@ -46,8 +48,8 @@ public struct ClockRateEstimator: Sendable {
     let bytes = datagram.payload
     guard bytes.count >= 12, RTPPacketKind(classifying: bytes) == .rtp else { return }
     let payloadType = bytes[1] & 0x7F
-    let timestamp = LoopExtent.load(bytes, at: 4)
-    let key = Key(ssrc: LoopExtent.load(bytes, at: 8), payloadType: payloadType)
+    let timestamp = bytes.loadBigEndian(as: UInt32.self, at: 4)
+    let key = Key(ssrc: bytes.loadBigEndian(as: UInt32.self, at: 8), payloadType: payloadType)
     payloadTypes.insert(payloadType)
     guard var span = spans[key] else {
       if spans.count < Self.maximumStreams {

@@ -1,3 +1,4 @@
+import RTPBase
 import RTPCaptures
 import RTPPackets
 
@@ -24,6 +25,7 @@ public struct LoopExtent: Sendable {
     var lastStep: UInt32
   }
 
+  /// An extent that has seen no packet.
   public init() {}
 
   /// Takes in the next datagram of the first pass, in order.
@@ -37,9 +39,9 @@ public struct LoopExtent: Sendable {
     }
     let bytes = datagram.payload
     guard bytes.count >= 12, RTPPacketKind(classifying: bytes) == .rtp else { return }
-    let sequence = UInt16(bytes[2]) << 8 | UInt16(bytes[3])
-    let timestamp = Self.load(bytes, at: 4)
-    let ssrc = Self.load(bytes, at: 8)
+    let sequence = bytes.loadBigEndian(as: UInt16.self, at: 2)
+    let timestamp = bytes.loadBigEndian(as: UInt32.self, at: 4)
+    let ssrc = bytes.loadBigEndian(as: UInt32.self, at: 8)
     guard var span = streams[ssrc] else {
       streams[ssrc] = Span(
         firstSequence: sequence, extendedSequence: 0, highestSequence: 0,
@@ -71,10 +73,5 @@ public struct LoopExtent: Sendable {
     return RTPHeaderShift(
       sequenceOffset: UInt16(truncatingIfNeeded: sequenceAdvance &* times),
       timestampOffset: UInt32(truncatingIfNeeded: timestampAdvance &* times))
-  }
-
-  static func load(_ bytes: UnsafeRawBufferPointer, at offset: Int) -> UInt32 {
-    UInt32(bytes[offset]) << 24 | UInt32(bytes[offset + 1]) << 16
-      | UInt32(bytes[offset + 2]) << 8 | UInt32(bytes[offset + 3])
   }
 }

@@ -1,3 +1,4 @@
+import RTPBase
 import RTPPackets
 
 /// A change to the RTP header of every packet of a stream: the SSRC XORed with a key, the
@@ -14,6 +15,8 @@ public struct RTPHeaderShift: Sendable, Hashable {
   /// Added to the timestamp.
   public var timestampOffset: UInt32
 
+  /// A shift that XORs the SSRC with `ssrcKey` and adds `sequenceOffset` and
+  /// `timestampOffset`; the defaults change nothing.
   public init(ssrcKey: UInt32 = 0, sequenceOffset: UInt16 = 0, timestampOffset: UInt32 = 0) {
     self.ssrcKey = ssrcKey
     self.sequenceOffset = sequenceOffset
@@ -43,27 +46,13 @@ public struct RTPHeaderShift: Sendable, Hashable {
   public func apply(to packet: UnsafeMutableRawBufferPointer) -> Bool {
     guard packet.count >= 12, RTPPacketKind(classifying: UnsafeRawBufferPointer(packet)) == .rtp
     else { return false }
-    let sequence = UInt16(packet[2]) << 8 | UInt16(packet[3])
-    store(sequence &+ sequenceOffset, in: packet, at: 2)
-    store(Self.load(packet, at: 4) &+ timestampOffset, in: packet, at: 4)
-    store(Self.load(packet, at: 8) ^ ssrcKey, in: packet, at: 8)
+    let header = UnsafeRawBufferPointer(packet)
+    let sequence = header.loadBigEndian(as: UInt16.self, at: 2)
+    let timestamp = header.loadBigEndian(as: UInt32.self, at: 4)
+    let ssrc = header.loadBigEndian(as: UInt32.self, at: 8)
+    packet.storeBigEndian(sequence &+ sequenceOffset, at: 2)
+    packet.storeBigEndian(timestamp &+ timestampOffset, at: 4)
+    packet.storeBigEndian(ssrc ^ ssrcKey, at: 8)
     return true
-  }
-
-  private static func load(_ packet: UnsafeMutableRawBufferPointer, at offset: Int) -> UInt32 {
-    UInt32(packet[offset]) << 24 | UInt32(packet[offset + 1]) << 16
-      | UInt32(packet[offset + 2]) << 8 | UInt32(packet[offset + 3])
-  }
-
-  private func store(_ value: UInt16, in packet: UnsafeMutableRawBufferPointer, at offset: Int) {
-    packet[offset] = UInt8(truncatingIfNeeded: value >> 8)
-    packet[offset + 1] = UInt8(truncatingIfNeeded: value)
-  }
-
-  private func store(_ value: UInt32, in packet: UnsafeMutableRawBufferPointer, at offset: Int) {
-    packet[offset] = UInt8(truncatingIfNeeded: value >> 24)
-    packet[offset + 1] = UInt8(truncatingIfNeeded: value >> 16)
-    packet[offset + 2] = UInt8(truncatingIfNeeded: value >> 8)
-    packet[offset + 3] = UInt8(truncatingIfNeeded: value)
   }
 }

@@ -17,5 +17,6 @@ public struct RTPSendResult: Sendable {
   /// How late the paced datagrams left.
   public var lateness = LatenessHistogram()
 
+  /// A result with every count zero.
   public init() {}
 }

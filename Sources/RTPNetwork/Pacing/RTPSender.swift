@@ -120,7 +120,7 @@ public final class RTPSender {
   /// Sends a capture `repetitions` times, as one stream that continues RTP sequence numbers,
   /// timestamps and capture times, reading repetition `r` from `pass(r)` (the same capture
   /// each time, from its start). Calls `progress` with the datagrams read in the current
-  /// repetition: each one when paced, else every ``progressInterval``. Returns the input's
+  /// repetition: each one when paced, else every `progressInterval`. Returns the input's
   /// failure, if any, after sending everything read before it.
   public func send(
     repetitions: Int, progress: ProgressHandler? = nil,
@@ -198,9 +198,7 @@ public final class RTPSender {
     -> UnsafeRawBufferPointer
   {
     guard payload.count >= 12, payload.count <= loopBuffer.count else { return payload }
-    let ssrc =
-      UInt32(payload[8]) << 24 | UInt32(payload[9]) << 16 | UInt32(payload[10]) << 8
-      | UInt32(payload[11])
+    let ssrc = payload.loadBigEndian(as: UInt32.self, at: 8)
     let shift = extent.shift(ssrc: ssrc, repetition: repetition)
     if shift.isIdentity { return payload }
     let copy = UnsafeMutableRawBufferPointer(rebasing: loopBuffer[0..<payload.count])

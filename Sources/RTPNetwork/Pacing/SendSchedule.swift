@@ -10,6 +10,7 @@ import RTPPackets
 /// is cut to it, and every later deadline moves earlier by the cut. The arithmetic saturates:
 /// a deadline past `Int64`'s range is `Int64.max` (never), not a trap.
 public struct SendSchedule: Sendable {
+  /// What times the datagrams leave at.
   public let mode: PacingMode
   /// 2 plays twice as fast, 0.5 half as fast.
   public let speed: Double
@@ -30,7 +31,12 @@ public struct SendSchedule: Sendable {
     var elapsedTicks: Int64
   }
 
+  /// A schedule that starts at `start`.
+  ///
   /// - Parameters:
+  ///   - mode: What times the datagrams leave at: their capture times, their RTP times, or now.
+  ///   - speed: How much faster than real time (2) or slower (0.5) the times run.
+  ///   - start: The deadline of the first datagram (``NetworkClock`` nanoseconds).
   ///   - maxGap: The longest gap between two deadlines (ns, positive); `nil` for no limit.
   ///   - clockRate: The RTP clock rate of a payload type, `nil` when unknown.
   ///

@@ -8,7 +8,7 @@ import SystemPackage
   import Musl
 #endif
 
-/// Turns a host (an address literal or a name) and a port into an ``Endpoint`` with
+/// Turns a host (an address literal or a name) and a port into an ``/RTPCaptures/Endpoint`` with
 /// `getaddrinfo`, the way tools resolve `--to` and `--bind`.
 public enum HostResolver {
   /// Resolves `host` for UDP and keeps the first answer of `family` (`.auto` takes whichever

@@ -13,6 +13,7 @@ public struct LatenessHistogram: Sendable, Hashable {
   /// The largest lateness recorded, exactly.
   public private(set) var maximum: Int64 = 0
 
+  /// An empty histogram.
   public init() {
     counts = Array(repeating: 0, count: Self.bucketCount)
   }

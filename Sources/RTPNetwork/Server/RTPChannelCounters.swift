@@ -19,5 +19,6 @@ public struct RTPChannelCounters: Sendable, Hashable {
   /// Queued datagrams still waiting to leave when the channel closed, dropped.
   public var discarded: Int = 0
 
+  /// Counters that are all zero.
   public init() {}
 }

@@ -7,6 +7,8 @@ public struct ReceiveTime: Sendable, Hashable {
   /// ``NetworkClock/monotonic`` and with send deadlines.
   public var monotonic: Int64
 
+  /// A receive time read from both clocks, in nanoseconds: `realtime` since the Unix epoch,
+  /// `monotonic` on ``NetworkClock``.
   public init(realtime: Int64, monotonic: Int64) {
     self.realtime = realtime
     self.monotonic = monotonic

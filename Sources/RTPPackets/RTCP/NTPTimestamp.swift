@@ -12,6 +12,7 @@ public struct NTPTimestamp: Hashable, Sendable, Comparable {
   /// Fractions of a second in units of 2^-32 s.
   public var fraction: UInt32
 
+  /// The timestamp of `seconds` since 1900 and `fraction` of 2^-32 seconds.
   public init(seconds: UInt32, fraction: UInt32) {
     self.seconds = seconds
     self.fraction = fraction

@@ -3,6 +3,7 @@ import RTPBase
 /// An application-defined packet, APP (packet type 204, RFC 3550 section 6.7), passed through
 /// as it came.
 public struct RTCPApplicationDefined: Hashable, Sendable {
+  /// The RTCP packet type of APP packets.
   public static let packetType: UInt8 = 204
 
   /// The 5-bit subtype, in the header's count field.

@@ -5,6 +5,7 @@ public struct RTCPCompound: Hashable, Sendable {
   /// The packets, in wire order.
   public var packets: [RTCPPacket]
 
+  /// A compound of `packets`, in order; RFC 3550 wants a report first.
   public init(_ packets: [RTCPPacket]) {
     self.packets = packets
   }

@@ -6,7 +6,7 @@ import RTPBase
 /// Validation is the same as ``RTCPCompound/init(parsing:)-(UnsafeRawBufferPointer)``'s (RFC 3550
 /// appendix A.2, and every packet's contents inside it), so that every accessor of the packets,
 /// their report blocks, SDES chunks and items and BYE sources reads checked bytes. The bytes
-/// belong to the caller and must outlive the view; ``RTCPCompound/init(_:)`` copies it into
+/// belong to the caller and must outlive the view; ``RTCPCompound/init(_:)-(RTCPCompoundView)`` copies it into
 /// values when it must be kept.
 public struct RTCPCompoundView: Sequence {
   /// The whole datagram.

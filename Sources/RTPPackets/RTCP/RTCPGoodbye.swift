@@ -2,6 +2,7 @@ import RTPBase
 
 /// A goodbye, BYE (packet type 203, RFC 3550 section 6.6): sources leaving, and why.
 public struct RTCPGoodbye: Hashable, Sendable {
+  /// The RTCP packet type of BYE packets.
   public static let packetType: UInt8 = 203
 
   /// The sources leaving (at most 31).
@@ -9,6 +10,7 @@ public struct RTCPGoodbye: Hashable, Sendable {
   /// The reason, up to 255 bytes of UTF-8; `nil` for none.
   public var reason: [UInt8]?
 
+  /// A BYE for `sources`, with the optional `reason` text (at most 255 octets).
   public init(sources: [UInt32], reason: [UInt8]? = nil) {
     self.sources = sources
     self.reason = reason

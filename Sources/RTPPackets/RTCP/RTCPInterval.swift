@@ -26,6 +26,7 @@ public struct RTCPInterval: Hashable, Sendable {
   /// (RFC 3550 section 6.2 allows less for high bandwidths; tests use less).
   public var minimum: Double
 
+  /// The inputs of RFC 3550's interval computation (appendix A.7) for one session.
   public init(
     members: Int, senders: Int, bandwidth: Double, weSent: Bool, averagePacketSize: Double,
     initial: Bool, minimum: Double = minimumSeconds

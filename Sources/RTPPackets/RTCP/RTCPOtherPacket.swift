@@ -8,6 +8,8 @@ public struct RTCPOtherPacket: Hashable, Sendable {
   /// Everything after the 4-byte header, a whole number of 32-bit words.
   public var body: [UInt8]
 
+  /// A packet of `packetType` with the five-bit `count` field and `body`, the octets after its
+  /// four-octet header.
   public init(packetType: UInt8, count: UInt8, body: [UInt8]) {
     self.packetType = packetType
     self.count = count

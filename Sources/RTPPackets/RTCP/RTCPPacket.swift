@@ -1,9 +1,14 @@
 /// One RTCP packet of a compound packet (RFC 3550 section 6).
 public enum RTCPPacket: Hashable, Sendable {
+  /// A sender report, SR.
   case senderReport(RTCPSenderReport)
+  /// A receiver report, RR.
   case receiverReport(RTCPReceiverReport)
+  /// A source description, SDES.
   case sourceDescription(RTCPSourceDescription)
+  /// A goodbye, BYE.
   case goodbye(RTCPGoodbye)
+  /// An application-defined packet, APP.
   case applicationDefined(RTCPApplicationDefined)
   /// Any other type, kept undecoded.
   case other(RTCPOtherPacket)

@@ -2,6 +2,7 @@ import RTPBase
 
 /// A receiver report, RR (packet type 201, RFC 3550 section 6.4.2).
 public struct RTCPReceiverReport: Hashable, Sendable {
+  /// The RTCP packet type of RR packets.
   public static let packetType: UInt8 = 201
 
   /// The reporter's SSRC.
@@ -11,6 +12,7 @@ public struct RTCPReceiverReport: Hashable, Sendable {
   /// Profile-specific extension after the blocks, a whole number of 32-bit words.
   public var profileExtension: [UInt8]
 
+  /// A receiver report from `ssrc` with up to 31 report blocks and an optional profile extension.
   public init(ssrc: UInt32, reports: [RTCPReportBlock] = [], profileExtension: [UInt8] = []) {
     self.ssrc = ssrc
     self.reports = reports

@@ -28,6 +28,7 @@ public struct RTCPReportBlock: Hashable, Sendable {
   /// none.
   public var delaySinceLastSenderReport: UInt32
 
+  /// A report block with the fields of RFC 3550 section 6.4.1.
   public init(
     ssrc: UInt32, fractionLost: UInt8 = 0, cumulativeLost: Int32 = 0,
     extendedHighestSequence: UInt32 = 0, jitter: UInt32 = 0, lastSenderReport: UInt32 = 0,

@@ -2,6 +2,7 @@ import RTPBase
 
 /// A sender report, SR (packet type 200, RFC 3550 section 6.4.1).
 public struct RTCPSenderReport: Hashable, Sendable {
+  /// The RTCP packet type of SR packets.
   public static let packetType: UInt8 = 200
 
   /// The sender's SSRC.
@@ -19,6 +20,8 @@ public struct RTCPSenderReport: Hashable, Sendable {
   /// Profile-specific extension after the blocks, a whole number of 32-bit words.
   public var profileExtension: [UInt8]
 
+  /// A sender report from `ssrc` with its sender information, up to 31 report blocks and an
+  /// optional profile extension.
   public init(
     ssrc: UInt32, ntpTimestamp: NTPTimestamp, rtpTimestamp: UInt32, packetCount: UInt32,
     octetCount: UInt32, reports: [RTCPReportBlock] = [], profileExtension: [UInt8] = []

@@ -2,11 +2,13 @@ import RTPBase
 
 /// A source description, SDES (packet type 202, RFC 3550 section 6.5).
 public struct RTCPSourceDescription: Hashable, Sendable {
+  /// The RTCP packet type of SDES packets.
   public static let packetType: UInt8 = 202
 
   /// One chunk per source described (at most 31).
   public var chunks: [RTCPSourceDescriptionChunk]
 
+  /// A source description of up to 31 chunks.
   public init(chunks: [RTCPSourceDescriptionChunk]) {
     self.chunks = chunks
   }

@@ -5,6 +5,7 @@ public struct RTCPSourceDescriptionChunk: Hashable, Sendable {
   /// Its items, in wire order.
   public var items: [RTCPSourceDescriptionItem]
 
+  /// The items describing `ssrc`.
   public init(ssrc: UInt32, items: [RTCPSourceDescriptionItem] = []) {
     self.ssrc = ssrc
     self.items = items

@@ -7,7 +7,9 @@ public struct RTCPSourceDescriptionItem: Hashable, Sendable {
   public static let cname: UInt8 = 1
   /// User name.
   public static let name: UInt8 = 2
+  /// Electronic mail address.
   public static let email: UInt8 = 3
+  /// Phone number.
   public static let phone: UInt8 = 4
   /// Geographic location.
   public static let location: UInt8 = 5
@@ -23,6 +25,7 @@ public struct RTCPSourceDescriptionItem: Hashable, Sendable {
   /// The item's bytes.
   public var value: [UInt8]
 
+  /// An item of `type` whose text is `value` (at most 255 octets).
   public init(type: UInt8, value: [UInt8]) {
     self.type = type
     self.value = value

@@ -5,13 +5,18 @@ public struct RTPHeader: Hashable, Sendable {
   public var marker: Bool
   /// The payload type, 0...127.
   public var payloadType: UInt8
+  /// The sequence number, counting packets modulo 2^16.
   public var sequenceNumber: UInt16
+  /// The sampling instant of the payload's first octet, in the payload type's clock.
   public var timestamp: UInt32
+  /// The synchronisation source.
   public var ssrc: UInt32
   /// Contributing sources, at most 15.
   public var csrcs: [UInt32]
+  /// The header extension, if any (RFC 3550 section 5.3.1, RFC 8285).
   public var headerExtension: RTPHeaderExtension?
 
+  /// A header with these fields; no CSRCs and no extension unless given.
   public init(
     marker: Bool = false, payloadType: UInt8, sequenceNumber: UInt16, timestamp: UInt32,
     ssrc: UInt32, csrcs: [UInt32] = [], headerExtension: RTPHeaderExtension? = nil

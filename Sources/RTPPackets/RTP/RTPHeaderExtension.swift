@@ -12,6 +12,8 @@ public struct RTPHeaderExtension: Hashable, Sendable {
   /// The profile value of RFC 8285's two-byte form (low 4 bits are application bits).
   public static let twoByteProfile: UInt16 = 0x1000
 
+  /// An extension of `profile` (the 16 bits RFC 3550 leaves to the profile) whose data is
+  /// `data`, a multiple of four octets.
   public init(profile: UInt16, data: [UInt8]) {
     self.profile = profile
     self.data = data
@@ -19,7 +21,9 @@ public struct RTPHeaderExtension: Hashable, Sendable {
 
   /// The RFC 8285 form this extension uses, if any.
   public enum Form: Sendable, Hashable {
+    /// The one-byte form (profile `0xBEDE`).
     case oneByte
+    /// The two-byte form (profile `0x1000` to `0x100F`: four application bits).
     case twoByte(appBits: UInt8)
   }
 

@@ -5,6 +5,7 @@ public struct RTPHeaderExtensionElement: Hashable, Sendable {
   /// The element's data (1–16 bytes in the one-byte form, 0–255 in the two-byte form).
   public var data: [UInt8]
 
+  /// An element of local identifier `id` carrying `data`.
   public init(id: UInt8, data: [UInt8]) {
     self.id = id
     self.data = data

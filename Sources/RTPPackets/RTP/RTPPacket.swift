@@ -63,13 +63,21 @@ public struct RTPPacket {
     self.paddingLength = paddingLength
   }
 
+  /// The marker bit, whose meaning the profile sets (a talkspurt's first packet for audio).
   @inlinable public var marker: Bool { bytes[1] & 0x80 != 0 }
+  /// The payload type, 0...127.
   @inlinable public var payloadType: UInt8 { bytes[1] & 0x7F }
+  /// The sequence number.
   @inlinable public var sequenceNumber: UInt16 { bytes.loadBigEndian(at: 2) }
+  /// The RTP timestamp.
   @inlinable public var timestamp: UInt32 { bytes.loadBigEndian(at: 4) }
+  /// The synchronisation source.
   @inlinable public var ssrc: UInt32 { bytes.loadBigEndian(at: 8) }
+  /// How many CSRCs follow the fixed header, 0...15.
   @inlinable public var csrcCount: Int { Int(bytes[0] & 0x0F) }
+  /// Whether the packet ends in padding.
   @inlinable public var hasPadding: Bool { bytes[0] & 0x20 != 0 }
+  /// Whether a header extension follows the CSRCs.
   @inlinable public var hasExtension: Bool { bytes[0] & 0x10 != 0 }
 
   /// The CSRC at `index`, which must be below ``csrcCount``.

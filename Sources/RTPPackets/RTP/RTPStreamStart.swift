@@ -5,10 +5,14 @@ import RTPBase
 /// RFC 3550 wants all three random so that streams are hard to guess and collide rarely; they
 /// come from the system CSPRNG unless a seed asks for a reproducible stream.
 public struct RTPStreamStart: Hashable, Sendable {
+  /// The stream's synchronisation source.
   public var ssrc: UInt32
+  /// The first packet's sequence number.
   public var sequenceNumber: UInt16
+  /// The first packet's RTP timestamp.
   public var timestamp: UInt32
 
+  /// These three values.
   public init(ssrc: UInt32, sequenceNumber: UInt16, timestamp: UInt32) {
     self.ssrc = ssrc
     self.sequenceNumber = sequenceNumber

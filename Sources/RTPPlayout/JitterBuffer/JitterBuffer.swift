@@ -111,8 +111,10 @@ public final class JitterBuffer {
 
   /// Creates a buffer holding up to `capacity` packets (1 to ``maximumCapacity``).
   ///
-  /// - Parameter maxDelay: Release a packet held behind a gap once it has waited this many
-  ///   nanoseconds of the arrival clock.
+  /// - Parameters:
+  ///   - capacity: How many packets the buffer holds while it waits for a gap to fill.
+  ///   - maxDelay: Release a packet held behind a gap once it has waited this many
+  ///     nanoseconds of the arrival clock.
   public init(capacity: Int, maxDelay: Int64? = nil) {
     precondition(
       capacity >= 1 && capacity <= Self.maximumCapacity, "capacity must be 1...8192 packets")
@@ -175,7 +177,7 @@ public final class JitterBuffer {
   /// Feeds one datagram that arrived at `arrival` (nanoseconds on any steady clock, such as a
   /// capture's timestamps) and reports what it makes ready or dropped to `handler`, in order.
   ///
-  /// A datagram that is not valid RTP changes nothing and is thrown as its ``RTPParseError``.
+  /// A datagram that is not valid RTP changes nothing and is thrown as its ``/RTPPackets/RTPParseError``.
   public func feed(
     _ bytes: UnsafeRawBufferPointer, arrival: Int64, _ handler: (JitterBufferEvent) -> Void
   ) throws(RTPParseError) {

@@ -9,6 +9,8 @@ public struct JitterBufferErasure: Sendable, Hashable {
   /// duration of the packet before it.
   public var timestampSpan: Int64
 
+  /// The erasure of extended sequence numbers `firstSequence` to `lastSequence`, spanning
+  /// `timestampSpan` RTP ticks.
   public init(firstSequence: Int64, lastSequence: Int64, timestampSpan: Int64) {
     self.firstSequence = firstSequence
     self.lastSequence = lastSequence

@@ -11,6 +11,7 @@ public struct JitterBufferPacket {
   /// The validated packet.
   public var packet: RTPPacket
 
+  /// A packet of extended sequence number `extendedSequence` that arrived at `arrival`.
   public init(extendedSequence: Int64, arrival: Int64, packet: RTPPacket) {
     self.extendedSequence = extendedSequence
     self.arrival = arrival

@@ -1,9 +1,12 @@
 /// What one call of ``JitterBuffer/feed(_:arrival:)`` or ``JitterBuffer/flush()`` produced: the
 /// frames now ready, in play-out order, and the packets dropped, each with its reason.
 public struct JitterBufferResult: Sendable, Hashable {
+  /// Frames now ready, in play-out order.
   public var ready: [JitterBufferFrame] = []
+  /// Packets dropped, each with its reason.
   public var dropped: [JitterBufferDrop] = []
 
+  /// An empty result.
   public init() {}
 
   mutating func append(_ event: JitterBufferEvent) {

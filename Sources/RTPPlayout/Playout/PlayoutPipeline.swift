@@ -7,7 +7,7 @@ import RTPPackets
 ///
 /// The reader's records are all accounted for in ``statistics``: skipped, fragments, not RTP,
 /// invalid, other streams, the stream's packets cut short by the capture (kept out of the
-/// output: a reader that keeps them, ``DatagramReader/init(source:keepsTruncatedDatagrams:)``,
+/// output: a reader that keeps them, ``/RTPCaptures/DatagramReader/init(source:keepsTruncatedDatagrams:)``,
 /// lets them be counted as the stream's), or the jitter buffer's ready and dropped packets. Memory is the jitter
 /// buffer's and a fixed table of endpoints; nothing is allocated per packet.
 public final class PlayoutPipeline {

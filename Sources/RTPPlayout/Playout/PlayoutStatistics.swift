@@ -31,6 +31,7 @@ public struct PlayoutStatistics: Sendable, Hashable {
   /// more than a second ahead of the capture time it spans.
   public var silenceNotFilled: UInt64 = 0
 
+  /// Statistics that are all zero.
   public init() {}
 
   /// Records that carried no RTP: ``skippedRecords`` and ``notRTP``, what a tool reports as
