@@ -54,7 +54,9 @@ let package = Package(
     .target(name: "CNetShim"),
     // The library's layers, lowest first: each imports only layers above it in this list, as
     // the README's Architecture section draws them. RTPCore re-exports them all.
-    .target(name: "RTPBase"),
+    .target(
+      name: "RTPBase", dependencies: [.product(name: "SystemPackage", package: "swift-system")]
+    ),
     .target(
       name: "RTPIO",
       dependencies: [

@@ -30,7 +30,8 @@ final class LossyRelay: Sendable {
           return
         }
         try? channel.send(bytes, to: target)
-      }, bindHost: "127.0.0.1", queueSize: 64)
+      }, bindingTo: Endpoint(address: .v4(.loopback), port: 0),
+      options: RTPChannelOptions(sending: RTPChannelSendOptions(queueSize: 64)))
     shared.channel.withLock { $0 = channel }
   }
 

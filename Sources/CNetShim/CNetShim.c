@@ -25,7 +25,7 @@ int rtpnet_udp_socket(int family, int v6only) {
   if (fd < 0) return -errno;
   int one = 1;
   if (family == AF_INET6) {
-    int flag = v6only ? 1 : 0;
+    int flag = v6only == RTPNET_IPV6_ONLY ? 1 : 0;
     if (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &flag, sizeof flag) != 0) goto fail;
   }
   if (setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one) != 0) goto fail;
@@ -198,14 +198,14 @@ int rtpnet_sockaddr_parts(const rtpnet_sockaddr *address, int *family, uint8_t o
                           uint16_t *port) {
   if (address->storage.ss_family == AF_INET) {
     const struct sockaddr_in *in = (const struct sockaddr_in *)&address->storage;
-    *family = 4;
+    *family = RTPNET_FAMILY_IPV4;
     memcpy(octets, &in->sin_addr.s_addr, 4);
     *port = ntohs(in->sin_port);
     return 0;
   }
   if (address->storage.ss_family == AF_INET6) {
     const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)&address->storage;
-    *family = 6;
+    *family = RTPNET_FAMILY_IPV6;
     memcpy(octets, in6->sin6_addr.s6_addr, 16);
     *port = ntohs(in6->sin6_port);
     return 0;
@@ -267,13 +267,18 @@ int rtpnet_epoll_create(void) {
 }
 
 int rtpnet_epoll_control(int epfd, int op, int fd, uint32_t events, uint64_t tag) {
-  static const int operations[] = {0, EPOLL_CTL_ADD, EPOLL_CTL_MOD, EPOLL_CTL_DEL};
-  if (op < 1 || op > 3) return -EINVAL;
+  int operation;
+  switch (op) {
+  case RTPNET_EPOLL_ADD: operation = EPOLL_CTL_ADD; break;
+  case RTPNET_EPOLL_MODIFY: operation = EPOLL_CTL_MOD; break;
+  case RTPNET_EPOLL_REMOVE: operation = EPOLL_CTL_DEL; break;
+  default: return -EINVAL;
+  }
   struct epoll_event event;
   memset(&event, 0, sizeof event);
   event.events = events;
   event.data.u64 = tag;
-  if (epoll_ctl(epfd, operations[op], fd, &event) != 0) return -errno;
+  if (epoll_ctl(epfd, operation, fd, &event) != 0) return -errno;
   return 0;
 }
 

@@ -1,9 +1,13 @@
 import RTPIO
+import RTPPackets
 
 /// Why generating a stream stopped before its end.
 public enum RTPGenerationError: Error, CustomStringConvertible {
   /// Reading the payload input failed.
   case read(IOError)
+  /// The configuration asks for an RTP header RTP cannot carry (a payload type above 127):
+  /// nothing was written.
+  case invalidHeader(RTPSerializationError)
   /// Writing the capture failed (`.write(.brokenPipe)` when the reader went away).
   case write(IOError)
   /// The payload input, `length` bytes long, ended inside a sample; every whole sample before
@@ -22,6 +26,7 @@ public enum RTPGenerationError: Error, CustomStringConvertible {
     switch self {
     case .read(let error): return error.description
     case .write(let error): return error.description
+    case .invalidHeader(let error): return error.description
     case .partialSample(let length, let bytesPerSample):
       return "input of \(length) bytes ends inside a \(bytesPerSample)-byte sample"
     case .emptyPayload:

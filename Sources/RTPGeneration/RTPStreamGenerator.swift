@@ -41,7 +41,10 @@ public final class RTPStreamGenerator {
     public var silenceThreshold: Int
 
     /// A configuration; the limits default to none, silence suppression to off and the
-    /// threshold to -60 dBFS, channels to mono.
+    /// threshold to -60 dBFS, channels to mono. A payload type above 127 is refused by
+    /// ``RTPStreamGenerator/run(into:progress:)``.
+    ///
+    /// - Precondition: `channels` is at least 1.
     public init(
       payloadType: UInt8, encoding: PayloadEncoding, sampleRate: Int, packetTimeMicroseconds: Int,
       start: RTPStreamStart, source: Endpoint, destination: Endpoint, startTime: Int64,
@@ -116,10 +119,17 @@ public final class RTPStreamGenerator {
 
   /// Writes the stream to `writer` until a limit is reached or the payload input ends, calling
   /// `progress`, if given, with the packet times (slots, sent or suppressed) done so far.
+  /// Throws ``RTPGenerationError/invalidHeader(_:)`` before writing anything when the payload
+  /// type is above 127.
   public func run(into writer: CaptureWriter, progress: ProgressHandler? = nil)
     throws(RTPGenerationError)
   {
     let config = configuration
+    // Checked once here, so that writing each header below cannot fail half-way through a
+    // record the writer has already reserved.
+    guard config.payloadType <= 127 else {
+      throw .invalidHeader(.payloadTypeOutOfRange(Int(config.payloadType)))
+    }
     let channels = config.channels
     let bytesPerFrame = config.encoding.bytesPerSample * channels
     let packetTimeNanoseconds = Int64(config.packetTimeMicroseconds) * 1000
@@ -215,8 +225,8 @@ public final class RTPStreamGenerator {
             timestamp: time, source: config.source, destination: config.destination,
             payloadLength: RTPHeader.fixedLength + body.count
           ) { packet in
-            _ = try? synth.nextPacket(
-              payloadType: config.payloadType, payloadLength: body.count, into: packet)
+            // The payload type was checked above, and the record holds the header and body.
+            synth.writeNextHeader(payloadType: config.payloadType, into: packet.baseAddress!)
             if !body.isEmpty {
               UnsafeMutableRawBufferPointer(rebasing: packet[RTPHeader.fixedLength...])
                 .copyMemory(from: body)

@@ -31,7 +31,8 @@ public struct RTPSynth: Sendable {
 
   /// Creates a generator for `sampleRate` Hz and a packet every `packetTimeMicroseconds`.
   ///
-  /// - Precondition: both are positive; tools validate user input before calling this.
+  /// - Precondition: `sampleRate` is 1 to 2^24 Hz and `packetTimeMicroseconds` 1 to 10 s; tools
+  ///   validate user input before calling this.
   public init(sampleRate: Int, packetTimeMicroseconds: Int, start: RTPStreamStart) {
     precondition(sampleRate > 0 && sampleRate <= 1 << 24, "sample rate out of range")
     precondition(

@@ -174,6 +174,8 @@ public final class InputSource {
 
   /// Returns a window of at least `count` unconsumed bytes, or all that remain if the input ends
   /// first. The window is valid until the next call on this source.
+  ///
+  /// - Precondition: `count` is not negative.
   @inlinable @inline(__always)
   public func peek(_ count: Int) throws(IOError) -> UnsafeRawBufferPointer {
     precondition(count >= 0)
@@ -188,6 +190,8 @@ public final class InputSource {
   /// first: ``peek(_:)`` without the cut to `count`, for a parser that finds a record's length
   /// in its first bytes and can then take the whole record from the same window. Valid until
   /// the next call on this source.
+  ///
+  /// - Precondition: `minimum` is not negative.
   @inlinable @inline(__always)
   public func peekWindow(minimum: Int) throws(IOError) -> UnsafeRawBufferPointer {
     precondition(minimum >= 0)
@@ -229,6 +233,8 @@ public final class InputSource {
   }
 
   /// Marks `count` bytes returned by the last peek as used.
+  ///
+  /// - Precondition: `count` is between 0 and what the last peek returned.
   @inlinable @inline(__always)
   public func consume(_ count: Int) {
     precondition(count >= 0 && count <= end - start)

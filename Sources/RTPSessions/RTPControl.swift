@@ -66,7 +66,7 @@ public final class RTPControl: @unchecked Sendable {
   /// a running session does nothing.
   ///
   /// - Throws: ``RTPSessionError/unknownCookie(_:)``, ``RTPSessionError/network(_:)`` when
-  ///   a port cannot be bound, or ``RTPSessionError/cannotStartScheduler(errno:)``.
+  ///   a port cannot be bound, or ``RTPSessionError/cannotStartScheduler(_:)``.
   public func startSession(_ cookie: RTPSessionCookie) throws(RTPSessionError) {
     let found: (RTPSession, RTPServer, RTPProc)? = try registry.withLock {
       registry throws(RTPSessionError) in
@@ -80,13 +80,10 @@ public final class RTPControl: @unchecked Sendable {
         }
       }
       if registry.proc == nil {
-        do throws(RTPProcError) {
+        do throws(SystemError) {
           registry.proc = try RTPProc(name: "\(name)-rtcp")
         } catch {
-          guard case .cannotStartThread(let code) = error else {
-            throw .cannotStartScheduler(errno: 0)
-          }
-          throw .cannotStartScheduler(errno: code)
+          throw .cannotStartScheduler(error)
         }
       }
       return (session, registry.server!, registry.proc!)

@@ -319,14 +319,15 @@ open class RTPSession: @unchecked Sendable {
     state.withLock { $0.lastActivity = NetworkClock.monotonic }
     var current = Runtime(cookie: cookie, rtpChannel: rtp, rtcpChannel: rtcp, timer: nil)
     let socket = current.rtcpSocket
-    do {
+    do throws(RTPProcError) {
       current.timer = try proc.createChannel(name: "\(cookie)-rtcp") { now, deadline in
         self.tick(now: now, deadline: deadline, rtp: rtp, rtcp: rtcp, socket: socket)
       }
     } catch {
+      // createChannel refuses only a scheduler that has been shut down.
       rtcp?.close()
       rtp.close()
-      throw .network(.closed)
+      throw .schedulerShutDown
     }
     runtime.withLock { $0 = current }
     start()
@@ -350,24 +351,26 @@ open class RTPSession: @unchecked Sendable {
     RTPChannel, RTPChannel?
   ) {
     let isIPv6 = configuration.peer?.isIPv6 ?? false
-    let family: AddressFamily = isIPv6 ? .ipv6 : (configuration.bindHost == nil ? .ipv4 : .auto)
+    let bindAddress = configuration.bindAddress
+    let family: AddressFamily = isIPv6 ? .ipv6 : (bindAddress == nil ? .ipv4 : .auto)
     let port = configuration.receivePort ?? 0
+    let address = bindAddress?.address ?? (family == .ipv6 ? .v6(.any) : .v4(.any))
+    let scope = bindAddress?.scopeID ?? 0
     func channel(_ port: UInt16, rtcp: Bool) throws(NetworkError) -> RTPChannel {
       try server.createChannel(
         onDatagram: { bytes, source, destination, time in
           self.receive(
             bytes, source: source, local: destination, time: time, onRTCPSocket: rtcp,
             cookie: cookie)
-        }, bindHost: configuration.bindHost, bindPort: port,
-        queueSize: rtcp ? 8 : configuration.sendQueueSize, family: family,
-        maxPacketSize: rtcp ? 1500 : configuration.maxPacketSize,
-        receiveBufferSize: configuration.receiveBufferSize,
-        sendBufferSize: rtcp ? 0 : configuration.sendBufferSize)
+        }, bindingTo: Endpoint(address: address, port: port, scopeID: scope),
+        options: rtcp
+          ? configuration.rtcpChannelOptions(family: family)
+          : configuration.rtpChannelOptions(family: family))
     }
     do throws(NetworkError) {
       if configuration.rtcp == .multiplexed { return (try channel(port, rtcp: false), nil) }
       guard port == 0 else {
-        guard port < .max else { throw .cannotBind(address: "port 65536", errno: EINVAL) }
+        // validate() refused 65535, which leaves no port for RTCP.
         let rtp = try channel(port, rtcp: false)
         do throws(NetworkError) {
           return (rtp, try channel(port + 1, rtcp: true))
@@ -376,16 +379,27 @@ open class RTPSession: @unchecked Sendable {
           throw error
         }
       }
-      // The kernel's port for RTP, and the next one for RTCP: try a few pairs.
-      var lastError = NetworkError.closed
-      for _ in 0..<64 {
+      // The kernel's port for RTP, and the next one for RTCP: try a few pairs while the next
+      // port is taken; any other failure is the answer.
+      var attempt = 0
+      while true {
+        attempt += 1
         let rtp = try channel(0, rtcp: false)
         let chosen = rtp.localAddress.port
-        if chosen < .max, let rtcp = try? channel(chosen + 1, rtcp: true) { return (rtp, rtcp) }
-        lastError = .cannotBind(address: "port \(chosen) + 1", errno: EADDRINUSE)
-        rtp.close()
+        do throws(NetworkError) {
+          guard chosen < .max else {
+            throw .cannotBind(
+              Endpoint(address: address, port: chosen, scopeID: scope),
+              SystemError("bind", errno: .addressInUse))
+          }
+          return (rtp, try channel(chosen + 1, rtcp: true))
+        } catch {
+          rtp.close()
+          guard case .cannotBind(_, let cause) = error, cause.errno == .addressInUse,
+            attempt < 64
+          else { throw error }
+        }
       }
-      throw lastError
     } catch {
       throw .network(error)
     }

@@ -1,4 +1,5 @@
 import RTPCaptures
+import RTPNetwork
 import RTPPackets
 import RTPPlayout
 
@@ -47,21 +48,30 @@ public struct RTPSessionConfiguration: Sendable, Hashable {
   public var sessionBandwidth: Double
   /// How many deterministic RTCP intervals without RTP or RTCP from the peer drop the call.
   public var timeoutIntervals: Double
-  /// The local address to bind; `nil` for every address of the peer's family.
-  public var bindHost: String?
+  /// The local address to bind, already resolved (``HostResolver``), with its IPv6 zone
+  /// (``Endpoint/scopeID``) for a link-local one; `nil` for every address of the peer's family.
+  /// Its port is not used: the ports are ``receivePort``'s (and the next, for RTCP).
+  public var bindAddress: Endpoint?
   /// The SSRC to send with; `nil` for a random one (or, with ``RTPSession/sendPacket(_:at:)``,
   /// the first packet's).
   public var ssrc: UInt32?
   /// The first sequence number sent; `nil` for a random one (RFC 3550 wants it random).
   public var initialSequenceNumber: UInt16?
-  /// Output queue length of the RTP socket (a power of two).
+  /// Output queue length of the RTP socket (a power of two); by default
+  /// ``RTPChannelSendOptions``'s.
   public var sendQueueSize: Int
-  /// The largest RTP datagram sent.
+  /// The largest RTP datagram sent; by default ``RTPChannelSendOptions``'s.
   public var maxPacketSize: Int
-  /// `SO_RCVBUF` asked for on each socket.
+  /// `SO_RCVBUF` asked for on each socket; by default ``RTPChannelOptions``'s.
   public var receiveBufferSize: Int
-  /// `SO_SNDBUF` asked for on the RTP socket (0: the system's default).
+  /// `SO_SNDBUF` asked for on the RTP socket (0: the system's default); by default
+  /// ``RTPChannelSendOptions``'s.
   public var sendBufferSize: Int
+
+  /// What the RTCP socket (when RTCP has a port of its own) sends: compound packets, a few at
+  /// a time, with the system's send buffer.
+  public static let rtcpSending = RTPChannelSendOptions(
+    queueSize: 8, maxPacketSize: 1500, sendBufferSize: 0)
 
   /// A configuration with the seed's parameters; the rest have defaults.
   public init(
@@ -81,19 +91,24 @@ public struct RTPSessionConfiguration: Sendable, Hashable {
     minimumRTCPInterval = RTCPInterval.minimumSeconds
     sessionBandwidth = 8000
     timeoutIntervals = 5
-    bindHost = nil
+    bindAddress = nil
     ssrc = nil
     initialSequenceNumber = nil
-    sendQueueSize = 32
-    maxPacketSize = 1500
-    receiveBufferSize = 1 << 20
-    sendBufferSize = 0
+    // One set of defaults for sockets, the channel options', so that a session's RTP socket
+    // and a channel made directly agree.
+    let channel = RTPChannelOptions()
+    let sending = RTPChannelSendOptions()
+    sendQueueSize = sending.queueSize
+    maxPacketSize = sending.maxPacketSize
+    receiveBufferSize = channel.receiveBufferSize
+    sendBufferSize = sending.sendBufferSize
   }
 
   /// Throws what is wrong with the configuration, if anything.
   public func validate() throws(RTPSessionError) {
     guard sendPort != nil || receivePort != nil else { throw .noPort }
     guard sendPort == nil || peer != nil else { throw .sendPortWithoutPeer }
+    if rtcp == .separatePort, receivePort == .max { throw .noRTCPPort(receivePort: .max) }
     guard payloadType <= 127 else { throw .invalidPayloadType(Int(payloadType)) }
     guard (1...JitterBuffer.maximumCapacity).contains(jitterBufferSize) else {
       throw .invalidJitterBufferSize(jitterBufferSize)
@@ -108,6 +123,20 @@ public struct RTPSessionConfiguration: Sendable, Hashable {
     guard timeoutIntervals > 0, timeoutIntervals.isFinite else {
       throw .invalidRTCPSetting("timeoutIntervals")
     }
+  }
+
+  /// The RTP socket's options: ``sendQueueSize``, ``maxPacketSize``, the buffers.
+  func rtpChannelOptions(family: AddressFamily) -> RTPChannelOptions {
+    RTPChannelOptions(
+      family: family, receiveBufferSize: receiveBufferSize,
+      sending: RTPChannelSendOptions(
+        queueSize: sendQueueSize, maxPacketSize: maxPacketSize, sendBufferSize: sendBufferSize))
+  }
+
+  /// The RTCP socket's options: ``rtcpSending`` and ``receiveBufferSize``.
+  func rtcpChannelOptions(family: AddressFamily) -> RTPChannelOptions {
+    RTPChannelOptions(
+      family: family, receiveBufferSize: receiveBufferSize, sending: Self.rtcpSending)
   }
 
   /// Where RTP goes when the configuration says.

@@ -1,3 +1,4 @@
+import RTPBase
 import RTPNetwork
 import RTPPackets
 import RTPPlayout
@@ -8,6 +9,8 @@ public enum RTPSessionError: Error, Equatable, CustomStringConvertible {
   case noPort
   /// A send port without a peer address to send to.
   case sendPortWithoutPeer
+  /// RTCP on a port of its own after RTP's needs a receive port below 65535.
+  case noRTCPPort(receivePort: UInt16)
   /// A payload type outside 0...127.
   case invalidPayloadType(Int)
   /// A jitter buffer size outside 1...``/RTPPlayout/JitterBuffer/maximumCapacity``.
@@ -28,13 +31,17 @@ public enum RTPSessionError: Error, Equatable, CustomStringConvertible {
   case invalidPacket(RTPParseError)
   /// The network layer failed (binding, a full queue, a closed channel…).
   case network(NetworkError)
-  /// The RTCP scheduler's thread could not be started (`pthread_create` failed with `errno`).
-  case cannotStartScheduler(errno: Int32)
+  /// The RTCP scheduler's thread could not be started: the `pthread_create` error.
+  case cannotStartScheduler(SystemError)
+  /// The RTCP scheduler the session was to run on has been shut down.
+  case schedulerShutDown
 
   public var description: String {
     switch self {
     case .noPort: return "a session needs a send port or a receive port"
     case .sendPortWithoutPeer: return "a send port needs a peer address"
+    case .noRTCPPort(let port):
+      return "receive port \(port) leaves no port for RTCP after it"
     case .invalidPayloadType(let type): return "payload type \(type) is outside 0...127"
     case .invalidJitterBufferSize(let size):
       return "jitter buffer size \(size) is outside 1...\(JitterBuffer.maximumCapacity)"
@@ -46,8 +53,8 @@ public enum RTPSessionError: Error, Equatable, CustomStringConvertible {
     case .noDestination: return "no destination: no send port and nothing heard from the peer"
     case .invalidPacket(let error): return "not an RTP packet: \(error)"
     case .network(let error): return "\(error)"
-    case .cannotStartScheduler(let code):
-      return "\(RTPProcError.cannotStartThread(errno: code))"
+    case .cannotStartScheduler(let error): return "\(error)"
+    case .schedulerShutDown: return "\(RTPProcError.shutDown)"
     }
   }
 }

@@ -67,6 +67,8 @@ public struct AudioInput {
       return ToolFailure(.ioError, "\(output): \(error)")
     case .resampler(let error):
       return ToolFailure(.software, "\(error)")
+    case .resamplerThrew(let error):
+      return ToolFailure(.software, "\(error)")
     }
   }
 }

@@ -266,6 +266,9 @@ struct RTPGen: ToolCommand {
         failure = ToolFailure(.dataError, "\(outputFile.displayName): \(line)")
       } catch .read(let error) {
         failure = ToolFailure(.ioError, "\(input?.displayName ?? "stdin"): \(error)")
+      } catch .invalidHeader(let error) {
+        // validate() refuses such a --pt; the generator says so too.
+        failure = ToolFailure(.usage, "\(error)")
       } catch .emptyPayload {
         failure = ToolFailure(
           .dataError,

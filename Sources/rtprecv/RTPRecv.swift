@@ -129,16 +129,16 @@ struct RTPRecv: ToolCommand {
     let signals = SignalWaiter()
     // One socket a port: ask for as many descriptors as that takes, up to the hard limit.
     Terminal.raiseDescriptorLimit(toAtLeast: listen.ports.count + 64)
-    let address: IPAddress
+    let local: Endpoint
     let peerAddress: IPAddress?
     do {
-      address = try HostResolver.resolve(listen.host, port: 0).address
+      local = try HostResolver.resolve(listen.host, port: 0)
       peerAddress = try peer.map { try HostResolver.resolve($0, port: 0).address }
     } catch {
       throw ToolFailure(.unavailable, "\(error)")
     }
     let family: AddressFamily
-    if case .v4 = address { family = .ipv4 } else { family = .ipv6 }
+    if case .v4 = local.address { family = .ipv4 } else { family = .ipv6 }
 
     let outputFile = try OutputFile(path: outputPath, binary: true)
     let sink = OutputSink(fileDescriptor: outputFile.descriptor)
@@ -161,7 +161,7 @@ struct RTPRecv: ToolCommand {
       if rtcp {
         var configuration = RTPSessionConfiguration(
           peer: peerAddress, receivePort: listen.ports.lowerBound, payloadType: 0, toolName: tool)
-        configuration.bindHost = listen.host
+        configuration.bindAddress = local
         configuration.rtcp = rtcpMux ? .multiplexed : .separatePort
         configuration.receiveBufferSize = 8 << 20
         configuration.sendQueueSize = 8
@@ -175,8 +175,8 @@ struct RTPRecv: ToolCommand {
           try server.createChannel(
             onDatagram: { bytes, source, destination, time in
               recorder.record(bytes, source: source, destination: destination, time: time.realtime)
-            }, bindHost: listen.host, bindPort: port, queueSize: 1, family: family,
-            maxPacketSize: 1, receiveBufferSize: 8 << 20, sendBufferSize: 0))
+            }, bindingTo: Endpoint(address: local.address, port: port, scopeID: local.scopeID),
+            options: .receiveOnly(family: family, receiveBufferSize: 8 << 20)))
       }
     } catch {
       throw ToolFailure(network: error)

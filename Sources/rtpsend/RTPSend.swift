@@ -243,9 +243,7 @@ struct RTPSend: ToolCommand {
     }
     let failed = result.counters.sendErrors + result.unsendable
     if result.counters.sent == 0 && failed > 0 {
-      let why =
-        result.counters.lastSendErrno != 0
-        ? ": \(Errno(rawValue: result.counters.lastSendErrno))" : ""
+      let why = result.counters.lastSendError.map { ": \($0.errno)" } ?? ""
       throw ToolFailure(.unavailable, "\(to): every send failed (\(failed) datagrams)\(why)")
     }
   }
@@ -330,7 +328,7 @@ struct RTPSend: ToolCommand {
     var configuration = RTPSessionConfiguration(
       peer: destination.address, sendPort: destination.port, receivePort: local?.port ?? 0,
       payloadType: 0, toolName: tool)
-    configuration.bindHost = local.map { "\($0.address)" }
+    configuration.bindAddress = local
     configuration.rtcp = rtcpMux ? .multiplexed : .separatePort
     configuration.sendQueueSize = RTPSender.queueSize(streams: 1)
     configuration.maxPacketSize = RTPSender.maximumPacketSize

@@ -155,4 +155,53 @@ struct AudioFilterTests {
       #expect(AudioTest.samples(result.output) == expected, "\(law)")
     }
   }
+
+  @Test(
+    "A resampler that throws its own error: thrown to the caller, what it emitted before kept",
+    arguments: [false, true])
+  func resamplerThrowsItsOwnError(inFinish: Bool) throws {
+    let input = AudioTest.bytes([Int16](repeating: 100, count: 3000))
+    let resampler = RefusingResampler(refusesAfter: inFinish ? nil : 2)
+    let result = try Self.filter(
+      input, raw: AudioFormat(sampleRate: 8000), to: AudioFormat(sampleRate: 8000),
+      container: .raw
+    ) { (reader, writer) throws(AudioFilterError) in
+      try AudioResamplingFilter(resampler: resampler, chunkFrames: 1000)
+        .run(from: reader, to: writer)
+    }
+    let error = try #require(result.error)
+    #expect(error == .resamplerThrew(RefusingResampler.Refusal()))
+    #expect(error != .resamplerThrew(IOError.brokenPipe))
+    #expect("\(error)" == "the resampler refuses")
+    // The writer is not finished: what reached the file is at most what was emitted.
+    let written = AudioTest.samples(result.output)
+    #expect(written.count <= (inFinish ? 3000 : 2000))
+    #expect(written.allSatisfy { $0 == 100 })
+  }
+}
+
+/// A pass-through resampler that throws an error of its own after `refusesAfter` chunks, or in
+/// `finish` when `nil`: an embedder's resampler, whose errors RTPAudio does not know.
+private final class RefusingResampler: Resampler {
+  struct Refusal: Error, CustomStringConvertible {
+    var description: String { "the resampler refuses" }
+  }
+  let inputRate = 8000
+  let outputRate = 8000
+  let refusesAfter: Int?
+  private var chunks = 0
+
+  init(refusesAfter: Int?) { self.refusesAfter = refusesAfter }
+
+  func process(
+    _ input: UnsafeBufferPointer<Int16>, _ emit: (UnsafeBufferPointer<Int16>) throws -> Void
+  ) throws {
+    if let refusesAfter, chunks == refusesAfter { throw Refusal() }
+    chunks += 1
+    try emit(input)
+  }
+
+  func finish(_ emit: (UnsafeBufferPointer<Int16>) throws -> Void) throws {
+    if refusesAfter == nil { throw Refusal() }
+  }
 }

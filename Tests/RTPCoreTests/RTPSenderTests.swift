@@ -51,7 +51,7 @@ struct RTPSenderTests {
       [:])
     var channels: [RTPChannel] = []
     let first = try server.createChannel(
-      onPacket: { _, _, _ in }, bindHost: "127.0.0.1", bindPort: 0)
+      onPacket: { _, _, _ in }, bindingTo: Endpoint(address: .v4(.loopback), port: 0))
     let base = first.localAddress.port
     first.close()
     for offset in 0..<2 {
@@ -67,7 +67,7 @@ struct RTPSenderTests {
                   packet.payload.first ?? 0
                 ))
             }
-          }, bindHost: "127.0.0.1", bindPort: port))
+          }, bindingTo: Endpoint(address: .v4(.loopback), port: port)))
     }
     let bytes = try Self.capture(count: 10)
     let sender = try RTPSender(
@@ -114,7 +114,7 @@ struct RTPSenderTests {
     defer { server.shutdown() }
     let arrivals = LockedValue<[UInt16: [Int64]]>([:])
     let probe = try server.createChannel(
-      onPacket: { _, _, _ in }, bindHost: "127.0.0.1", bindPort: 0)
+      onPacket: { _, _, _ in }, bindingTo: Endpoint(address: .v4(.loopback), port: 0))
     let base = probe.localAddress.port
     probe.close()
     var channels: [RTPChannel] = []
@@ -124,7 +124,7 @@ struct RTPSenderTests {
         try server.createChannel(
           onPacket: { _, _, time in
             arrivals.withLock { $0[port, default: []].append(time.monotonic) }
-          }, bindHost: "127.0.0.1", bindPort: port))
+          }, bindingTo: Endpoint(address: .v4(.loopback), port: port)))
     }
     let bytes = try Self.capture(count: 3)
     let sender = try RTPSender(
@@ -156,7 +156,8 @@ struct RTPSenderTests {
     defer { server.shutdown() }
     let count = Atomic<Int>(0)
     let sink = try server.createChannel(
-      onPacket: { _, _, _ in count.add(1, ordering: .relaxed) }, bindHost: "127.0.0.1")
+      onPacket: { _, _, _ in count.add(1, ordering: .relaxed) },
+      bindingTo: Endpoint(address: .v4(.loopback), port: 0))
     let sender = try RTPSender(
       destination: sink.localAddress, local: nil, streams: 1, pace: .none, speed: 1)
     let failure = cut.withUnsafeBytes { raw in

@@ -54,7 +54,10 @@ private func sendRetrying(_ channel: RTPChannel, _ bytes: [UInt8]) throws {
 private func ipv6LoopbackWorks() -> Bool {
   guard let server = try? RTPServer() else { return false }
   defer { server.shutdown() }
-  return (try? server.createChannel(onPacket: { _, _, _ in }, bindHost: "::1", family: .ipv6))
+  return
+    (try? server.createChannel(
+      onPacket: { _, _, _ in }, bindingTo: Endpoint(address: .v6(.loopback), port: 0),
+      options: RTPChannelOptions(family: .ipv6)))
     != nil
 }
 
@@ -68,10 +71,11 @@ struct RTPServerTests {
     let echo = try server.createChannel(
       onPacket: { bytes, source, _ in
         try? box.channel.withLock { $0 }?.send(bytes, to: source)
-      }, bindHost: "127.0.0.1")
+      }, bindingTo: Endpoint(address: .v4(.loopback), port: 0))
     box.channel.withLock { $0 = echo }
     let inbox = Inbox()
-    let client = try server.createChannel(onPacket: inbox.handler, bindHost: "127.0.0.1")
+    let client = try server.createChannel(
+      onPacket: inbox.handler, bindingTo: Endpoint(address: .v4(.loopback), port: 0))
     try client.setTarget(echo.localAddress)
     try client.send(Array("hello".utf8))
     #expect(waitFor { inbox.count == 1 })
@@ -88,7 +92,8 @@ struct RTPServerTests {
     let server = try RTPServer()
     defer { server.shutdown() }
     let channel = try server.createChannel(
-      onPacket: { _, _, _ in }, bindHost: "127.0.0.1", queueSize: 4)
+      onPacket: { _, _, _ in }, bindingTo: Endpoint(address: .v4(.loopback), port: 0),
+      options: RTPChannelOptions(sending: RTPChannelSendOptions(queueSize: 4)))
     try channel.setTarget(channel.localAddress)
     let later = NetworkClock.monotonic + 60_000_000_000
     for _ in 0..<4 { try channel.send(Array("x".utf8), at: later) }
@@ -105,7 +110,9 @@ struct RTPServerTests {
     let server = try RTPServer()
     defer { server.shutdown() }
     #expect(throws: NetworkError.invalidQueueSize(size)) {
-      try server.createChannel(onPacket: { _, _, _ in }, bindHost: "127.0.0.1", queueSize: size)
+      try server.createChannel(
+        onPacket: { _, _, _ in }, bindingTo: Endpoint(address: .v4(.loopback), port: 0),
+        options: RTPChannelOptions(sending: RTPChannelSendOptions(queueSize: size)))
     }
   }
 
@@ -114,7 +121,8 @@ struct RTPServerTests {
     let server = try RTPServer()
     defer { server.shutdown() }
     let channel = try server.createChannel(
-      onPacket: { _, _, _ in }, bindHost: "127.0.0.1", maxPacketSize: 100)
+      onPacket: { _, _, _ in }, bindingTo: Endpoint(address: .v4(.loopback), port: 0),
+      options: RTPChannelOptions(sending: RTPChannelSendOptions(maxPacketSize: 100)))
     #expect(throws: NetworkError.noTarget) { try channel.send([1, 2, 3]) }
     let v6 = try #require(Endpoint("[::1]:9"))
     #expect(throws: NetworkError.addressFamilyMismatch(v6)) { try channel.setTarget(v6) }
@@ -127,8 +135,10 @@ struct RTPServerTests {
   @Test("close and shutdown are safe twice; a closed channel refuses sends")
   func closeAndShutdownTwice() throws {
     let server = try RTPServer()
-    let first = try server.createChannel(onPacket: { _, _, _ in }, bindHost: "127.0.0.1")
-    let second = try server.createChannel(onPacket: { _, _, _ in }, bindHost: "127.0.0.1")
+    let first = try server.createChannel(
+      onPacket: { _, _, _ in }, bindingTo: Endpoint(address: .v4(.loopback), port: 0))
+    let second = try server.createChannel(
+      onPacket: { _, _, _ in }, bindingTo: Endpoint(address: .v4(.loopback), port: 0))
     try first.setTarget(second.localAddress)
     first.close()
     first.close()
@@ -141,7 +151,8 @@ struct RTPServerTests {
     #expect(second.isClosed)
     second.close()
     #expect(throws: NetworkError.closed) {
-      try server.createChannel(onPacket: { _, _, _ in }, bindHost: "127.0.0.1")
+      try server.createChannel(
+        onPacket: { _, _, _ in }, bindingTo: Endpoint(address: .v4(.loopback), port: 0))
     }
   }
 
@@ -155,7 +166,7 @@ struct RTPServerTests {
       onPacket: { _, _, _ in
         seen.add(1, ordering: .relaxed)
         box.channel.withLock { $0 }?.close()
-      }, bindHost: "127.0.0.1")
+      }, bindingTo: Endpoint(address: .v4(.loopback), port: 0))
     box.channel.withLock { $0 = channel }
     try channel.setTarget(channel.localAddress)
     try channel.send([7])
@@ -166,26 +177,83 @@ struct RTPServerTests {
     #expect(seen.load(ordering: .relaxed) == 1)
   }
 
+  @Test("A receive-only channel receives, has no queue, and refuses to send")
+  func receiveOnly() throws {
+    let server = try RTPServer()
+    defer { server.shutdown() }
+    let inbox = Inbox()
+    let receiver = try server.createChannel(
+      onPacket: inbox.handler, bindingTo: Endpoint(address: .v4(.loopback), port: 0),
+      options: .receiveOnly())
+    #expect(receiver.sending == nil)
+    #expect(receiver.queueSize == 0)
+    #expect(receiver.maxPacketSize == 0)
+    #expect(receiver.queue == nil)
+    try receiver.setTarget(receiver.localAddress)
+    #expect(throws: NetworkError.receiveOnly) { try receiver.send([1, 2, 3]) }
+    #expect(throws: NetworkError.receiveOnly) {
+      try receiver.send([1], at: NetworkClock.monotonic)
+    }
+    #expect(receiver.pendingCount == 0)
+    let sender = try server.createChannel(
+      onPacket: { _, _, _ in }, bindingTo: Endpoint(address: .v4(.loopback), port: 0))
+    try sender.setTarget(receiver.localAddress)
+    try sender.send(Array("in".utf8))
+    #expect(waitFor { inbox.count == 1 })
+    #expect(inbox.all.first?.bytes == Array("in".utf8))
+    receiver.close()
+    #expect(receiver.counters.received == 1)
+    #expect(receiver.counters.discarded == 0)
+    #expect(receiver.counters.sent == 0)
+  }
+
+  @Test("Channel options default to a session's sockets; a session's RTCP socket sends little")
+  func defaultsAgree() {
+    let channel = RTPChannelOptions()
+    let session = RTPSessionConfiguration(peer: nil, receivePort: 0, payloadType: 0)
+    #expect(channel.receiveBufferSize == session.receiveBufferSize)
+    #expect(channel.sending?.queueSize == session.sendQueueSize)
+    #expect(channel.sending?.maxPacketSize == session.maxPacketSize)
+    #expect(channel.sending?.sendBufferSize == session.sendBufferSize)
+    #expect(channel.family == .auto)
+    #expect(RTPChannelOptions.receiveOnly().sending == nil)
+  }
+
   @Test("Port 0 binds an ephemeral port; a port in use is a bind error")
   func ephemeralPort() throws {
     let server = try RTPServer()
     defer { server.shutdown() }
-    let a = try server.createChannel(onPacket: { _, _, _ in }, bindHost: "127.0.0.1")
-    let b = try server.createChannel(onPacket: { _, _, _ in }, bindHost: "127.0.0.1", bindPort: 0)
+    let a = try server.createChannel(
+      onPacket: { _, _, _ in }, bindingTo: Endpoint(address: .v4(.loopback), port: 0))
+    let b = try server.createChannel(
+      onPacket: { _, _, _ in }, bindingTo: Endpoint(address: .v4(.loopback), port: 0))
     #expect(a.localAddress.port != 0)
     #expect(b.localAddress.port != 0)
     #expect(a.localAddress != b.localAddress)
     #expect(a.localAddress.address == .v4(.loopback))
     do {
       _ = try server.createChannel(
-        onPacket: { _, _, _ in }, bindHost: "127.0.0.1", bindPort: a.localAddress.port)
+        onPacket: { _, _, _ in },
+        bindingTo: Endpoint(address: .v4(.loopback), port: a.localAddress.port))
       Issue.record("binding a port in use succeeded")
     } catch {
-      #expect(error == .cannotBind(address: "127.0.0.1:\(a.localAddress.port)", errno: EADDRINUSE))
+      #expect(
+        error
+          == .cannotBind(
+            Endpoint(address: .v4(.loopback), port: a.localAddress.port),
+            SystemError("bind", errno: .addressInUse)))
+      #expect(
+        "\(error)" == "cannot bind 127.0.0.1:\(a.localAddress.port): Address already in use")
       #expect(error.isUnavailable)
     }
+    // Names are resolved before binding, by HostResolver; a channel binds an address.
     #expect(throws: NetworkError.self) {
-      try server.createChannel(onPacket: { _, _, _ in }, bindHost: "no-such-host.invalid")
+      try HostResolver.resolve("no-such-host.invalid", port: 0)
+    }
+    let v6 = Endpoint(address: .v6(.loopback), port: 0)
+    #expect(throws: NetworkError.addressFamilyMismatch(v6)) {
+      try server.createChannel(
+        onPacket: { _, _, _ in }, bindingTo: v6, options: RTPChannelOptions(family: .ipv4))
     }
     let wildcard = try server.createChannel(onPacket: { _, _, _ in })
     #expect(wildcard.localAddress.address == .v4(.any))
@@ -198,9 +266,11 @@ struct RTPServerTests {
     defer { server.shutdown() }
     let inbox = Inbox()
     let receiver = try server.createChannel(
-      onPacket: inbox.handler, bindHost: "::1", family: .ipv6)
+      onPacket: inbox.handler, bindingTo: Endpoint(address: .v6(.loopback), port: 0),
+      options: RTPChannelOptions(family: .ipv6))
     #expect(receiver.localAddress.address == IPAddress("::1"))
-    let sender = try server.createChannel(onPacket: { _, _, _ in }, bindHost: "::1")
+    let sender = try server.createChannel(
+      onPacket: { _, _, _ in }, bindingTo: Endpoint(address: .v6(.loopback), port: 0))
     try sender.setTarget(receiver.localAddress)
     try sender.send(Array("six".utf8))
     #expect(waitFor { inbox.count == 1 })
@@ -208,8 +278,10 @@ struct RTPServerTests {
     #expect(inbox.all.first?.source == sender.localAddress)
 
     let v4Inbox = Inbox()
-    let v4 = try server.createChannel(onPacket: v4Inbox.handler, bindHost: "127.0.0.1")
-    let dual = try server.createChannel(onPacket: { _, _, _ in }, bindHost: "::", family: .auto)
+    let v4 = try server.createChannel(
+      onPacket: v4Inbox.handler, bindingTo: Endpoint(address: .v4(.loopback), port: 0))
+    let dual = try server.createChannel(
+      onPacket: { _, _, _ in }, bindingTo: Endpoint(address: .v6(.any), port: 0))
     try dual.setTarget(v4.localAddress)
     try dual.send(Array("four".utf8))
     #expect(waitFor { v4Inbox.count == 1 })
@@ -221,9 +293,11 @@ struct RTPServerTests {
     let server = try RTPServer()
     defer { server.shutdown() }
     let inbox = Inbox()
-    let receiver = try server.createChannel(onPacket: inbox.handler, bindHost: "127.0.0.1")
+    let receiver = try server.createChannel(
+      onPacket: inbox.handler, bindingTo: Endpoint(address: .v4(.loopback), port: 0))
     let sender = try server.createChannel(
-      onPacket: { _, _, _ in }, bindHost: "127.0.0.1", queueSize: 1024)
+      onPacket: { _, _, _ in }, bindingTo: Endpoint(address: .v4(.loopback), port: 0),
+      options: RTPChannelOptions(sending: RTPChannelSendOptions(queueSize: 1024)))
     try sender.setTarget(receiver.localAddress)
     let total = 10_000
     func packet(_ index: Int) -> [UInt8] {
@@ -269,9 +343,11 @@ struct RTPServerTests {
         // Hold the worker on the first datagram so the socket's small buffer overflows.
         while !release.load(ordering: .acquiring) { usleep(200) }
         received.add(1, ordering: .relaxed)
-      }, bindHost: "127.0.0.1", receiveBufferSize: 4096)
+      }, bindingTo: Endpoint(address: .v4(.loopback), port: 0),
+      options: RTPChannelOptions(receiveBufferSize: 4096))
     let sender = try sendingServer.createChannel(
-      onPacket: { _, _, _ in }, bindHost: "127.0.0.1", queueSize: 256)
+      onPacket: { _, _, _ in }, bindingTo: Endpoint(address: .v4(.loopback), port: 0),
+      options: RTPChannelOptions(sending: RTPChannelSendOptions(queueSize: 256)))
     try sender.setTarget(receiver.localAddress)
     let total = 2000
     let payload = [UInt8](repeating: 0x55, count: 172)
@@ -295,9 +371,11 @@ struct RTPServerTests {
     let server = try RTPServer()
     defer { server.shutdown() }
     let inbox = Inbox()
-    let receiver = try server.createChannel(onPacket: inbox.handler, bindHost: "127.0.0.1")
+    let receiver = try server.createChannel(
+      onPacket: inbox.handler, bindingTo: Endpoint(address: .v4(.loopback), port: 0))
     let sender = try server.createChannel(
-      onPacket: { _, _, _ in }, bindHost: "127.0.0.1", queueSize: 256)
+      onPacket: { _, _, _ in }, bindingTo: Endpoint(address: .v4(.loopback), port: 0),
+      options: RTPChannelOptions(sending: RTPChannelSendOptions(queueSize: 256)))
     try sender.setTarget(receiver.localAddress)
     let count = 200
     let start = NetworkClock.monotonic + 20_000_000
@@ -327,9 +405,11 @@ struct RTPServerTests {
     let server = try RTPServer()
     defer { server.shutdown() }
     let inbox = Inbox()
-    let receiver = try server.createChannel(onPacket: inbox.handler, bindHost: "127.0.0.1")
+    let receiver = try server.createChannel(
+      onPacket: inbox.handler, bindingTo: Endpoint(address: .v4(.loopback), port: 0))
     let sender = try server.createChannel(
-      onPacket: { _, _, _ in }, bindHost: "127.0.0.1", queueSize: 64)
+      onPacket: { _, _, _ in }, bindingTo: Endpoint(address: .v4(.loopback), port: 0),
+      options: RTPChannelOptions(sending: RTPChannelSendOptions(queueSize: 64)))
     try sender.setTarget(receiver.localAddress)
     let start = NetworkClock.monotonic + 10_000_000
     for index in 0..<20 {

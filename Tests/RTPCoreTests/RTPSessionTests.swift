@@ -291,6 +291,53 @@ struct RTPSessionTests {
     #expect(a.drops.isEmpty)
   }
 
+  @Test("Setup failures keep their cause: no RTCP port, a taken RTCP port, a stopped scheduler")
+  func setupFailureCauses() throws {
+    var last = RTPSessionConfiguration(peer: loopback, receivePort: .max, payloadType: 96)
+    #expect(throws: RTPSessionError.noRTCPPort(receivePort: .max)) {
+      try RTPSession(configuration: last)
+    }
+    last.rtcp = .multiplexed
+    _ = try RTPSession(configuration: last)
+
+    let server = try RTPServer(name: "test-causes")
+    defer { server.shutdown() }
+    // RTP's port free, RTCP's (the next) taken: the bind error of the RTCP port, as bind gave it.
+    let probe = try server.createChannel(
+      onPacket: { _, _, _ in }, bindingTo: Endpoint(address: .v4(.loopback), port: 0))
+    let taken = probe.localAddress
+    probe.close()
+    let blocker = try server.createChannel(
+      onPacket: { _, _, _ in }, bindingTo: Endpoint(address: .v4(.loopback), port: taken.port))
+    defer { blocker.close() }
+    var pair = RTPSessionConfiguration(
+      peer: loopback, receivePort: taken.port - 1, payloadType: 96)
+    pair.bindAddress = Endpoint(address: loopback, port: 0)
+    let control = RTPControl(name: "test-causes")
+    defer { control.shutdown() }
+    let blocked = try RTPSession(configuration: pair)
+    do {
+      try control.startSession(control.addSession(blocked))
+      Issue.record("a session bound an RTCP port in use")
+    } catch {
+      #expect(
+        error == .network(.cannotBind(taken, SystemError("bind", errno: .addressInUse))),
+        "\(error)")
+    }
+    #expect(blocked.rtpChannel == nil)
+
+    // A scheduler shut down under the session: said so, and the sockets are closed again.
+    let proc = try RTPProc(name: "test-causes")
+    proc.shutdown()
+    let late = try RTPSession(
+      configuration: RTPSessionConfiguration(peer: loopback, receivePort: 0, payloadType: 96))
+    #expect(throws: RTPSessionError.schedulerShutDown) {
+      try late.open(server: server, proc: proc, cookie: RTPSessionCookie(rawValue: 1))
+    }
+    #expect(late.rtpChannel == nil)
+    #expect("\(RTPSessionError.schedulerShutDown)" == "the scheduler has been shut down")
+  }
+
   @Test("A socket closed under a running session drops the call once, as a socket error")
   func socketError() throws {
     let control = RTPControl(name: "test-socket")

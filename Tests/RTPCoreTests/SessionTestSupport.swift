@@ -104,7 +104,8 @@ final class DelayProxy: Sendable {
           deadline += delay(0)
         }
         try? channel.send(bytes, to: destination, at: deadline)
-      }, bindHost: "127.0.0.1", queueSize: 1024)
+      }, bindingTo: Endpoint(address: .v4(.loopback), port: 0),
+      options: RTPChannelOptions(sending: RTPChannelSendOptions(queueSize: 1024)))
     shared.channel.withLock { $0 = channel }
   }
 

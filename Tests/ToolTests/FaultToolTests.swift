@@ -89,6 +89,36 @@ struct FaultToolTests {
     #expect(sender.stderr == "rtpsend: pthread_create: Resource temporarily unavailable\n")
   }
 
+  @Test("Out of descriptors setting up a session: each call's own failure, never a port in use")
+  func outOfDescriptors() {
+    let directory = Shell.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    // Each limit lets one more descriptor open: the epoll, eventfd and timerfd of the server,
+    // then the RTP socket, then the RTCP one (which used to be reported as its port in use).
+    let result = Shell.run(
+      """
+      rtpgen --count 10 > in.pcap
+      for n in $(seq 4 24); do
+        (ulimit -n $n && rtpsend --rtcp --pace none --to 127.0.0.1:9 in.pcap) > /dev/null 2> err
+        echo "$? $(cat err)"
+      done
+      """, in: directory)
+    #expect(result.status == 0, "\(result.stderr)")
+    let runs = result.lines
+    #expect(runs.count == 21, "\(result.output)")
+    #expect(runs.last == "0 ", "the largest limit is enough: \(result.output)")
+    for run in runs where !run.hasPrefix("0 ") {
+      #expect(!run.contains("in use"), "\(run)")
+      #expect(run.hasSuffix(": Too many open files"), "\(run)")
+      #expect(run.hasPrefix("69 rtpsend: ") || run.hasPrefix("66 rtpsend: "), "\(run)")
+    }
+    for call in ["epoll_create1", "eventfd", "timerfd_create", "socket"] {
+      #expect(runs.contains("69 rtpsend: \(call): Too many open files"), "\(result.output)")
+    }
+    // Two limits fail at a socket: the RTP one's and the RTCP one's.
+    #expect(runs.filter { $0 == "69 rtpsend: socket: Too many open files" }.count == 2)
+  }
+
   @Test(
     "rtprecv binds exactly the address it is told: nothing sent to another loopback address arrives",
     arguments: [("127.0.0.1", "127.0.0.2", "0100007F"), ("[::1]", "127.0.0.1", "")])

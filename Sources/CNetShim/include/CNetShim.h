@@ -56,10 +56,16 @@ typedef struct rtpnet_tx_slot {
 
 /**
  * Creates a non-blocking, close-on-exec UDP socket of the given family (AF_INET or AF_INET6),
- * with SO_TIMESTAMPNS and SO_RXQ_OVFL enabled; an AF_INET6 socket is made IPv6-only when
- * v6only is non-zero. Returns the descriptor or a negative errno.
+ * with SO_TIMESTAMPNS and SO_RXQ_OVFL enabled; an AF_INET6 socket is made IPv6-only for
+ * RTPNET_IPV6_ONLY or dual-stack for RTPNET_DUAL_STACK (ignored for AF_INET). Returns the
+ * descriptor or a negative errno.
  */
 int rtpnet_udp_socket(int family, int v6only);
+
+/** rtpnet_udp_socket's v6only: an IPv6 socket that also talks to IPv4 peers (mapped). */
+#define RTPNET_DUAL_STACK 0
+/** rtpnet_udp_socket's v6only: an IPv6 socket for IPv6 only (IPV6_V6ONLY). */
+#define RTPNET_IPV6_ONLY 1
 
 /**
  * Asks the kernel to report each received datagram's destination address (IP_PKTINFO, and
@@ -106,13 +112,18 @@ void rtpnet_sockaddr_ipv4(rtpnet_sockaddr *address, uint32_t host_address, uint1
 void rtpnet_sockaddr_ipv6(rtpnet_sockaddr *address, const uint8_t octets[16], uint16_t port,
                           uint32_t scope_id);
 
-/**
- * Splits address into family (4 or 6), octets (4 or 16 used, network order) and port (host
- * byte order). Returns -EAFNOSUPPORT for other families.
- */
 /** The IPv6 scope (interface index) of an address; 0 for IPv4 or no scope. */
 uint32_t rtpnet_sockaddr_scope(const rtpnet_sockaddr *address);
 
+/** rtpnet_sockaddr_parts' family for an IPv4 address (4 octets used). */
+#define RTPNET_FAMILY_IPV4 4
+/** rtpnet_sockaddr_parts' family for an IPv6 address (16 octets used). */
+#define RTPNET_FAMILY_IPV6 6
+
+/**
+ * Splits address into family (RTPNET_FAMILY_IPV4 or RTPNET_FAMILY_IPV6), octets (4 or 16 used,
+ * network order) and port (host byte order). Returns -EAFNOSUPPORT for other families.
+ */
 int rtpnet_sockaddr_parts(const rtpnet_sockaddr *address, int *family, uint8_t octets[16],
                           uint16_t *port);
 
@@ -130,14 +141,27 @@ const char *rtpnet_resolve_error(int code);
 /** Makes an epoll instance (close-on-exec). Returns the descriptor or a negative errno. */
 int rtpnet_epoll_create(void);
 
+/** rtpnet_epoll_control's op: register fd (EPOLL_CTL_ADD). */
+#define RTPNET_EPOLL_ADD 1
+/** rtpnet_epoll_control's op: change fd's events (EPOLL_CTL_MOD). */
+#define RTPNET_EPOLL_MODIFY 2
+/** rtpnet_epoll_control's op: unregister fd (EPOLL_CTL_DEL). */
+#define RTPNET_EPOLL_REMOVE 3
+
 /**
- * Adds (op 1), changes (op 2) or removes (op 3) fd's registration on epfd for the given events
- * (RTPNET_EPOLL_* below), tagged with a caller's 64-bit value.
+ * Adds (RTPNET_EPOLL_ADD), changes (RTPNET_EPOLL_MODIFY) or removes (RTPNET_EPOLL_REMOVE) fd's
+ * registration on epfd for the given events (RTPNET_EPOLL_IN… below), tagged with a caller's
+ * 64-bit value. The op numbers are the shim's own, not Linux's EPOLL_CTL_* values; any other
+ * op is -EINVAL.
  */
 int rtpnet_epoll_control(int epfd, int op, int fd, uint32_t events, uint64_t tag);
 
+/** rtpnet_epoll_wait's timeout_ms: wait until an event, however long. */
+#define RTPNET_WAIT_FOREVER (-1)
+
 /**
- * Waits for up to max events (at most 256) or timeout_ms (-1: forever) and copies each event's
+ * Waits for up to max events (at most 256) or timeout_ms (RTPNET_WAIT_FOREVER: no limit) and
+ * copies each event's
  * tag and flags into the caller's arrays. Returns the count, or a negative errno (-EINTR too).
  */
 int rtpnet_epoll_wait(int epfd, uint64_t *tags, uint32_t *flags, int max, int timeout_ms);
@@ -159,7 +183,13 @@ int rtpnet_eventfd(void);
 /** Makes a CLOCK_MONOTONIC timerfd (non-blocking, close-on-exec). */
 int rtpnet_timerfd(void);
 
-/** Arms timerfd to fire once at the absolute CLOCK_MONOTONIC time deadline_ns (0 disarms). */
+/** rtpnet_timerfd_arm's deadline_ns: disarm the timer. */
+#define RTPNET_TIMER_DISARM 0
+
+/**
+ * Arms timerfd to fire once at the absolute CLOCK_MONOTONIC time deadline_ns
+ * (RTPNET_TIMER_DISARM disarms).
+ */
 int rtpnet_timerfd_arm(int fd, int64_t deadline_ns);
 
 /** CLOCK_MONOTONIC in ns. */

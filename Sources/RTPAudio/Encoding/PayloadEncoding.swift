@@ -37,6 +37,8 @@ public enum PayloadEncoding: String, Sendable, CaseIterable, CustomStringConvert
 
   /// Writes `samples` encoded into the start of `buffer`, which holds
   /// `samples.count × bytesPerSample` bytes or more.
+  ///
+  /// - Precondition: `buffer` is that large (the caller sizes it).
   public func encode(
     _ samples: UnsafeBufferPointer<Int16>, into buffer: UnsafeMutableRawBufferPointer
   ) {

@@ -24,6 +24,8 @@ public struct ToneGenerator: Sendable {
   private let stepImaginary: Double
 
   /// A tone of `frequency` Hz at `sampleRate`, peaking at `level` of full scale (0.5 ≈ −6 dBFS).
+  ///
+  /// - Precondition: `sampleRate` is positive.
   public init(frequency: Double, sampleRate: Int, level: Double = 0.5) {
     precondition(sampleRate > 0)
     self.frequency = frequency

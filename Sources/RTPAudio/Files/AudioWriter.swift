@@ -68,6 +68,8 @@ public final class AudioWriter {
 
   /// Writes interleaved 16-bit samples (whole frames over the calls), encoded as ``format`` says:
   /// little-endian PCM, or G.711 with ``G711``'s encoders.
+  ///
+  /// - Precondition: ``finish()`` has not been called.
   public func write(samples: UnsafeBufferPointer<Int16>) throws(IOError) {
     precondition(!finished, "write after finish")
     guard let base = samples.baseAddress, !samples.isEmpty else { return }
@@ -92,6 +94,8 @@ public final class AudioWriter {
   /// Writes G.711 `codes` of `law` decoded to 16-bit samples, straight into the output buffer,
   /// for a writer of ``AudioEncoding/pcm16``; the same as decoding them with
   /// ``G711/decode(_:_:into:)`` and passing the samples to ``write(samples:)``, one copy fewer.
+  ///
+  /// - Precondition: ``finish()`` has not been called, and the writer is PCM16.
   public func write(decoding codes: UnsafeRawBufferPointer, _ law: G711Law) throws(IOError) {
     precondition(!finished, "write after finish")
     precondition(format.encoding == .pcm16, "decoding G.711 into a writer that is not PCM16")
@@ -110,6 +114,8 @@ public final class AudioWriter {
 
   /// Writes bytes already in the stored encoding (G.711 octets, or 16-bit little-endian PCM), as
   /// they are.
+  ///
+  /// - Precondition: ``finish()`` has not been called.
   public func writeEncoded(_ bytes: UnsafeRawBufferPointer) throws(IOError) {
     precondition(!finished, "write after finish")
     try sink.write(bytes)

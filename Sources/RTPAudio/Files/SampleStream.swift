@@ -32,29 +32,33 @@ final class SampleStream {
   /// A window of up to `maximum` whole frames, empty at the end of the samples; throws where the
   /// samples end in damage. Pass what was used to ``advance(frames:)``.
   func next(maximum: Int) throws(AudioError) -> UnsafeRawBufferPointer {
-    do {
-      var window = try source.peekAvailable()
+    var window = try read { () throws(IOError) in try source.peekAvailable() }
+    if let remaining, UInt64(window.count) > remaining {
+      window = UnsafeRawBufferPointer(rebasing: window[0..<Int(remaining)])
+    }
+    if window.count < frameBytes {
+      let frameBytes = frameBytes
+      window = try read { () throws(IOError) in try source.peek(frameBytes) }
       if let remaining, UInt64(window.count) > remaining {
         window = UnsafeRawBufferPointer(rebasing: window[0..<Int(remaining)])
       }
       if window.count < frameBytes {
-        window = try source.peek(frameBytes)
-        if let remaining, UInt64(window.count) > remaining {
-          window = UnsafeRawBufferPointer(rebasing: window[0..<Int(remaining)])
-        }
-        if window.count < frameBytes {
-          try end(partial: window.count)
-          return UnsafeRawBufferPointer(start: nil, count: 0)
-        }
+        try end(partial: window.count)
+        return UnsafeRawBufferPointer(start: nil, count: 0)
       }
-      let count = min(maximum, window.count / frameBytes)
-      return UnsafeRawBufferPointer(rebasing: window[0..<(count * frameBytes)])
-    } catch let error as IOError {
-      throw .io(error)
-    } catch let error as AudioError {
-      throw error
+    }
+    let count = min(maximum, window.count / frameBytes)
+    return UnsafeRawBufferPointer(rebasing: window[0..<(count * frameBytes)])
+  }
+
+  /// A read of the source, its failure as the audio error it is.
+  private func read(_ body: () throws(IOError) -> UnsafeRawBufferPointer) throws(AudioError)
+    -> UnsafeRawBufferPointer
+  {
+    do throws(IOError) {
+      return try body()
     } catch {
-      preconditionFailure("unexpected \(error)")
+      throw .io(error)
     }
   }
 

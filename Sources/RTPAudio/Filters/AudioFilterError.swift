@@ -13,12 +13,28 @@ public enum AudioFilterError: Error, CustomStringConvertible, Sendable, Equatabl
   case output(IOError)
   /// The resampler failed.
   case resampler(ResamplerError)
+  /// A ``Resampler`` of the caller's threw an error of its own, carried as it was thrown.
+  case resamplerThrew(any Error)
 
   public var description: String {
     switch self {
     case .input(let error): return error.description
     case .output(let error): return error.description
     case .resampler(let error): return error.description
+    case .resamplerThrew(let error): return "\(error)"
+    }
+  }
+
+  /// Equal cases with equal errors; errors of a caller's resampler, whose type need not be
+  /// `Equatable`, are equal when they are of one type and read the same.
+  public static func == (lhs: Self, rhs: Self) -> Bool {
+    switch (lhs, rhs) {
+    case (.input(let left), .input(let right)): return left == right
+    case (.output(let left), .output(let right)): return left == right
+    case (.resampler(let left), .resampler(let right)): return left == right
+    case (.resamplerThrew(let left), .resamplerThrew(let right)):
+      return type(of: left) == type(of: right) && "\(left)" == "\(right)"
+    default: return false
     }
   }
 }

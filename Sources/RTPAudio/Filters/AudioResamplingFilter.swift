@@ -16,6 +16,8 @@ public final class AudioResamplingFilter {
 
   /// Creates a filter resampling `channels` of its input with `resampler`, reading up to
   /// `chunkFrames` frames at a time.
+  ///
+  /// - Precondition: `chunkFrames` is positive.
   public init(
     resampler: any Resampler, channels: ChannelSelection = .mix, chunkFrames: Int = 1 << 16
   ) {
@@ -35,15 +37,27 @@ public final class AudioResamplingFilter {
   ///
   /// Where the input is damaged, every whole frame before the damage is resampled, the
   /// resampler flushed and the writer finished before ``AudioFilterError/input(_:)`` is thrown;
-  /// a failed write is thrown as ``AudioFilterError/output(_:)`` at once. `progress`, if given,
-  /// is called with the input frames read so far after each chunk.
+  /// a failed write is thrown as ``AudioFilterError/output(_:)`` at once, and an error of the
+  /// resampler's as ``AudioFilterError/resampler(_:)`` (a ``ResamplerError``) or
+  /// ``AudioFilterError/resamplerThrew(_:)`` (any other). `progress`, if given, is called with
+  /// the input frames read so far after each chunk.
   @discardableResult
   public func run(
     from reader: AudioReader, to writer: AudioWriter, progress: ProgressHandler? = nil
   ) throws(AudioFilterError) -> UInt64 {
     var frames: UInt64 = 0
     var failure: AudioError? = nil
-    let write: (UnsafeBufferPointer<Int16>) throws -> Void = { try writer.write(samples: $0) }
+    // What the writer threw, kept apart so that it is reported as the output's failure however
+    // the resampler passes it on.
+    var writeFailure: IOError? = nil
+    let write: (UnsafeBufferPointer<Int16>) throws -> Void = { samples in
+      do throws(IOError) {
+        try writer.write(samples: samples)
+      } catch {
+        writeFailure = error
+        throw error
+      }
+    }
     do {
       while true {
         let count: Int
@@ -59,13 +73,17 @@ public final class AudioResamplingFilter {
         progress?(frames)
       }
       try resampler.finish(write)
-      try writer.finish()
-    } catch let error as IOError {
-      throw .output(error)
-    } catch let error as ResamplerError {
-      throw .resampler(error)
+      do throws(IOError) {
+        try writer.finish()
+      } catch {
+        writeFailure = error
+      }
+      if let writeFailure { throw writeFailure }
     } catch {
-      preconditionFailure("unexpected \(error)")
+      if let writeFailure { throw .output(writeFailure) }
+      if let error = error as? ResamplerError { throw .resampler(error) }
+      // An embedder's resampler, failing in its own terms.
+      throw .resamplerThrew(error)
     }
     if let failure { throw .input(failure) }
     return frames

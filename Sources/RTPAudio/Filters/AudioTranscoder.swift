@@ -16,6 +16,8 @@ public final class AudioTranscoder {
 
   /// Creates a transcoder keeping `channels` of the input, converting up to `chunkFrames`
   /// frames at a time.
+  ///
+  /// - Precondition: `chunkFrames` is positive.
   public init(channels: ChannelSelection = .mix, chunkFrames: Int = 1 << 16) {
     precondition(chunkFrames > 0, "chunkFrames must be positive")
     self.channels = channels

@@ -23,6 +23,8 @@ extension G711 {
 
   /// Encodes `samples` into the first `samples.count` bytes of `codes`, bit-exact with the
   /// scalar encoders. Allocates nothing.
+  ///
+  /// - Precondition: `codes` holds at least `samples.count` bytes.
   @inlinable
   public static func encode(
     _ law: G711Law, _ samples: UnsafeBufferPointer<Int16>, into codes: UnsafeMutableRawBufferPointer
@@ -71,6 +73,8 @@ extension G711 {
   }
 
   /// Decodes `codes` into the first `codes.count` of `samples`. Allocates nothing.
+  ///
+  /// - Precondition: `samples` holds at least `codes.count` samples.
   @inlinable
   public static func decode(
     _ law: G711Law, _ codes: UnsafeRawBufferPointer, into samples: UnsafeMutableBufferPointer<Int16>

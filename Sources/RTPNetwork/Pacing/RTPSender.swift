@@ -90,9 +90,12 @@ public final class RTPSender {
       let server = try RTPServer(name: "rtpsend")
       let family: AddressFamily = destination.address.isIPv6 ? .ipv6 : .ipv4
       channel = try server.createChannel(
-        onPacket: { _, _, _ in }, bindHost: local.map { "\($0.address)" },
-        bindPort: local?.port ?? 0, queueSize: Self.queueSize(streams: streams), family: family,
-        maxPacketSize: Self.maximumPacketSize, receiveBufferSize: 0, sendBufferSize: 4 << 20)
+        onPacket: { _, _, _ in }, bindingTo: local,
+        options: RTPChannelOptions(
+          family: family, receiveBufferSize: 0,
+          sending: RTPChannelSendOptions(
+            queueSize: Self.queueSize(streams: streams), maxPacketSize: Self.maximumPacketSize,
+            sendBufferSize: 4 << 20)))
       self.server = server
     }
     self.path = path

@@ -39,6 +39,8 @@ public struct SendSchedule: Sendable {
   ///   - start: The deadline of the first datagram (``NetworkClock`` nanoseconds).
   ///   - maxGap: The longest gap between two deadlines (ns, positive); `nil` for no limit.
   ///   - clockRate: The RTP clock rate of a payload type, `nil` when unknown.
+  ///
+  /// - Precondition: `speed` is positive and finite (rtpsend validates `--speed`).
   public init(
     mode: PacingMode, speed: Double = 1, start: Int64, maxGap: Int64? = nil,
     clockRate: @escaping @Sendable (UInt8) -> Int? = {

@@ -1,5 +1,6 @@
 import CNetShim
 import RTPCaptures
+import SystemPackage
 
 #if canImport(Glibc)
   import Glibc
@@ -45,7 +46,7 @@ public enum HostResolver {
     guard status == 0 else {
       let reason =
         systemError != 0
-        ? NetworkError.text(systemError) : String(cString: rtpnet_resolve_error(status))
+        ? "\(Errno(rawValue: systemError))" : String(cString: rtpnet_resolve_error(status))
       throw .cannotResolve(host: host, reason: reason)
     }
     return SocketAddress(raw: raw)

@@ -1,20 +1,23 @@
+import RTPBase
 import RTPCaptures
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Musl)
-  import Musl
-#endif
-
 /// What can go wrong on the network side of RTPCore: resolving and binding (tools map these to
-/// exit 69), bad arguments (exit 64), and the run-time conditions of a channel.
+/// exit 69), a thread the system refuses (exit 70), bad arguments (exit 64), and the run-time
+/// conditions of a channel.
+///
+/// A failed system call is carried as the ``SystemError`` the call gave, so that whoever
+/// reports it says what the kernel said.
 public enum NetworkError: Error, Equatable, CustomStringConvertible {
   /// `host` could not be resolved; `reason` is the resolver's text.
   case cannotResolve(host: String, reason: String)
-  /// The socket could not be bound to `address`; `errno` says why (`EADDRINUSE`, `EACCES`, …).
-  case cannotBind(address: String, errno: Int32)
-  /// A socket, epoll or thread call failed; `operation` names it.
-  case systemCall(operation: String, errno: Int32)
+  /// The socket could not be bound to the endpoint; the `bind` error says why (`EADDRINUSE`,
+  /// `EACCES`, …).
+  case cannotBind(Endpoint, SystemError)
+  /// A socket or epoll call failed.
+  case system(SystemError)
+  /// The system refused the server's worker thread (`pthread_create` failed: out of memory or
+  /// over the process's limit), a fault of the host rather than of the network.
+  case cannotStartThread(SystemError)
   /// The queue size is not a power of two greater than zero.
   case invalidQueueSize(Int)
   /// A datagram larger than the channel's largest packet (or than UDP allows).
@@ -23,7 +26,11 @@ public enum NetworkError: Error, Equatable, CustomStringConvertible {
   case queueFull
   /// `send` before `setTarget`.
   case noTarget
-  /// An address of one family given to a socket of the other (an IPv6 target on an IPv4 socket).
+  /// `send` on a channel made receive-only (``RTPChannelOptions/sending`` `nil`): it has no
+  /// output queue.
+  case receiveOnly
+  /// An address of one family given to a socket of the other (an IPv6 target on an IPv4 socket,
+  /// or an IPv6 bind address for an ``AddressFamily/ipv4`` channel).
   case addressFamilyMismatch(Endpoint)
   /// The channel was closed or its server shut down.
   case closed
@@ -35,10 +42,10 @@ public enum NetworkError: Error, Equatable, CustomStringConvertible {
     switch self {
     case .cannotResolve(let host, let reason):
       return "cannot resolve \(host): \(reason)"
-    case .cannotBind(let address, let code):
-      return "cannot bind \(address): \(Self.text(code))"
-    case .systemCall(let operation, let code):
-      return "\(operation): \(Self.text(code))"
+    case .cannotBind(let endpoint, let error):
+      return "cannot bind \(endpoint): \(error.errno)"
+    case .system(let error), .cannotStartThread(let error):
+      return "\(error)"
     case .invalidQueueSize(let size):
       return "invalid queue size \(size): must be a power of two greater than zero"
     case .packetTooLarge(let size, let limit):
@@ -47,6 +54,8 @@ public enum NetworkError: Error, Equatable, CustomStringConvertible {
       return "output queue full"
     case .noTarget:
       return "no target set"
+    case .receiveOnly:
+      return "the channel is receive-only"
     case .addressFamilyMismatch(let endpoint):
       return "address \(endpoint) does not match the socket's family"
     case .closed:
@@ -60,12 +69,18 @@ public enum NetworkError: Error, Equatable, CustomStringConvertible {
   /// condition tools report with exit status 69.
   public var isUnavailable: Bool {
     switch self {
-    case .cannotResolve, .cannotBind, .systemCall: return true
+    case .cannotResolve, .cannotBind, .system: return true
     default: return false
     }
   }
 
-  static func text(_ code: Int32) -> String {
-    String(cString: strerror(code))
+  /// The failed system call behind this error, if one is.
+  public var systemError: SystemError? {
+    switch self {
+    case .cannotBind(_, let error), .system(let error), .cannotStartThread(let error):
+      return error
+    default:
+      return nil
+    }
   }
 }

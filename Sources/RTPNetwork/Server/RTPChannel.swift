@@ -10,7 +10,8 @@ import Synchronization
 #endif
 
 /// One UDP socket on an ``RTPServer``: a bidirectional RTP pipe with one callback for what
-/// arrives and one bounded, lossy, non-blocking output queue for what leaves.
+/// arrives and one bounded, lossy, non-blocking output queue for what leaves (none for a
+/// receive-only channel, ``RTPChannelOptions/receiveOnly(family:receiveBufferSize:)``).
 ///
 /// Sends copy the datagram into the queue and return at once; the server's worker sends it with
 /// `sendmmsg` as soon as it is due (immediately, or at the deadline given), unconnected, so an
@@ -43,16 +44,20 @@ public final class RTPChannel: @unchecked Sendable {
 
   /// The address and port the socket is bound to (the real port when bound to port 0).
   public let localAddress: Endpoint
-  /// The size of the output queue.
-  public let queueSize: Int
-  /// The largest datagram ``send(_:)`` accepts.
+  /// The output queue and send buffer the channel was made with; `nil` for a receive-only
+  /// channel, which has no queue.
+  public let sending: RTPChannelSendOptions?
+  /// The size of the output queue; 0 for a receive-only channel.
+  public var queueSize: Int { sending?.queueSize ?? 0 }
+  /// The largest datagram ``send(_:)`` accepts; 0 for a receive-only channel.
   public let maxPacketSize: Int
 
   let onPacket: DatagramHandler
   let descriptor: Int32
   let isIPv6: Bool
   let isDualStack: Bool
-  let queue: SendQueue
+  /// The output queue; `nil` for a receive-only channel.
+  let queue: SendQueue?
   let server: ServerState
 
   private let producer = LockedValue<(target: SocketAddress?, closed: Bool)>((nil, false))
@@ -83,18 +88,18 @@ public final class RTPChannel: @unchecked Sendable {
   var workerAwaitsWritable = false
 
   init(
-    descriptor: Int32, localAddress: Endpoint, isIPv6: Bool, isDualStack: Bool, queueSize: Int,
-    maxPacketSize: Int, server: ServerState, onPacket: @escaping DatagramHandler
+    descriptor: Int32, localAddress: Endpoint, isIPv6: Bool, isDualStack: Bool,
+    sending: RTPChannelSendOptions?, server: ServerState, onPacket: @escaping DatagramHandler
   ) {
     self.descriptor = descriptor
     self.localAddress = localAddress
     self.isIPv6 = isIPv6
     self.isDualStack = isDualStack
-    self.queueSize = queueSize
-    self.maxPacketSize = maxPacketSize
+    self.sending = sending
+    maxPacketSize = sending?.maxPacketSize ?? 0
     self.server = server
     self.onPacket = onPacket
-    queue = SendQueue(capacity: queueSize, slotSize: maxPacketSize)
+    queue = sending.map { SendQueue(capacity: $0.queueSize, slotSize: $0.maxPacketSize) }
   }
 
   /// Whether ``close()`` was called or the server shut down.
@@ -116,7 +121,7 @@ public final class RTPChannel: @unchecked Sendable {
   ///
   /// Throws ``NetworkError/queueFull`` (and counts it) when the queue is full,
   /// ``NetworkError/noTarget`` before ``setTarget(_:)``, ``NetworkError/closed`` after
-  /// ``close()``.
+  /// ``close()``, ``NetworkError/receiveOnly`` on a channel without a queue.
   public func send(_ bytes: UnsafeRawBufferPointer) throws(NetworkError) {
     try enqueue(bytes, to: nil, deadline: 0)
   }
@@ -151,6 +156,7 @@ public final class RTPChannel: @unchecked Sendable {
   )
     throws(NetworkError)
   {
+    guard let queue else { throw .receiveOnly }
     guard bytes.count <= maxPacketSize else {
       throw .packetTooLarge(size: bytes.count, limit: maxPacketSize)
     }
@@ -181,7 +187,7 @@ public final class RTPChannel: @unchecked Sendable {
   }
 
   /// How many datagrams wait in the output queue.
-  public var pendingCount: Int { queue.count }
+  public var pendingCount: Int { queue?.count ?? 0 }
 
   /// The counters now. Kernel drops are read from the socket while it is open.
   public var counters: RTPChannelCounters {
@@ -189,7 +195,8 @@ public final class RTPChannel: @unchecked Sendable {
     var counters = RTPChannelCounters()
     counters.sent = sentCount.load(ordering: .relaxed)
     counters.sendErrors = sendErrorCount.load(ordering: .relaxed)
-    counters.lastSendErrno = lastSendErrno.load(ordering: .relaxed)
+    let lastErrno = lastSendErrno.load(ordering: .relaxed)
+    counters.lastSendError = lastErrno == 0 ? nil : SystemError("sendmmsg", code: lastErrno)
     counters.queueFull = queueFullCount.load(ordering: .relaxed)
     counters.received = receivedCount.load(ordering: .relaxed)
     counters.kernelDrops = kernelDropCount.load(ordering: .relaxed)
@@ -228,6 +235,7 @@ public final class RTPChannel: @unchecked Sendable {
   /// Worker: records the lateness of the first `count` queued datagrams, sent at `departure`
   /// (before they are consumed).
   func recordLateness(departure: Int64, count: Int) {
+    guard let queue else { return }
     for offset in 0..<count {
       let deadline = queue.deadline(at: offset)
       if deadline != 0 { workerLateness.record(departure - deadline) }

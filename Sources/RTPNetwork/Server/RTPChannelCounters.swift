@@ -1,11 +1,14 @@
+import RTPBase
+
 /// A snapshot of one channel's counters.
 public struct RTPChannelCounters: Sendable, Hashable {
   /// Datagrams the kernel accepted for sending.
   public var sent: Int = 0
   /// Datagrams a send failed for (no route, permission, …); each was dropped.
   public var sendErrors: Int = 0
-  /// The `errno` of the last failed send, 0 when none failed: why datagrams were not sent.
-  public var lastSendErrno: Int32 = 0
+  /// The last failed send (`sendmmsg` and its `errno`), `nil` when none failed: why datagrams
+  /// were not sent.
+  public var lastSendError: SystemError? = nil
   /// `send` calls refused because the output queue was full.
   public var queueFull: Int = 0
   /// Datagrams received and handed to the callback.

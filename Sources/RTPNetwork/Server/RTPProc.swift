@@ -17,14 +17,18 @@ public final class RTPProc: @unchecked Sendable {
 
   /// The process-wide scheduler, started on first use.
   ///
-  /// - Throws: ``RTPProcError/cannotStartThread(errno:)`` when its thread could not be started
+  /// - Throws: ``RTPProcError/cannotStartThread(_:)`` when its thread could not be started
   ///   (then, on every use).
   public static var shared: RTPProc {
     get throws(RTPProcError) { try sharedScheduler.get() }
   }
 
   private static let sharedScheduler = Result { () throws(RTPProcError) in
-    try RTPProc(name: "rtp-proc")
+    do throws(SystemError) {
+      return try RTPProc(name: "rtp-proc")
+    } catch {
+      throw .cannotStartThread(error)
+    }
   }
 
   private let lock = ConditionLock()
@@ -38,16 +42,11 @@ public final class RTPProc: @unchecked Sendable {
 
   /// Starts a scheduler with its own worker thread named `name`.
   ///
-  /// - Throws: ``RTPProcError/cannotStartThread(errno:)`` when the system refuses a thread
-  ///   (out of memory or over the process limit).
-  public init(name: String = "rtp-proc") throws(RTPProcError) {
-    do throws(NetworkError) {
-      // The thread holds the scheduler strongly until shutdown() ends it.
-      worker = try WorkerThread.start(name: name) { self.run() }
-    } catch {
-      guard case .systemCall(_, let code) = error else { throw .cannotStartThread(errno: 0) }
-      throw .cannotStartThread(errno: code)
-    }
+  /// - Throws: the `pthread_create` error when the system refuses a thread (out of memory or
+  ///   over the process limit).
+  public init(name: String = "rtp-proc") throws(SystemError) {
+    // The thread holds the scheduler strongly until shutdown() ends it.
+    worker = try WorkerThread.start(name: name) { self.run() }
   }
 
   /// Schedules `callback`, which is called at once on the worker with deadline 0, then at the

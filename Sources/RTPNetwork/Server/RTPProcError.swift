@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Musl)
-  import Musl
-#endif
+import RTPBase
 
 /// What ``RTPProc`` and its channels report.
 public enum RTPProcError: Error, CustomStringConvertible {
@@ -11,8 +7,9 @@ public enum RTPProcError: Error, CustomStringConvertible {
   case callbackFailed(channel: String, underlying: any Error)
   /// The scheduler has been shut down.
   case shutDown
-  /// The system refused the scheduler's worker thread (`pthread_create` failed with `errno`).
-  case cannotStartThread(errno: Int32)
+  /// The system refused the scheduler's worker thread: the `pthread_create` error (out of
+  /// memory, or over the process's limit).
+  case cannotStartThread(SystemError)
 
   public var description: String {
     switch self {
@@ -20,8 +17,8 @@ public enum RTPProcError: Error, CustomStringConvertible {
       return "processing channel \(channel) failed: \(underlying)"
     case .shutDown:
       return "the scheduler has been shut down"
-    case .cannotStartThread(let code):
-      return "cannot start the scheduler's thread: \(String(cString: strerror(code)))"
+    case .cannotStartThread(let error):
+      return "\(error)"
     }
   }
 }

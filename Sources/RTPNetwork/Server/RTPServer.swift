@@ -1,6 +1,8 @@
 import CNetShim
 import RTPBase
+import RTPCaptures
 import Synchronization
+import SystemPackage
 
 #if canImport(Glibc)
   import Glibc
@@ -24,79 +26,95 @@ public final class RTPServer: @unchecked Sendable {
   public static let maxDatagramSize = 65507
 
   /// Starts the worker thread.
+  ///
+  /// - Throws: ``NetworkError/system(_:)`` when the epoll, eventfd or timerfd it waits on
+  ///   cannot be made, ``NetworkError/cannotStartThread(_:)`` when the system refuses its
+  ///   thread.
   public init(name: String = "rtp-server") throws(NetworkError) {
     let state = try ServerState()
     self.state = state
-    let worker = try WorkerThread.start(name: name) {
-      ServerWorker(state: state).run()
+    do throws(SystemError) {
+      let worker = try WorkerThread.start(name: name) {
+        ServerWorker(state: state).run()
+      }
+      thread = LockedValue(worker)
+    } catch {
+      throw .cannotStartThread(error)
     }
-    thread = LockedValue(worker)
   }
 
   deinit { shutdown() }
 
-  /// Creates a channel: a UDP socket bound to `bindHost`:`bindPort` and handed to the worker.
+  /// Creates a channel: a UDP socket bound to `local` and handed to the worker.
   ///
   /// - Parameters:
   ///   - onPacket: called on the worker thread for each datagram received.
-  ///   - bindHost: an address literal or a name; `nil` binds to every address of the family
-  ///     (`0.0.0.0`, or `::` for ``AddressFamily/ipv6``).
-  ///   - bindPort: the local port; 0 lets the kernel choose (see ``RTPChannel/localAddress``).
-  ///   - queueSize: output queue length, a power of two greater than zero.
-  ///   - family: the socket's IP version.
-  ///   - maxPacketSize: the largest datagram the channel sends (memory is queueSize × this).
-  ///   - receiveBufferSize: `SO_RCVBUF` bytes asked for (the kernel caps it at `rmem_max`);
-  ///     large by default so that bursts are not dropped; 0 keeps the system default.
-  ///   - sendBufferSize: `SO_SNDBUF` bytes asked for; 0 keeps the system default.
-  /// - Throws: ``NetworkError/invalidQueueSize(_:)``, ``NetworkError/cannotResolve(host:reason:)``,
-  ///   ``NetworkError/cannotBind(address:errno:)``, ``NetworkError/closed`` after shutdown.
+  ///   - local: the address and port to bind, already resolved (``HostResolver``); `nil` binds
+  ///     to every address of the family (`0.0.0.0`, or `::` for ``AddressFamily/ipv6``) and a
+  ///     port the kernel chooses. Port 0 lets the kernel choose (see
+  ///     ``RTPChannel/localAddress``).
+  ///   - options: the socket's family, buffers and output queue; a channel that never sends
+  ///     takes ``RTPChannelOptions/receiveOnly(family:receiveBufferSize:)``.
+  /// - Throws: ``NetworkError/invalidQueueSize(_:)``, ``NetworkError/packetTooLarge(size:limit:)``,
+  ///   ``NetworkError/addressFamilyMismatch(_:)`` for an address of the other family than
+  ///   `options.family`, ``NetworkError/cannotBind(_:_:)``, ``NetworkError/system(_:)`` when a
+  ///   socket call fails, ``NetworkError/closed`` after shutdown.
   public func createChannel(
-    onPacket: @escaping RTPChannel.PacketHandler, bindHost: String? = nil, bindPort: UInt16 = 0,
-    queueSize: Int = 32, family: AddressFamily = .auto, maxPacketSize: Int = 2048,
-    receiveBufferSize: Int = 4 << 20, sendBufferSize: Int = 1 << 20
+    onPacket: @escaping RTPChannel.PacketHandler, bindingTo local: Endpoint? = nil,
+    options: RTPChannelOptions = RTPChannelOptions()
   ) throws(NetworkError) -> RTPChannel {
     try createChannel(
-      onDatagram: { bytes, source, _, time in onPacket(bytes, source, time) }, bindHost: bindHost,
-      bindPort: bindPort, queueSize: queueSize, family: family, maxPacketSize: maxPacketSize,
-      receiveBufferSize: receiveBufferSize, sendBufferSize: sendBufferSize)
+      onDatagram: { bytes, source, _, time in onPacket(bytes, source, time) }, bindingTo: local,
+      options: options)
   }
 
   /// Creates a channel whose handler is also told each datagram's destination: the address it
   /// was sent to, which a channel bound to every address (`0.0.0.0`, `::`) learns from the
   /// kernel (`IP_PKTINFO`, `IPV6_PKTINFO`), and the channel's port. The other parameters are
-  /// ``createChannel(onPacket:bindHost:bindPort:queueSize:family:maxPacketSize:receiveBufferSize:sendBufferSize:)``'s.
+  /// ``createChannel(onPacket:bindingTo:options:)``'s.
   public func createChannel(
-    onDatagram: @escaping RTPChannel.DatagramHandler, bindHost: String? = nil,
-    bindPort: UInt16 = 0, queueSize: Int = 32, family: AddressFamily = .auto,
-    maxPacketSize: Int = 2048, receiveBufferSize: Int = 4 << 20, sendBufferSize: Int = 1 << 20
+    onDatagram: @escaping RTPChannel.DatagramHandler, bindingTo local: Endpoint? = nil,
+    options: RTPChannelOptions = RTPChannelOptions()
   ) throws(NetworkError) -> RTPChannel {
-    guard queueSize > 0, queueSize & (queueSize - 1) == 0 else {
-      throw .invalidQueueSize(queueSize)
-    }
-    guard maxPacketSize > 0, maxPacketSize <= Self.maxDatagramSize else {
-      throw .packetTooLarge(size: maxPacketSize, limit: Self.maxDatagramSize)
+    if let sending = options.sending {
+      let queueSize = sending.queueSize
+      guard queueSize > 0, queueSize & (queueSize - 1) == 0 else {
+        throw .invalidQueueSize(queueSize)
+      }
+      guard sending.maxPacketSize > 0, sending.maxPacketSize <= Self.maxDatagramSize else {
+        throw .packetTooLarge(size: sending.maxPacketSize, limit: Self.maxDatagramSize)
+      }
     }
     guard !state.isStopped else { throw .closed }
-    let host = bindHost ?? (family == .ipv6 ? "::" : "0.0.0.0")
-    let bindAddress = try HostResolver.socketAddress(host, port: bindPort, family: family)
-    let isIPv6 = bindAddress.isIPv6
-    let shownAddress = bindAddress.endpoint?.description ?? "\(host):\(bindPort)"
-    let descriptor = rtpnet_udp_socket(isIPv6 ? AF_INET6 : AF_INET, family == .ipv6 ? 1 : 0)
-    guard descriptor >= 0 else { throw .systemCall(operation: "socket", errno: -descriptor) }
+    let family = options.family
+    let bindEndpoint =
+      local ?? Endpoint(address: family == .ipv6 ? .v6(.any) : .v4(.any), port: 0)
+    switch (family, bindEndpoint.address) {
+    case (.ipv4, .v6), (.ipv6, .v4): throw .addressFamilyMismatch(bindEndpoint)
+    default: break
+    }
+    let isIPv6 = bindEndpoint.address.isIPv6
+    guard
+      let bindAddress = SocketAddress(bindEndpoint, socketIsIPv6: isIPv6, dualStack: false)
+    else { throw .addressFamilyMismatch(bindEndpoint) }
+    let descriptor = rtpnet_udp_socket(
+      isIPv6 ? AF_INET6 : AF_INET, family == .ipv6 ? RTPNET_IPV6_ONLY : RTPNET_DUAL_STACK)
+    guard descriptor >= 0 else { throw .system(SystemError("socket", code: descriptor)) }
     var raw = bindAddress.raw
     var local = rtpnet_sockaddr()
     let failure: NetworkError? = {
       let buffers = rtpnet_set_buffers(
-        descriptor, Int32(clamping: receiveBufferSize), Int32(clamping: sendBufferSize))
-      if buffers < 0 { return .systemCall(operation: "setsockopt", errno: -buffers) }
-      if bindAddress.endpoint?.address.isUnspecified ?? false {
+        descriptor, Int32(clamping: options.receiveBufferSize),
+        Int32(clamping: options.sending?.sendBufferSize ?? 0))
+      if buffers < 0 { return .system(SystemError("setsockopt", code: buffers)) }
+      if bindEndpoint.address.isUnspecified {
         let asked = rtpnet_enable_destination(descriptor, isIPv6 ? AF_INET6 : AF_INET)
-        if asked < 0 { return .systemCall(operation: "setsockopt", errno: -asked) }
+        if asked < 0 { return .system(SystemError("setsockopt", code: asked)) }
       }
       let bound = rtpnet_bind(descriptor, &raw)
-      if bound < 0 { return .cannotBind(address: shownAddress, errno: -bound) }
+      if bound < 0 { return .cannotBind(bindEndpoint, SystemError("bind", code: bound)) }
       let named = rtpnet_local_address(descriptor, &local)
-      if named < 0 { return .systemCall(operation: "getsockname", errno: -named) }
+      if named < 0 { return .system(SystemError("getsockname", code: named)) }
       return nil
     }()
     if let failure {
@@ -105,12 +123,12 @@ public final class RTPServer: @unchecked Sendable {
     }
     guard let localAddress = SocketAddress(raw: local).endpoint else {
       _ = close(descriptor)
-      throw .systemCall(operation: "getsockname", errno: EAFNOSUPPORT)
+      throw .system(SystemError("getsockname", errno: .addressFamilyNotSupported))
     }
     let channel = RTPChannel(
       descriptor: descriptor, localAddress: localAddress, isIPv6: isIPv6,
-      isDualStack: isIPv6 && family != .ipv6, queueSize: queueSize, maxPacketSize: maxPacketSize,
-      server: state, onPacket: onDatagram)
+      isDualStack: isIPv6 && family != .ipv6, sending: options.sending, server: state,
+      onPacket: onDatagram)
     guard state.post(.add(channel)) else {
       channel.markClosed()
       channel.closeSocket()

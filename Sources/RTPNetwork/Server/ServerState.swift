@@ -30,26 +30,26 @@ final class ServerState: @unchecked Sendable {
 
   init() throws(NetworkError) {
     let epoll = rtpnet_epoll_create()
-    guard epoll >= 0 else { throw .systemCall(operation: "epoll_create1", errno: -epoll) }
+    guard epoll >= 0 else { throw .system(SystemError("epoll_create1", code: epoll)) }
     let wake = rtpnet_eventfd()
     guard wake >= 0 else {
       _ = close(epoll)
-      throw .systemCall(operation: "eventfd", errno: -wake)
+      throw .system(SystemError("eventfd", code: wake))
     }
     let timer = rtpnet_timerfd()
     guard timer >= 0 else {
       _ = close(epoll)
       _ = close(wake)
-      throw .systemCall(operation: "timerfd_create", errno: -timer)
+      throw .system(SystemError("timerfd_create", code: timer))
     }
     self.epoll = epoll
     self.wake = wake
     self.timer = timer
     for (fd, tag) in [(wake, ServerWorker.wakeTag), (timer, ServerWorker.timerTag)] {
-      let status = rtpnet_epoll_control(epoll, 1, fd, RTPNET_EPOLL_IN, tag)
+      let status = rtpnet_epoll_control(epoll, RTPNET_EPOLL_ADD, fd, RTPNET_EPOLL_IN, tag)
       if status < 0 {
         closeDescriptors()
-        throw .systemCall(operation: "epoll_ctl", errno: -status)
+        throw .system(SystemError("epoll_ctl", code: status))
       }
     }
   }

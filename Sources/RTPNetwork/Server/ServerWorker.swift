@@ -72,7 +72,8 @@ final class ServerWorker {
     _ = rtpnet_set_timer_slack(1)
     while true {
       let count = rtpnet_epoll_wait(
-        state.epoll, eventTags, eventFlags, Int32(Self.maxEvents), backlog.isEmpty ? -1 : 0)
+        state.epoll, eventTags, eventFlags, Int32(Self.maxEvents),
+        backlog.isEmpty ? RTPNET_WAIT_FOREVER : 0)
       if count < 0 {
         if count == -EINTR { continue }
         // epoll itself failed: nothing can be waited for any more; close up as for a shutdown.
@@ -94,7 +95,7 @@ final class ServerWorker {
           guard slot < channels.count, let channel = channels[slot] else { continue }
           if flags & (RTPNET_EPOLL_OUT) != 0, channel.workerAwaitsWritable {
             channel.workerAwaitsWritable = false
-            control(channel, operation: 2, events: RTPNET_EPOLL_IN)
+            control(channel, operation: RTPNET_EPOLL_MODIFY, events: RTPNET_EPOLL_IN)
             service(channel, now: NetworkClock.monotonic)
           }
           if flags & (RTPNET_EPOLL_IN | RTPNET_EPOLL_ERR) != 0 {
@@ -128,7 +129,7 @@ final class ServerWorker {
       if slot == channels.count { channels.append(nil) }
       channels[slot] = channel
       channel.workerSlot = slot
-      control(channel, operation: 1, events: RTPNET_EPOLL_IN)
+      control(channel, operation: RTPNET_EPOLL_ADD, events: RTPNET_EPOLL_IN)
       if channel.isClosed { remove(channel) }
     case .service(let channel):
       guard channel.workerSlot >= 0 else {
@@ -155,8 +156,8 @@ final class ServerWorker {
   private func remove(_ channel: RTPChannel) {
     guard channel.workerSlot >= 0 else { return }
     service(channel, now: NetworkClock.monotonic)
-    channel.discardedCount.add(channel.queue.count, ordering: .relaxed)
-    control(channel, operation: 3, events: 0)
+    channel.discardedCount.add(channel.pendingCount, ordering: .relaxed)
+    control(channel, operation: RTPNET_EPOLL_REMOVE, events: 0)
     channels[channel.workerSlot] = nil
     freeSlots.append(channel.workerSlot)
     channel.workerSlot = -1
@@ -181,7 +182,7 @@ final class ServerWorker {
         break
       }
     }
-    _ = rtpnet_timerfd_arm(state.timer, 0)
+    _ = rtpnet_timerfd_arm(state.timer, Int64(RTPNET_TIMER_DISARM))
   }
 
   // MARK: Receiving
@@ -229,10 +230,10 @@ final class ServerWorker {
   /// Sends every due datagram of `channel`; then either lets go of the queue (empty), arms the
   /// front datagram's deadline, or waits for the socket to become writable.
   private func service(_ channel: RTPChannel, now: Int64) {
-    guard !channel.workerAwaitsWritable else { return }
+    guard let queue = channel.queue, !channel.workerAwaitsWritable else { return }
     var rounds = 0
     while true {
-      let (count, next) = channel.queue.due(now: now, into: sendSlots, limit: Self.sendBatch)
+      let (count, next) = queue.due(now: now, into: sendSlots, limit: Self.sendBatch)
       if count > 0 {
         if rounds == Self.sendRounds {
           // Budget spent: keep the queue (the flag stays set) and come back next round.
@@ -243,17 +244,18 @@ final class ServerWorker {
         let sent = Int(rtpnet_send_batch(channel.descriptor, sendSlots, UInt32(count)))
         if sent > 0 {
           channel.recordLateness(departure: NetworkClock.monotonic, count: sent)
-          channel.queue.consume(sent)
+          queue.consume(sent)
           channel.sentCount.add(sent, ordering: .relaxed)
           continue
         }
         if sent == -EAGAIN || sent == -ENOBUFS {
           channel.workerAwaitsWritable = true
-          control(channel, operation: 2, events: RTPNET_EPOLL_IN | RTPNET_EPOLL_OUT)
+          control(
+            channel, operation: RTPNET_EPOLL_MODIFY, events: RTPNET_EPOLL_IN | RTPNET_EPOLL_OUT)
           return
         }
         // No route, refused by a filter, …: count the front datagram as failed and drop it.
-        channel.queue.consume(1)
+        queue.consume(1)
         channel.sendErrorCount.add(1, ordering: .relaxed)
         channel.lastSendErrno.store(Int32(truncatingIfNeeded: -sent), ordering: .relaxed)
         continue
@@ -268,7 +270,7 @@ final class ServerWorker {
       // Empty: let go, then look again in case a producer queued meanwhile and saw the flag
       // still set.
       channel.serviceFlag.store(false, ordering: .sequentiallyConsistent)
-      if channel.queue.count == 0 { return }
+      if queue.count == 0 { return }
       if channel.serviceFlag.exchange(true, ordering: .sequentiallyConsistent) { return }
     }
   }
@@ -285,7 +287,7 @@ final class ServerWorker {
   }
 
   private func rearm() {
-    let next = deadlines.first?.deadline ?? 0
+    let next = deadlines.first?.deadline ?? Int64(RTPNET_TIMER_DISARM)
     if next != armedDeadline {
       armedDeadline = next
       _ = rtpnet_timerfd_arm(state.timer, next)

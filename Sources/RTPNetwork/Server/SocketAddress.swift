@@ -63,7 +63,7 @@ struct SocketAddress: @unchecked Sendable {
       rtpnet_sockaddr_parts(raw, &family, bytes.bindMemory(to: UInt8.self).baseAddress, &port)
     }
     guard status == 0 else { return nil }
-    if family == 4 {
+    if family == RTPNET_FAMILY_IPV4 {
       let value = UInt32(truncatingIfNeeded: octets.0)
       return Endpoint(address: .v4(IPv4Address(rawValue: UInt32(bigEndian: value))), port: port)
     }

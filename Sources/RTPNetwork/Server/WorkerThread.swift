@@ -1,4 +1,5 @@
 import CNetShim
+import RTPBase
 
 #if canImport(Glibc)
   import Glibc
@@ -22,8 +23,9 @@ struct WorkerThread: @unchecked Sendable {
     }
   }
 
-  /// Starts a thread named `name` (the kernel keeps 15 bytes) running `body`.
-  static func start(name: String, _ body: @escaping @Sendable () -> Void) throws(NetworkError)
+  /// Starts a thread named `name` (the kernel keeps 15 bytes) running `body`; throws the
+  /// `pthread_create` error when the system refuses one.
+  static func start(name: String, _ body: @escaping @Sendable () -> Void) throws(SystemError)
     -> WorkerThread
   {
     let start = Unmanaged.passRetained(Start(name: name, body: body)).toOpaque()
@@ -38,7 +40,7 @@ struct WorkerThread: @unchecked Sendable {
       }, start)
     guard status == 0 else {
       Unmanaged<Start>.fromOpaque(start).release()
-      throw .systemCall(operation: "pthread_create", errno: status)
+      throw SystemError("pthread_create", code: status)
     }
     return WorkerThread(handle: handle)
   }
