@@ -48,8 +48,8 @@ public struct RTPSessionConfiguration: Sendable, Hashable {
   public var sessionBandwidth: Double
   /// How many deterministic RTCP intervals without RTP or RTCP from the peer drop the call.
   public var timeoutIntervals: Double
-  /// The local address to bind, already resolved (``HostResolver``), with its IPv6 zone
-  /// (``Endpoint/scopeID``) for a link-local one; `nil` for every address of the peer's family.
+  /// The local address to bind, already resolved (``/RTPNetwork/HostResolver``), with its IPv6 zone
+  /// (``/RTPCaptures/Endpoint/scopeID``) for a link-local one; `nil` for every address of the peer's family.
   /// Its port is not used: the ports are ``receivePort``'s (and the next, for RTCP).
   public var bindAddress: Endpoint?
   /// The SSRC to send with; `nil` for a random one (or, with ``RTPSession/sendPacket(_:at:)``,
@@ -58,14 +58,14 @@ public struct RTPSessionConfiguration: Sendable, Hashable {
   /// The first sequence number sent; `nil` for a random one (RFC 3550 wants it random).
   public var initialSequenceNumber: UInt16?
   /// Output queue length of the RTP socket (a power of two); by default
-  /// ``RTPChannelSendOptions``'s.
+  /// ``/RTPNetwork/RTPChannelSendOptions``'s.
   public var sendQueueSize: Int
-  /// The largest RTP datagram sent; by default ``RTPChannelSendOptions``'s.
+  /// The largest RTP datagram sent; by default ``/RTPNetwork/RTPChannelSendOptions``'s.
   public var maxPacketSize: Int
-  /// `SO_RCVBUF` asked for on each socket; by default ``RTPChannelOptions``'s.
+  /// `SO_RCVBUF` asked for on each socket; by default ``/RTPNetwork/RTPChannelOptions``'s.
   public var receiveBufferSize: Int
   /// `SO_SNDBUF` asked for on the RTP socket (0: the system's default); by default
-  /// ``RTPChannelSendOptions``'s.
+  /// ``/RTPNetwork/RTPChannelSendOptions``'s.
   public var sendBufferSize: Int
 
   /// What the RTCP socket (when RTCP has a port of its own) sends: compound packets, a few at

@@ -5,7 +5,7 @@ import RTPCaptures
 /// exit 69), a thread the system refuses (exit 70), bad arguments (exit 64), and the run-time
 /// conditions of a channel.
 ///
-/// A failed system call is carried as the ``SystemError`` the call gave, so that whoever
+/// A failed system call is carried as the ``/RTPBase/SystemError`` the call gave, so that whoever
 /// reports it says what the kernel said.
 public enum NetworkError: Error, Equatable, CustomStringConvertible {
   /// `host` could not be resolved; `reason` is the resolver's text.

@@ -1,7 +1,7 @@
 /// How an ``RTPServer`` sets up a channel's socket: its IP version, its receive buffer, and —
 /// for a channel that sends — its output queue.
 ///
-/// The defaults are those of an ``RTPSessionConfiguration``'s RTP socket, so a channel made
+/// The defaults are those of an `RTPSessionConfiguration`'s RTP socket, so a channel made
 /// directly and a session's behave alike unless told otherwise.
 public struct RTPChannelOptions: Sendable, Hashable {
   /// The receive buffer a channel asks for by default: 1 MiB, what a session's sockets ask for.

@@ -1,5 +1,5 @@
 /// The sending side of a channel (``RTPChannelOptions/sending``): its output queue and send
-/// buffer. The defaults are an ``RTPSessionConfiguration``'s for its RTP socket.
+/// buffer. The defaults are an `RTPSessionConfiguration`'s for its RTP socket.
 public struct RTPChannelSendOptions: Sendable, Hashable {
   /// Output queue length, a power of two greater than zero (else
   /// ``NetworkError/invalidQueueSize(_:)``).
