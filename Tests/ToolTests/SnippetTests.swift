@@ -75,6 +75,13 @@ struct SnippetTests {
         "ready 5, late 0, duplicates 1",
       ]),
     Example(
+      name: "NetworkLoopback",
+      lines: [
+        "received 3 packets, sequence numbers [1, 2, 3]",
+        "all from the sender's port: true",
+        "sent 3, send errors 0",
+      ]),
+    Example(
       name: "AnalysisStreamStatistics",
       lines: [
         "SSRC 0xcafe g711U: 49 packets, 1 lost, max delta 40.0 ms, max jitter 1.889 ms"
