@@ -40,7 +40,7 @@ public final class InputSource {
 
   @exclusivity(unchecked) private var backing: Backing
   // Stored state below is exempt from run-time exclusivity checks: only this type's own
-  // methods touch it, on one thread, and the checks cost a fifth of a tool's time per packet.
+  // methods touch it, on one thread (docs/ARCHITECTURE.md, Performance conventions).
   // The window (`storage`, `start`, `end`) is usable from inlinable code: the capture readers
   // of the layer above take their bytes from it per record, and a call there would cost more
   // than the test it makes.

@@ -7,7 +7,7 @@ import SystemPackage
 public final class OutputSink {
   private let fileDescriptor: FileDescriptor
   // Stored state below is exempt from run-time exclusivity checks: only this type's own
-  // methods touch it, on one thread, and the checks cost a fifth of a tool's time per packet.
+  // methods touch it, on one thread (docs/ARCHITECTURE.md, Performance conventions).
   // The buffer is usable from inlinable code: the capture writers of the layer above reserve
   // and commit per packet, and a call there would cost more than the test it makes.
   @usableFromInline @exclusivity(unchecked) internal var storage: UnsafeMutableRawBufferPointer

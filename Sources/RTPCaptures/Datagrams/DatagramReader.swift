@@ -11,7 +11,7 @@ public final class DatagramReader {
   /// The decoder, for its fragment reassembly counters.
   public let decoder: DatagramDecoder
   // Stored state below is exempt from run-time exclusivity checks: only this type's own
-  // methods touch it, on one thread, and the checks cost a fifth of a tool's time per packet.
+  // methods touch it, on one thread (docs/ARCHITECTURE.md, Performance conventions).
   /// Capture records read so far.
   public var recordsRead: Int { recordCount }
   /// Datagrams returned so far.

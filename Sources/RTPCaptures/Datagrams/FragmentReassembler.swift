@@ -42,7 +42,7 @@ final class FragmentReassembler {
   /// Capture-time nanoseconds after its first fragment that an incomplete datagram expires.
   let timeout: Int64
   // Stored state below is exempt from run-time exclusivity checks: only this type's own
-  // methods touch it, on one thread, and the checks cost a fifth of a tool's time per packet.
+  // methods touch it, on one thread (docs/ARCHITECTURE.md, Performance conventions).
   @exclusivity(unchecked) private var entries: [PartialDatagram] = []
   @exclusivity(unchecked) private var freeEntries: [Int32] = []
   /// Each entry's ``pagesPerDatagram`` block numbers, -1 where no fragment has reached.

@@ -21,7 +21,7 @@ public final class CaptureReader {
   private let pcap: PcapReader?
   private let other: (any CaptureFormatReader)?
   // Stored state below is exempt from run-time exclusivity checks: only this type's own
-  // methods touch it, on one thread, and the checks cost a fifth of a tool's time per packet.
+  // methods touch it, on one thread (docs/ARCHITECTURE.md, Performance conventions).
   @exclusivity(unchecked) private var failure: CaptureError?
   /// `pcap`, unretained, for ``nextPlainUDP()``: while it reads little-endian Ethernet records
   /// and has not failed.

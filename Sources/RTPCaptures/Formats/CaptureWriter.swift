@@ -31,7 +31,7 @@ public final class CaptureWriter {
   /// The timestamp resolution of pcap and pcapng output; rtpdump ignores it.
   public let precision: TimestampPrecision
   // Stored state below is exempt from run-time exclusivity checks: only this type's own
-  // methods touch it, on one thread, and the checks cost a fifth of a tool's time per packet.
+  // methods touch it, on one thread (docs/ARCHITECTURE.md, Performance conventions).
   /// Datagrams written so far.
   @exclusivity(unchecked) public private(set) var packetsWritten = 0
   /// Datagrams that ``write(_:)`` skipped because their payload was longer than the format and

@@ -16,7 +16,7 @@ final class PcapReader: CaptureFormatReader {
   /// The largest caplen accepted.
   @usableFromInline let snaplen: UInt32
   // Stored state below is exempt from run-time exclusivity checks: only this type's own
-  // methods touch it, on one thread, and the checks cost a fifth of a tool's time per packet.
+  // methods touch it, on one thread (docs/ARCHITECTURE.md, Performance conventions).
   @usableFromInline @exclusivity(unchecked) internal var recordCount = 0
   /// Whether ``nextPlainUDP()`` applies: little-endian Ethernet records.
   let plainFastPath: Bool

@@ -14,7 +14,7 @@ final class PcapngReader: CaptureFormatReader {
 
   private let source: InputSource
   // Stored state below is exempt from run-time exclusivity checks: only this type's own
-  // methods touch it, on one thread, and the checks cost a fifth of a tool's time per packet.
+  // methods touch it, on one thread (docs/ARCHITECTURE.md, Performance conventions).
   @exclusivity(unchecked) private var bigEndian = false
   @exclusivity(unchecked) private var interfaces: [PcapngInterface] = []
   @exclusivity(unchecked) private var pendingConsume = 0

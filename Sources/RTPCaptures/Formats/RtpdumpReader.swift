@@ -19,7 +19,7 @@ final class RtpdumpReader: CaptureFormatReader {
   private let start: CaptureTime
   private let endpoints: (source: Endpoint, destination: Endpoint)
   // Stored state below is exempt from run-time exclusivity checks: only this type's own
-  // methods touch it, on one thread, and the checks cost a fifth of a tool's time per packet.
+  // methods touch it, on one thread (docs/ARCHITECTURE.md, Performance conventions).
   @exclusivity(unchecked) private var pendingConsume = 0
   @exclusivity(unchecked) private var recordCount = 0
 

@@ -28,7 +28,7 @@ public final class PayloadWriter: PlayoutHandler {
   /// The encoding that overrides the payload type's, if any.
   public let encoding: PayloadEncoding?
   // Stored state below is exempt from run-time exclusivity checks: only this type's own
-  // methods touch it, on one thread, and the checks cost a fifth of a tool's time per packet.
+  // methods touch it, on one thread (docs/ARCHITECTURE.md, Performance conventions).
   /// Payload bytes written, silence excluded.
   @exclusivity(unchecked) public private(set) var payloadBytes: UInt64 = 0
   /// Silence bytes written for erasures.

@@ -12,7 +12,7 @@ import RTPPackets
 /// buffer's and a fixed table of endpoints; nothing is allocated per packet.
 public final class PlayoutPipeline {
   // Stored state below is exempt from run-time exclusivity checks: only this type's own
-  // methods touch it, on one thread, and the checks cost a fifth of a tool's time per packet.
+  // methods touch it, on one thread (docs/ARCHITECTURE.md, Performance conventions).
   /// Counters so far.
   @exclusivity(unchecked) public private(set) var statistics = PlayoutStatistics()
 
