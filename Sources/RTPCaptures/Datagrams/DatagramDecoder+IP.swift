@@ -78,13 +78,14 @@ extension DatagramDecoder {
     case .udp(let offset):
       guard end <= packet.count else {
         guard snapped, offset <= packet.count else { return .skipped(.truncated) }
+        let (source, destination) = Self.addresses(ofIPv6Header: packet)
         return decodeCutUDP(
           UnsafeRawBufferPointer(rebasing: packet[offset...]), carried: end - offset,
-          source: .v6(IPv6Address(bytes: UnsafeRawBufferPointer(rebasing: packet[8..<24]))),
-          destination: .v6(IPv6Address(bytes: UnsafeRawBufferPointer(rebasing: packet[24..<40]))),
-          timestamp: timestamp)
+          source: source, destination: destination, timestamp: timestamp)
       }
-      return decodeUDP(packet, offset: offset, end: end, timestamp: timestamp)
+      return decodeUDP(
+        UnsafeRawBufferPointer(rebasing: packet[offset..<end]), ipv6Header: packet,
+        timestamp: timestamp)
     case .fragment(let offset):
       at = offset
     }
@@ -134,23 +135,29 @@ extension DatagramDecoder {
       // RFC 8200 allows one Fragment header: a second one is not a packet to reassemble.
       return .skipped(.malformedIPv6)
     case .udp(let offset):
-      let source = IPv6Address(bytes: UnsafeRawBufferPointer(rebasing: header[8..<24]))
-      let destination = IPv6Address(bytes: UnsafeRawBufferPointer(rebasing: header[24..<40]))
       return decodeUDP(
-        UnsafeRawBufferPointer(rebasing: bytes[offset..<end]), source: .v6(source),
-        destination: .v6(destination), timestamp: timestamp)
+        UnsafeRawBufferPointer(rebasing: bytes[offset..<end]), ipv6Header: header,
+        timestamp: timestamp)
     }
   }
 
-  /// Decodes the UDP header at `offset` of a whole IPv6 packet that ends at `end`.
+  /// Decodes the UDP header at the start of `segment`, a whole UDP datagram sent between the
+  /// addresses of the IPv6 header at the start of `header`.
   private func decodeUDP(
-    _ packet: UnsafeRawBufferPointer, offset: Int, end: Int, timestamp: Int64
+    _ segment: UnsafeRawBufferPointer, ipv6Header header: UnsafeRawBufferPointer, timestamp: Int64
   ) -> DecodeOutcome {
-    let source = IPv6Address(bytes: UnsafeRawBufferPointer(rebasing: packet[8..<24]))
-    let destination = IPv6Address(bytes: UnsafeRawBufferPointer(rebasing: packet[24..<40]))
-    return decodeUDP(
-      UnsafeRawBufferPointer(rebasing: packet[offset..<end]), source: .v6(source),
-      destination: .v6(destination), timestamp: timestamp)
+    let (source, destination) = Self.addresses(ofIPv6Header: header)
+    return decodeUDP(segment, source: source, destination: destination, timestamp: timestamp)
+  }
+
+  /// The source and destination addresses of the IPv6 header at the start of `header`.
+  private static func addresses(ofIPv6Header header: UnsafeRawBufferPointer)
+    -> (source: IPAddress, destination: IPAddress)
+  {
+    (
+      .v6(IPv6Address(bytes: UnsafeRawBufferPointer(rebasing: header[8..<24]))),
+      .v6(IPv6Address(bytes: UnsafeRawBufferPointer(rebasing: header[24..<40])))
+    )
   }
 
   /// Decodes the UDP header at the start of `captured`, the first bytes of an IP payload of
