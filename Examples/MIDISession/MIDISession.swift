@@ -42,7 +42,7 @@ final class MIDISession: RTPSession, @unchecked Sendable {
     var configuration = RTPSessionConfiguration(
       peer: peer, sendPort: sendPort, receivePort: receivePort, payloadType: Self.payloadType,
       clockRate: Self.clockRate, jitterBufferSize: 2, toolName: Self.toolName)
-    configuration.minimumRTCPInterval = 0.2
+    configuration.minimumRTCPInterval = .milliseconds(200)
     configuration.initialSequenceNumber = initialSequenceNumber
     try super.init(configuration: configuration)
   }

@@ -14,15 +14,15 @@ public struct PeerReceptionReport: Sendable, Hashable, CustomStringConvertible {
   public var block: RTCPReportBlock
   /// The clock rate (Hz) of the RTP the block is about, for ``jitterMilliseconds``.
   public var clockRate: Int
-  /// The round-trip time (A − LSR − DLSR) in nanoseconds, `nil` when the block has no LSR
-  /// (the peer has not had a sender report from this session yet).
-  public var roundTripTime: Int64?
+  /// The round-trip time (A − LSR − DLSR), `nil` when the block has no LSR (the peer has not
+  /// had a sender report from this session yet).
+  public var roundTripTime: Duration?
 
   /// A report from `reporter` (in an SR when `inSenderReport`), its `block`, read with
   /// `clockRate` for the jitter in seconds, and the round-trip time worked out from it.
   public init(
     reporter: UInt32, inSenderReport: Bool, block: RTCPReportBlock, clockRate: Int,
-    roundTripTime: Int64?
+    roundTripTime: Duration?
   ) {
     self.reporter = reporter
     self.inSenderReport = inSenderReport
@@ -43,7 +43,9 @@ public struct PeerReceptionReport: Sendable, Hashable, CustomStringConvertible {
   }
 
   /// The round-trip time in milliseconds, `nil` without an LSR.
-  public var roundTripMilliseconds: Double? { roundTripTime.map { Double($0) / 1e6 } }
+  public var roundTripMilliseconds: Double? {
+    roundTripTime.map { Double($0.saturatingNanoseconds) / 1e6 }
+  }
 
   /// One line for a person: `RR from 0x1a2b3c4d: lost 1.2% (cumulative 3), jitter 0.125 ms,
   /// round trip 0.412 ms` (`round trip unknown (no LSR)` before the peer has had an SR).

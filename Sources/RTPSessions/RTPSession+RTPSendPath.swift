@@ -3,7 +3,9 @@ import RTPNetwork
 extension RTPSession: RTPSendPath {
   public var sendChannel: RTPChannel? { rtpChannel }
 
-  public func send(_ packet: UnsafeRawBufferPointer, at deadline: Int64) -> RTPSendPathResult {
+  public func send(_ packet: UnsafeRawBufferPointer, at deadline: NetworkInstant?)
+    -> RTPSendPathResult
+  {
     do throws(RTPSessionError) {
       try sendPacket(packet, at: deadline)
       return .queued

@@ -76,7 +76,8 @@ open class RTPSession: @unchecked Sendable {
     state = LockedValue(initial)
     cname = configuration.cname ?? "\(String(initial.ssrc, radix: 16))@\(Self.hostName)"
     jitterBuffer = JitterBuffer(
-      capacity: configuration.jitterBufferSize, maxDelay: configuration.jitterBufferMaxDelay)
+      capacity: configuration.jitterBufferSize,
+      maxDelay: configuration.jitterBufferMaxDelay?.saturatingNanoseconds)
     scratch = .allocate(byteCount: configuration.maxPacketSize, alignment: 8)
   }
 
@@ -154,14 +155,15 @@ open class RTPSession: @unchecked Sendable {
   // MARK: Sending
 
   /// Sends `data` as one RTP packet with RTP timestamp `timestamp` (in the session's clock's
-  /// units; the application owns the timeline), leaving at `deadline` (`CLOCK_MONOTONIC` ns, 0
-  /// for now).
+  /// units; the application owns the timeline), leaving at `deadline` on the network clock
+  /// (`nil` for now).
   ///
   /// - Throws: ``RTPSessionError/notRunning``, ``RTPSessionError/noDestination`` before the
   ///   peer is heard without a send port, ``RTPSessionError/network(_:)`` for a full queue
   ///   (the packet is not sent and its sequence number not used) or a closed socket.
   public func send(
-    data: UnsafeRawBufferPointer, timestamp: UInt32, marker: Bool = false, at deadline: Int64 = 0
+    data: UnsafeRawBufferPointer, timestamp: UInt32, marker: Bool = false,
+    at deadline: NetworkInstant? = nil
   ) throws(RTPSessionError) {
     guard let runtime = runtime.withLock({ $0 }) else { throw .notRunning }
     let failure: RTPSessionError? = state.withLock { state in
@@ -185,16 +187,16 @@ open class RTPSession: @unchecked Sendable {
       }
       state.noteSent(
         payloadLength: data.count, timestamp: timestamp,
-        departure: deadline == 0 ? NetworkClock.monotonic : deadline)
+        departure: deadline ?? NetworkClock.monotonic)
       return nil
     }
     if let failure { throw reportSendFailure(failure) }
   }
 
   /// Sends `data` as one RTP packet; see ``send(data:timestamp:marker:at:)-(UnsafeRawBufferPointer,_,_,_)``.
-  public func send(data: [UInt8], timestamp: UInt32, marker: Bool = false, at deadline: Int64 = 0)
-    throws(RTPSessionError)
-  {
+  public func send(
+    data: [UInt8], timestamp: UInt32, marker: Bool = false, at deadline: NetworkInstant? = nil
+  ) throws(RTPSessionError) {
     let result: Result<Void, RTPSessionError> = data.withUnsafeBytes { bytes in
       Result { () throws(RTPSessionError) in
         try self.send(data: bytes, timestamp: timestamp, marker: marker, at: deadline)
@@ -209,7 +211,7 @@ open class RTPSession: @unchecked Sendable {
   /// configured and no RTCP has gone out yet, so that reports describe the stream sent, and its
   /// payload type's clock rate (``RTPSessionConfiguration/payloadClockRates``, else a static
   /// type's) for the SR's RTP timestamp and the peer's jitter.
-  public func sendPacket(_ packet: UnsafeRawBufferPointer, at deadline: Int64 = 0)
+  public func sendPacket(_ packet: UnsafeRawBufferPointer, at deadline: NetworkInstant? = nil)
     throws(RTPSessionError)
   {
     guard let runtime = runtime.withLock({ $0 }) else { throw .notRunning }
@@ -239,7 +241,7 @@ open class RTPSession: @unchecked Sendable {
       }
       state.noteSent(
         payloadLength: parsed.payload.count, timestamp: parsed.timestamp,
-        departure: deadline == 0 ? NetworkClock.monotonic : deadline)
+        departure: deadline ?? NetworkClock.monotonic)
       return nil
     }
     if let failure { throw reportSendFailure(failure) }
@@ -295,8 +297,8 @@ open class RTPSession: @unchecked Sendable {
   public var lastReceivedReport: RTCPReportBlock? { state.withLock { $0.lastReceivedReport } }
 
   /// The round-trip time to the peer from its last report block with an LSR (RFC 3550 section
-  /// 6.4.1), in nanoseconds.
-  public var roundTripTime: Int64? { state.withLock { $0.roundTripTime } }
+  /// 6.4.1).
+  public var roundTripTime: Duration? { state.withLock { $0.roundTripTime } }
 
   /// The local address of the RTP socket while running.
   public var localRTPAddress: Endpoint? { runtime.withLock { $0?.rtpChannel.localAddress } }
@@ -439,7 +441,9 @@ open class RTPSession: @unchecked Sendable {
       return true
     }
     guard accepted else { return }
-    try? jitterBuffer.feed(bytes, arrival: time.monotonic) { handle($0, cookie: cookie) }
+    try? jitterBuffer.feed(bytes, arrival: time.monotonic.nanoseconds) {
+      handle($0, cookie: cookie)
+    }
   }
 
   /// Turns a jitter buffer event into a delivery or a count.
@@ -495,22 +499,24 @@ open class RTPSession: @unchecked Sendable {
   // MARK: RTCP timer
 
   private func tick(
-    now: Int64, deadline: Int64, rtp: RTPChannel, rtcp: RTPChannel?, socket: RTPChannel
+    now: NetworkInstant, deadline: NetworkInstant?, rtp: RTPChannel, rtcp: RTPChannel?,
+    socket: RTPChannel
   )
-    -> Int64?
+    -> NetworkInstant?
   {
     guard !stopping.load(ordering: .acquiring) else { return nil }
-    if deadline != 0 {
+    // The first call, without a deadline, only schedules the first report.
+    if deadline != nil {
       if let reason = check(now: now, rtp: rtp, rtcp: rtcp) { drop(reason) }
       sendReport(on: socket, goodbye: false)
     }
     var generator = SystemRandomNumberGenerator()
     let seconds = state.withLock { $0.interval }.seconds(using: &generator)
-    return now + Int64(seconds * 1e9)
+    return now + .nanoseconds(Int64(seconds * 1e9))
   }
 
   /// What should drop the call now, if anything.
-  private func check(now: Int64, rtp: RTPChannel, rtcp: RTPChannel?) -> DropCallReason? {
+  private func check(now: NetworkInstant, rtp: RTPChannel, rtcp: RTPChannel?) -> DropCallReason? {
     guard !dropped.load(ordering: .acquiring) else { return nil }
     if rtp.isClosed || rtcp?.isClosed == true { return .socketError(.closed) }
     let errors = rtp.counters.sendErrors + (rtcp?.counters.sendErrors ?? 0)
@@ -540,10 +546,10 @@ open class RTPSession: @unchecked Sendable {
       let realtime = NetworkClock.realtime
       let departure = sharesRTPQueue ? max(now, state.lastSentTime) : now
       let compound = state.makeReport(
-        monotonic: departure, realtime: realtime + (departure - now), cname: cname,
-        goodbye: goodbye)
+        monotonic: departure, realtime: realtime + (departure - now).saturatingNanoseconds,
+        cname: cname, goodbye: goodbye)
       guard let bytes = try? compound.serialized() else { return }
-      let deadline = departure > now ? departure : 0
+      let deadline = departure > now ? departure : nil
       bytes.withUnsafeBytes { raw in _ = try? socket.send(raw, to: destination, at: deadline) }
     }
   }

@@ -32,18 +32,18 @@ public struct RTPSessionConfiguration: Sendable, Hashable {
   public var payloadClockRates: [UInt8: Int] = [:]
   /// Packets the jitter buffer holds behind a gap before declaring the gap lost.
   public var jitterBufferSize: Int
-  /// How long (nanoseconds) a packet may wait behind a gap, checked as packets arrive; `nil`
-  /// waits for ``jitterBufferSize`` packets only.
-  public var jitterBufferMaxDelay: Int64?
+  /// How long a packet may wait behind a gap (to the nanosecond), checked as packets arrive;
+  /// `nil` waits for ``jitterBufferSize`` packets only.
+  public var jitterBufferMaxDelay: Duration?
   /// The TOOL item of the session's SDES.
   public var toolName: String
   /// The CNAME item; `nil` for `<ssrc in hex>@<host name>`.
   public var cname: String?
   /// Where RTCP travels.
   public var rtcp: RTCPTransport
-  /// The smallest RTCP interval in seconds (RFC 3550 section 6.2: 5 s, or less for large
-  /// bandwidths and tests); halved before the first report.
-  public var minimumRTCPInterval: Double
+  /// The smallest RTCP interval (RFC 3550 section 6.2: 5 s, or less for large bandwidths and
+  /// tests); halved before the first report.
+  public var minimumRTCPInterval: Duration
   /// The session bandwidth in octets per second; RTCP takes 5 % of it.
   public var sessionBandwidth: Double
   /// How many deterministic RTCP intervals without RTP or RTCP from the peer drop the call.
@@ -88,7 +88,7 @@ public struct RTPSessionConfiguration: Sendable, Hashable {
     jitterBufferMaxDelay = nil
     cname = nil
     rtcp = .separatePort
-    minimumRTCPInterval = RTCPInterval.minimumSeconds
+    minimumRTCPInterval = .seconds(RTCPInterval.minimumSeconds)
     sessionBandwidth = 8000
     timeoutIntervals = 5
     bindAddress = nil
@@ -114,7 +114,7 @@ public struct RTPSessionConfiguration: Sendable, Hashable {
       throw .invalidJitterBufferSize(jitterBufferSize)
     }
     guard clockRate > 0 else { throw .invalidClockRate(clockRate) }
-    guard minimumRTCPInterval > 0, minimumRTCPInterval.isFinite else {
+    guard minimumRTCPInterval > .zero else {
       throw .invalidRTCPSetting("minimumRTCPInterval")
     }
     guard sessionBandwidth > 0, sessionBandwidth.isFinite else {

@@ -16,9 +16,9 @@ struct RTPSessionState {
   var sequence: UInt16
   var packetsSent: UInt32 = 0
   var octetsSent: UInt32 = 0
-  /// The RTP timestamp of the last packet sent and when it left (monotonic ns).
+  /// The RTP timestamp of the last packet sent and when it left (meaningful once one was sent).
   var lastSentTimestamp: UInt32 = 0
-  var lastSentTime: Int64 = 0
+  var lastSentTime = NetworkInstant(nanoseconds: 0)
   var sentThisInterval = false
   var sentLastInterval = false
   /// The clock rate of the RTP sent, for the SR's RTP timestamp: the configuration's, or a
@@ -36,10 +36,11 @@ struct RTPSessionState {
   /// The last SR from the peer: its NTP middle 32 bits and when it arrived (monotonic ns), kept
   /// until reception statistics exist to hold it.
   var pendingSenderReport: (ntp: NTPTimestamp, arrival: Int64)?
-  var lastActivity: Int64 = 0
+  /// When the peer was last heard, or when the session opened.
+  var lastActivity = NetworkInstant(nanoseconds: 0)
   var peerDescription: RTPPeerDescription?
   var lastReceivedReport: RTCPReportBlock?
-  var roundTripTime: Int64?
+  var roundTripTime: Duration?
   /// The report blocks about this session's RTP in the compound just noted, for
   /// ``RTPSession/incomingReport(cookie:report:)``; taken (emptied) after each compound.
   var newPeerReports: [PeerReceptionReport] = []
@@ -80,8 +81,8 @@ struct RTPSessionState {
     return RTPHeader.fixedLength
   }
 
-  /// Counts a packet queued to leave at `departure` (monotonic ns).
-  mutating func noteSent(payloadLength: Int, timestamp: UInt32, departure: Int64) {
+  /// Counts a packet queued to leave at `departure`.
+  mutating func noteSent(payloadLength: Int, timestamp: UInt32, departure: NetworkInstant) {
     sequence &+= 1
     packetsSent &+= 1
     octetsSent &+= UInt32(truncatingIfNeeded: payloadLength)
@@ -103,7 +104,7 @@ struct RTPSessionState {
   }
 
   /// Counts an RTP packet from the peer for the reception statistics (RFC 3550 A.1, A.8).
-  mutating func noteRTP(_ packet: RTPPacket, source: Endpoint, arrival: Int64) {
+  mutating func noteRTP(_ packet: RTPPacket, source: Endpoint, arrival: NetworkInstant) {
     statistics.rtpReceived += 1
     peerRTPSource = source
     lastActivity = arrival
@@ -121,7 +122,8 @@ struct RTPSessionState {
       peerSSRC = packet.ssrc
     }
     reception?.update(
-      sequence: packet.sequenceNumber, timestamp: packet.timestamp, arrival: arrival)
+      sequence: packet.sequenceNumber, timestamp: packet.timestamp,
+      arrival: arrival.nanoseconds)
   }
 
   /// What an RTCP compound from the peer says; returns whether it carried a BYE for the peer.
@@ -144,9 +146,9 @@ struct RTPSessionState {
         guard reportSSRC == peerSSRC else { continue }
         peerSentThisInterval = true
         let ntp = packet.ntpTimestamp
-        pendingSenderReport = (ntp, arrival.monotonic)
+        pendingSenderReport = (ntp, arrival.monotonic.nanoseconds)
         if reception?.ssrc == reportSSRC {
-          reception?.noteSenderReport(ntp, arrival: arrival.monotonic)
+          reception?.noteSenderReport(ntp, arrival: arrival.monotonic.nanoseconds)
         }
         noteBlocks(packet.reportBlocks, reporter: reportSSRC, sender: true, arrival: arrivalNTP)
       case RTCPReceiverReport.packetType:
@@ -189,7 +191,7 @@ struct RTPSessionState {
   ) {
     for block in blocks where block.ssrc == ssrc {
       lastReceivedReport = block
-      let rtt = block.roundTripTime(arrival: arrival)
+      let rtt = block.roundTripTime(arrival: arrival).map { Duration.nanoseconds($0) }
       if let rtt { roundTripTime = rtt }
       newPeerReports.append(
         PeerReceptionReport(
@@ -210,16 +212,18 @@ struct RTPSessionState {
   /// intervals (NTP of `realtime`, the RTP timestamp extrapolated from the last packet sent to
   /// `monotonic`), else an RR; a report block on the peer once it has sent RTP; SDES CNAME and
   /// TOOL; a BYE when `goodbye`. Ends the interval.
-  mutating func makeReport(monotonic: Int64, realtime: Int64, cname: String, goodbye: Bool)
+  mutating func makeReport(
+    monotonic: NetworkInstant, realtime: Int64, cname: String, goodbye: Bool
+  )
     -> RTCPCompound
   {
     var blocks: [RTCPReportBlock] = []
-    if reception != nil, let block = reception?.makeReportBlock(now: monotonic) {
+    if reception != nil, let block = reception?.makeReportBlock(now: monotonic.nanoseconds) {
       blocks.append(block)
     }
     var packets: [RTCPPacket] = []
     if weSent {
-      let elapsed = monotonic - lastSentTime
+      let elapsed = (monotonic - lastSentTime).saturatingNanoseconds
       let units =
         elapsed / 1_000_000_000 * Int64(sendClockRate)
         + elapsed % 1_000_000_000 * Int64(sendClockRate) / 1_000_000_000
@@ -261,14 +265,19 @@ struct RTPSessionState {
       members: peerSSRC == nil ? 1 : 2, senders: (weSent ? 1 : 0) + (peerSent ? 1 : 0),
       bandwidth: configuration.sessionBandwidth * 0.05, weSent: weSent,
       averagePacketSize: averageRTCPSize, initial: initial,
-      minimum: configuration.minimumRTCPInterval)
+      minimum: Self.seconds(configuration.minimumRTCPInterval))
   }
 
-  /// How long without RTP or RTCP from the peer drops the call, in nanoseconds:
+  /// How long without RTP or RTCP from the peer drops the call:
   /// ``RTPSessionConfiguration/timeoutIntervals`` deterministic (non-initial) intervals.
-  var timeout: Int64 {
+  var timeout: Duration {
     var steady = interval
     steady.initial = false
-    return Int64(configuration.timeoutIntervals * steady.deterministicSeconds * 1e9)
+    return .nanoseconds(Int64(configuration.timeoutIntervals * steady.deterministicSeconds * 1e9))
+  }
+
+  /// `duration` in seconds, for RFC 3550's interval arithmetic (A.7), which is in seconds.
+  static func seconds(_ duration: Duration) -> Double {
+    Double(duration.attoseconds) / 1e18
   }
 }

@@ -84,7 +84,7 @@ public final class ProgressMeter {
     self.unit = unit
     self.totalUnits = totalUnits
     self.passes = max(passes, 1)
-    started = NetworkClock.monotonic
+    started = NetworkClock.monotonic.nanoseconds
     nextDraw = requested ? started : started + Self.quietPeriod
     if let input, Terminal.isRegularFile(input) {
       var info = stat()
@@ -111,7 +111,7 @@ public final class ProgressMeter {
   /// Records that the current pass has done `done` units, and redraws when one is due.
   public func update(_ done: UInt64) {
     units = done
-    let now = NetworkClock.monotonic
+    let now = NetworkClock.monotonic.nanoseconds
     guard now >= nextDraw, !finished else { return }
     nextDraw = now + Self.redrawInterval
     draw(now: now)

@@ -31,7 +31,7 @@ struct RTPRecv: ToolCommand {
   static let idleTimeoutStatus: Int32 = 2
 
   /// How long a datagram may wait in the output buffer before a reader of the capture sees it.
-  static let flushInterval: Int64 = 100_000_000
+  static let flushInterval = Duration.milliseconds(100)
 
   @Option(
     help: ArgumentHelp(
@@ -243,8 +243,10 @@ struct RTPRecv: ToolCommand {
         lastReceived = received
         lastActivity = now
       }
-      if let duration, now - started >= duration.nanoseconds { return .duration }
-      if let idleTimeout, now - lastActivity >= idleTimeout.nanoseconds { return .idleTimeout }
+      if let duration, now - started >= .nanoseconds(duration.nanoseconds) { return .duration }
+      if let idleTimeout, now - lastActivity >= .nanoseconds(idleTimeout.nanoseconds) {
+        return .idleTimeout
+      }
     }
   }
 

@@ -173,16 +173,14 @@ struct RTPSend: ToolCommand {
       }
       sender = try RTPSender(
         destination: destination, local: local, streams: streams, pace: pace, speed: speed,
-        maxGap: maxGap?.nanoseconds, clockRates: rates, through: session)
+        maxGap: maxGap.map { .nanoseconds($0.nanoseconds) }, clockRates: rates,
+        through: session)
     } catch {
       throw ToolFailure(network: error)
     }
     let name = input.displayName
     sender.longGapHandler = { gap in
-      let when =
-        gap == .max
-        ? "never (more than 292 years away)"
-        : "in \(Self.seconds(gap)) s"
+      let when = gap.map { "in \(Self.seconds($0)) s" } ?? "never (more than 292 years away)"
       Terminal.printError(
         "rtpsend: \(name): the next packet is due \(when); --max-gap cuts long gaps")
     }
@@ -225,9 +223,9 @@ struct RTPSend: ToolCommand {
       json.add("oversized", result.oversized)
       json.add("unsendable", result.unsendable)
       json.add("skipped", result.skipped.total)
-      json.add("latenessP50Ms", Double(result.lateness.percentile(0.5)) / 1e6)
-      json.add("latenessP99Ms", Double(result.lateness.percentile(0.99)) / 1e6)
-      json.add("latenessMaxMs", Double(result.lateness.maximum) / 1e6)
+      json.add("latenessP50Ms", Self.milliseconds(result.lateness.percentile(0.5)))
+      json.add("latenessP99Ms", Self.milliseconds(result.lateness.percentile(0.99)))
+      json.add("latenessMaxMs", Self.milliseconds(result.lateness.maximum))
       if let session = senderSession {
         Self.addPeerReports(session.peerReports, to: &json)
       }
@@ -314,10 +312,15 @@ struct RTPSend: ToolCommand {
     json.add("peerRoundTripMs", reports.last?.roundTripMilliseconds ?? .nan)
   }
 
-  /// `nanoseconds` as seconds with one decimal.
-  private static func seconds(_ nanoseconds: Int64) -> String {
-    let tenths = nanoseconds / 100_000_000
+  /// `duration` as seconds with one decimal, truncated.
+  private static func seconds(_ duration: Duration) -> String {
+    let tenths = duration.saturatingNanoseconds / 100_000_000
     return "\(tenths / 10).\(tenths % 10)"
+  }
+
+  /// `duration` in milliseconds, to the nanosecond, for the statistics.
+  private static func milliseconds(_ duration: Duration) -> Double {
+    Double(duration.saturatingNanoseconds) / 1e6
   }
 
   /// The RTCP session of `--rtcp`: RTP from its socket (`--bind`'s port, or an even port the

@@ -22,25 +22,25 @@ struct LatenessHistogramTests {
   @Test("Percentiles of a known distribution come out within a bucket")
   func percentiles() {
     var histogram = LatenessHistogram()
-    for microseconds in 1...1000 { histogram.record(Int64(microseconds) * 1000) }
+    for microseconds in 1...1000 { histogram.record(.microseconds(microseconds)) }
     #expect(histogram.count == 1000)
-    #expect(histogram.maximum == 1_000_000)
-    let p50 = Double(histogram.percentile(0.5))
-    let p99 = Double(histogram.percentile(0.99))
+    #expect(histogram.maximum == .milliseconds(1))
+    let p50 = Double(histogram.percentile(0.5).saturatingNanoseconds)
+    let p99 = Double(histogram.percentile(0.99).saturatingNanoseconds)
     #expect(abs(p50 - 500_000) / 500_000 < 0.07)
     #expect(abs(p99 - 990_000) / 990_000 < 0.07)
-    #expect(histogram.percentile(1) == 1_000_000)
+    #expect(histogram.percentile(1) == .milliseconds(1))
   }
 
   @Test("Early events count as on time; an empty histogram says 0; merging adds")
   func edges() {
     var early = LatenessHistogram()
-    early.record(-5_000)
-    #expect(early.percentile(0.99) == 0)
-    #expect(LatenessHistogram().percentile(0.5) == 0)
+    early.record(.microseconds(-5))
+    #expect(early.percentile(0.99) == .zero)
+    #expect(LatenessHistogram().percentile(0.5) == .zero)
     var late = LatenessHistogram()
-    late.record(2_000_000)
+    late.record(.milliseconds(2))
     early.merge(late)
-    #expect(early.count == 2 && early.maximum == 2_000_000)
+    #expect(early.count == 2 && early.maximum == .milliseconds(2))
   }
 }

@@ -25,22 +25,23 @@ struct PacingLimitsTests {
     }
   }
 
-  @Test("Deadlines past Int64 saturate at Int64.max instead of trapping")
+  @Test("Deadlines past Int64 nanoseconds saturate at the distant future instead of trapping")
   func saturation() throws {
-    var slow = SendSchedule(mode: .capture, speed: 1e-12, start: 1_000)
+    var slow = SendSchedule(mode: .capture, speed: 1e-12, start: NetworkInstant(nanoseconds: 1_000))
     let packets: [Packet] = [(0, 0, 0, 1), (20_000_000, 0, 160, 1)]
     #expect(try SendScheduleTests.deadlines(&slow, packets) == [1_000, .max])
-    var extreme = SendSchedule(mode: .capture, start: 0)
+    var extreme = SendSchedule(mode: .capture, start: NetworkInstant(nanoseconds: 0))
     #expect(
       try SendScheduleTests.deadlines(&extreme, [(.min, 0, 0, 1), (.max, 0, 160, 1)]) == [0, .max])
-    var rtp = SendSchedule(mode: .rtp, speed: 1e-12, start: 0)
+    var rtp = SendSchedule(mode: .rtp, speed: 1e-12, start: NetworkInstant(nanoseconds: 0))
     #expect(
       try SendScheduleTests.deadlines(&rtp, [(0, 0, 0, 1), (0, 0, 2_000_000_000, 1)]) == [0, .max])
   }
 
   @Test("--max-gap cuts a long gap to itself and moves every later deadline by the cut")
   func maxGap() throws {
-    var schedule = SendSchedule(mode: .capture, start: 0, maxGap: 1_000_000_000)
+    var schedule = SendSchedule(
+      mode: .capture, start: NetworkInstant(nanoseconds: 0), maxGap: .seconds(1))
     let packets: [Packet] = [
       (0, 0, 0, 1), (20_000_000, 0, 160, 1), (3_600_020_000_000, 0, 320, 1),
       (3_600_040_000_000, 0, 480, 1),
@@ -49,7 +50,8 @@ struct PacingLimitsTests {
       try SendScheduleTests.deadlines(&schedule, packets) == [
         0, 20_000_000, 1_020_000_000, 1_040_000_000,
       ])
-    var rtp = SendSchedule(mode: .rtp, start: 0, maxGap: 100_000_000)
+    var rtp = SendSchedule(
+      mode: .rtp, start: NetworkInstant(nanoseconds: 0), maxGap: .milliseconds(100))
     // A new SSRC after the cut starts where the cut timeline is.
     #expect(
       try SendScheduleTests.deadlines(

@@ -19,25 +19,26 @@ struct RTPProcTests {
   func driftFree() throws {
     let proc = try RTPProc(name: "test-proc")
     defer { proc.shutdown() }
-    let period: Int64 = 5_000_000
-    let calls = LockedValue<[(now: Int64, deadline: Int64)]>([])
+    let period = Duration.milliseconds(5)
+    let calls = LockedValue<[(now: NetworkInstant, deadline: NetworkInstant?)]>([])
     let channel = try proc.createChannel(name: "drift") { now, deadline in
       let count = calls.withLock {
         $0.append((now, deadline))
         return $0.count
       }
       guard count <= 200 else { return nil }
-      return (deadline == 0 ? now : deadline) + period
+      return (deadline ?? now) + period
     }
     #expect(waitFor { !channel.isScheduled })
     let seen = calls.withLock { $0 }
     #expect(seen.count == 201)
-    #expect(seen[0].deadline == 0)
+    #expect(seen[0].deadline == nil)
     for index in 1..<seen.count {
-      #expect(seen[index].deadline == seen[0].now + Int64(index) * period)
-      #expect(seen[index].now >= seen[index].deadline)
+      let deadline = try #require(seen[index].deadline)
+      #expect(deadline == seen[0].now + period * index)
+      #expect(seen[index].now >= deadline)
     }
-    var lateness = seen.dropFirst().map { $0.now - $0.deadline }
+    var lateness = seen.dropFirst().map { ($0.now - $0.deadline!).saturatingNanoseconds }
     lateness.sort()
     print(
       "RTPProc lateness over \(lateness.count) runs: p50 \(lateness[lateness.count / 2] / 1000) µs,"
@@ -53,7 +54,7 @@ struct RTPProcTests {
     let channel = try proc.createChannel(name: "faulty") { now, deadline in
       let run = runs.add(1, ordering: .relaxed).newValue
       if run == 3 { throw Boom(run: run) }
-      return (deadline == 0 ? now : deadline) + 1_000_000
+      return (deadline ?? now) + .milliseconds(1)
     }
     #expect(waitFor { !channel.isScheduled })
     #expect(runs.load(ordering: .relaxed) == 3)
@@ -86,7 +87,7 @@ struct RTPProcTests {
     let ticks = Atomic<Int>(0)
     let periodic = try proc.createChannel { now, deadline in
       ticks.add(1, ordering: .relaxed)
-      return (deadline == 0 ? now : deadline) + 1_000_000
+      return (deadline ?? now) + .milliseconds(1)
     }
     #expect(waitFor { ticks.load(ordering: .relaxed) >= 5 })
     try periodic.close()
@@ -100,7 +101,7 @@ struct RTPProcTests {
   func shutdownTwice() throws {
     let proc = try RTPProc()
     let channel = try proc.createChannel { now, deadline in
-      (deadline == 0 ? now : deadline) + 1_000_000
+      (deadline ?? now) + .milliseconds(1)
     }
     proc.shutdown()
     proc.shutdown()

@@ -112,7 +112,7 @@ struct RTPSenderTests {
   func firstDatagramSpread() throws {
     let server = try RTPServer(name: "test-sender-spread")
     defer { server.shutdown() }
-    let arrivals = LockedValue<[UInt16: [Int64]]>([:])
+    let arrivals = LockedValue<[UInt16: [NetworkInstant]]>([:])
     let probe = try server.createChannel(
       onPacket: { _, _, _ in }, bindingTo: Endpoint(address: .v4(.loopback), port: 0))
     let base = probe.localAddress.port
@@ -138,11 +138,14 @@ struct RTPSenderTests {
     #expect(failure == nil)
     #expect(sender.finish().counters.sent == 12)
     #expect(waitFor { arrivals.withLock { $0.values.reduce(0) { $0 + $1.count } } == 12 })
-    let first = arrivals.withLock { map in (0..<4).map { map[base + UInt16($0)]?.first ?? 0 } }
+    let first = arrivals.withLock { map in
+      (0..<4).map { map[base + UInt16($0)]?.first ?? NetworkInstant(nanoseconds: 0) }
+    }
     // Copy i is due i × 5 ms after copy 0 and is never sent before it is due (less 0.5 ms for
     // the kernel's timestamps against the sender's clock).
     for index in 1..<4 {
-      #expect(first[index] - first[0] >= Int64(index) * 5_000_000 - 500_000, "copy \(index)")
+      #expect(
+        first[index] - first[0] >= .milliseconds(5) * index - .microseconds(500), "copy \(index)")
     }
     for channel in channels { channel.close() }
   }

@@ -95,7 +95,7 @@ struct RTPServerTests {
       onPacket: { _, _, _ in }, bindingTo: Endpoint(address: .v4(.loopback), port: 0),
       options: RTPChannelOptions(sending: RTPChannelSendOptions(queueSize: 4)))
     try channel.setTarget(channel.localAddress)
-    let later = NetworkClock.monotonic + 60_000_000_000
+    let later = NetworkClock.monotonic + .seconds(60)
     for _ in 0..<4 { try channel.send(Array("x".utf8), at: later) }
     #expect(throws: NetworkError.queueFull) { try channel.send(Array("x".utf8), at: later) }
     #expect(channel.counters.queueFull == 1)
@@ -378,8 +378,8 @@ struct RTPServerTests {
       options: RTPChannelOptions(sending: RTPChannelSendOptions(queueSize: 256)))
     try sender.setTarget(receiver.localAddress)
     let count = 200
-    let start = NetworkClock.monotonic + 20_000_000
-    let deadlines = (0..<count).map { start + Int64($0) * 1_000_000 }
+    let start = NetworkClock.monotonic + .milliseconds(20)
+    let deadlines = (0..<count).map { start + .milliseconds($0) }
     for (index, deadline) in deadlines.enumerated() {
       var bytes = [UInt8](repeating: 0, count: 172)
       bytes[0] = UInt8(index >> 8)
@@ -390,7 +390,7 @@ struct RTPServerTests {
     var lateness: [Int64] = []
     for arrival in inbox.all {
       let index = Int(arrival.bytes[0]) << 8 | Int(arrival.bytes[1])
-      lateness.append(arrival.time.monotonic - deadlines[index])
+      lateness.append((arrival.time.monotonic - deadlines[index]).saturatingNanoseconds)
     }
     let early = lateness.filter { $0 < 0 }
     #expect(early.isEmpty, "sent before the deadline by \(early.map { -$0 }) ns")
@@ -411,10 +411,10 @@ struct RTPServerTests {
       onPacket: { _, _, _ in }, bindingTo: Endpoint(address: .v4(.loopback), port: 0),
       options: RTPChannelOptions(sending: RTPChannelSendOptions(queueSize: 64)))
     try sender.setTarget(receiver.localAddress)
-    let start = NetworkClock.monotonic + 10_000_000
+    let start = NetworkClock.monotonic + .milliseconds(10)
     for index in 0..<20 {
       try sender.send(
-        [UInt8](repeating: UInt8(index), count: 100), at: start + Int64(index) * 500_000)
+        [UInt8](repeating: UInt8(index), count: 100), at: start + .microseconds(500) * index)
     }
     // Sent "now": not counted.
     for _ in 0..<5 { try sender.send([UInt8](repeating: 0xEE, count: 100)) }
@@ -425,10 +425,10 @@ struct RTPServerTests {
     #expect(lateness.count == 20)
     // Departure is read after sendmmsg returns, so never before the deadline; the bound is a
     // guard against nonsense (seconds), not a timing assertion.
-    #expect(lateness.percentile(0) >= 0)
-    #expect(lateness.maximum < 5_000_000_000)
+    #expect(lateness.percentile(0) >= .zero)
+    #expect(lateness.maximum < .seconds(5))
     print(
-      "recorded lateness: p50 \(lateness.percentile(0.5) / 1000) µs,"
-        + " p99 \(lateness.percentile(0.99) / 1000) µs, max \(lateness.maximum / 1000) µs")
+      "recorded lateness: p50 \(lateness.percentile(0.5)), p99 \(lateness.percentile(0.99)),"
+        + " max \(lateness.maximum)")
   }
 }

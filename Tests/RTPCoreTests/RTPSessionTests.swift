@@ -13,7 +13,7 @@ import Testing
 /// A configuration for loopback tests: fast RTCP (`interval` seconds minimum).
 private func configuration(
   sendPort: UInt16? = nil, receivePort: UInt16? = 0, rtcp: RTCPTransport = .separatePort,
-  interval: Double = 0.2, tool: String = "session-test"
+  interval: Duration = .milliseconds(200), tool: String = "session-test"
 ) -> RTPSessionConfiguration {
   var configuration = RTPSessionConfiguration(
     peer: loopback, sendPort: sendPort, receivePort: receivePort, payloadType: 0,
@@ -24,14 +24,14 @@ private func configuration(
   return configuration
 }
 
-/// Sends `count` packets of 20 bytes from `session`, `spacing` ns apart at deadlines, with
+/// Sends `count` packets of 20 bytes from `session`, `spacing` apart at deadlines, with
 /// timestamps `spacing` apart on an 8 kHz clock.
-private func sendPackets(_ session: RTPSession, count: Int, spacing: Int64) throws {
-  let start = NetworkClock.monotonic + 5_000_000
-  let step = UInt32(spacing * 8000 / 1_000_000_000)
+private func sendPackets(_ session: RTPSession, count: Int, spacing: Duration) throws {
+  let start = NetworkClock.monotonic + .milliseconds(5)
+  let step = UInt32(spacing.saturatingNanoseconds * 8000 / 1_000_000_000)
   for index in 0..<count {
-    let deadline = start + Int64(index) * spacing
-    while deadline - NetworkClock.monotonic > 50_000_000 { usleep(5000) }
+    let deadline = start + spacing * index
+    while deadline - NetworkClock.monotonic > .milliseconds(50) { usleep(5000) }
     try session.send(
       data: [UInt8](repeating: UInt8(truncatingIfNeeded: index), count: 20),
       timestamp: UInt32(index) &* step, at: deadline)
@@ -96,7 +96,7 @@ struct RTPSessionTests {
     try control.startSession(senderCookie)
     #expect(sender.log.withLock { $0.starts } == 1)
 
-    try sendPackets(sender, count: 60, spacing: 20_000_000)
+    try sendPackets(sender, count: 60, spacing: .milliseconds(20))
     #expect(
       waitFor {
         receiver.deliveries.count == 60 && sender.lastReceivedReport != nil
@@ -158,8 +158,8 @@ struct RTPSessionTests {
     defer { control.shutdown() }
     let relays = try RTPServer(name: "test-relay")
     defer { relays.shutdown() }
-    let toA = try DelayProxy(server: relays, delay: { _ in 25_000_000 })
-    let toB = try DelayProxy(server: relays, delay: { _ in 25_000_000 })
+    let toA = try DelayProxy(server: relays, delay: { _ in .milliseconds(25) })
+    let toB = try DelayProxy(server: relays, delay: { _ in .milliseconds(25) })
     // B sends RTP to A through toA (so B sends SRs); A's RRs reach B through toB.
     let a = try RecordingSession(
       configuration: configuration(sendPort: toB.port, rtcp: .multiplexed))
@@ -176,13 +176,13 @@ struct RTPSessionTests {
     try control.startSession(control.addSession(d))
 
     let senders = Thread {
-      try? sendPackets(b, count: 100, spacing: 20_000_000)
+      try? sendPackets(b, count: 100, spacing: .milliseconds(20))
     }
     senders.start()
-    try sendPackets(d, count: 100, spacing: 20_000_000)
+    try sendPackets(d, count: 100, spacing: .milliseconds(20))
     #expect(waitFor { b.roundTripTime != nil && d.roundTripTime != nil })
-    let relayed = try #require(b.roundTripTime)
-    let direct = try #require(d.roundTripTime)
+    let relayed = try #require(b.roundTripTime).saturatingNanoseconds
+    let direct = try #require(d.roundTripTime).saturatingNanoseconds
     print(
       "RTT through the 2 × 25 ms relay: \(Double(relayed) / 1e6) ms; direct: \(Double(direct) / 1e6) ms"
     )
@@ -207,18 +207,19 @@ struct RTPSessionTests {
     let dropped: Set<UInt16> = Set(
       [3, 4, 5, 40, 85, 86, 87, 88, 120, 150, 151, 170].map { first &+ UInt16($0) })
     let forward = try DelayProxy(
-      server: relays, delay: { $0 % 7 == 0 ? 3_000_000 : 0 }, shouldDrop: { dropped.contains($0) })
+      server: relays, delay: { $0 % 7 == 0 ? .milliseconds(3) : .zero },
+      shouldDrop: { dropped.contains($0) })
     // The sender's RTP goes through the relay; the receiver's RTCP goes straight back.
-    var sending = configuration(sendPort: forward.port, interval: 3600)
+    var sending = configuration(sendPort: forward.port, interval: .seconds(3600))
     sending.initialSequenceNumber = first
     let sender = try RecordingSession(configuration: sending)
     try control.startSession(control.addSession(sender))
-    var receiving = configuration(sendPort: sender.localRTPAddress!.port, interval: 3600)
+    var receiving = configuration(sendPort: sender.localRTPAddress!.port, interval: .seconds(3600))
     receiving.jitterBufferSize = 4
     let receiver = try RecordingSession(configuration: receiving)
     try control.startSession(control.addSession(receiver))
     forward.forward(to: receiver.localRTPAddress?.port)
-    try sendPackets(sender, count: 200, spacing: 5_000_000)
+    try sendPackets(sender, count: 200, spacing: .milliseconds(5))
     #expect(waitFor { receiver.statistics.rtpReceived == 200 - dropped.count })
     try receiver.sendReport()
     #expect(waitFor { sender.lastReceivedReport != nil })
@@ -231,7 +232,8 @@ struct RTPSessionTests {
     var expected = ReceptionStatistics(ssrc: 1, clockRate: 8000, sequence: first, probation: 0)
     for packet in forward.forwarded {
       expected.update(
-        sequence: packet.sequence, timestamp: packet.timestamp, arrival: packet.deadline)
+        sequence: packet.sequence, timestamp: packet.timestamp, arrival: packet.deadline.nanoseconds
+      )
     }
     print(
       "RR: lost \(block.cumulativeLost), fraction \(block.fractionLost)/256, jitter \(block.jitter) units; computed from the relay's deadlines \(expected.jitter)"
@@ -256,9 +258,11 @@ struct RTPSessionTests {
     let toA = try DelayProxy(server: relays)
     let toB = try DelayProxy(server: relays)
     let a = try RecordingSession(
-      configuration: configuration(sendPort: toB.port, rtcp: .multiplexed, interval: 0.1))
+      configuration: configuration(
+        sendPort: toB.port, rtcp: .multiplexed, interval: .milliseconds(100)))
     let b = try RecordingSession(
-      configuration: configuration(sendPort: toA.port, rtcp: .multiplexed, interval: 0.1))
+      configuration: configuration(
+        sendPort: toA.port, rtcp: .multiplexed, interval: .milliseconds(100)))
     try control.startSession(control.addSession(a))
     try control.startSession(control.addSession(b))
     toA.forward(to: a.localRTPAddress?.port)
@@ -276,11 +280,11 @@ struct RTPSessionTests {
   func bye() throws {
     let control = RTPControl(name: "test-bye")
     defer { control.shutdown() }
-    let a = try RecordingSession(configuration: configuration(interval: 0.1))
+    let a = try RecordingSession(configuration: configuration(interval: .milliseconds(100)))
     let aCookie = try control.addSession(a)
     try control.startSession(aCookie)
     let b = try RecordingSession(
-      configuration: configuration(sendPort: a.localRTPAddress!.port, interval: 0.1))
+      configuration: configuration(sendPort: a.localRTPAddress!.port, interval: .milliseconds(100)))
     try control.startSession(control.addSession(b))
     #expect(waitFor { a.statistics.rtcpReceived >= 2 && b.statistics.rtcpReceived >= 2 })
     try control.stopSession(aCookie)
@@ -342,7 +346,8 @@ struct RTPSessionTests {
   func socketError() throws {
     let control = RTPControl(name: "test-socket")
     defer { control.shutdown() }
-    let a = try RecordingSession(configuration: configuration(sendPort: 9, interval: 0.1))
+    let a = try RecordingSession(
+      configuration: configuration(sendPort: 9, interval: .milliseconds(100)))
     try control.startSession(control.addSession(a))
     a.rtpChannel?.close()
     #expect(waitFor { !a.drops.isEmpty })
@@ -363,7 +368,7 @@ struct RTPSessionTests {
     let base = UInt16.random(in: 11_000...18_000)
     for index in 0..<pairs {
       var first = configuration(
-        receivePort: base + UInt16(2 * index), rtcp: .multiplexed, interval: 0.5)
+        receivePort: base + UInt16(2 * index), rtcp: .multiplexed, interval: .milliseconds(500))
       first.sendQueueSize = 8
       first.receiveBufferSize = 256 << 10
       let a = try RecordingSession(configuration: first)
@@ -381,7 +386,7 @@ struct RTPSessionTests {
     // heard their B (they have no send port).
     let proc = try RTPProc(name: "test-1000-load")
     defer { proc.shutdown() }
-    let stopAt = NetworkClock.monotonic + Int64(seconds * 1e9)
+    let stopAt = NetworkClock.monotonic + .seconds(seconds)
     let refused = Atomic<Int>(0)
     let ticks = Atomic<Int>(0)
     _ = try proc.createChannel { now, deadline in
@@ -395,7 +400,7 @@ struct RTPSessionTests {
           refused.add(1, ordering: .relaxed)
         }
       }
-      let next = (deadline == 0 ? now : deadline) + 100_000_000
+      let next = (deadline ?? now) + .milliseconds(100)
       return next < stopAt ? next : nil
     }
     pause(seconds)

@@ -69,7 +69,7 @@ final class DelayProxy: Sendable {
   struct Forwarded: Sendable {
     var sequence: UInt16
     var timestamp: UInt32
-    var deadline: Int64
+    var deadline: NetworkInstant
   }
   /// What the relay's callback shares with the test.
   final class Shared: Sendable {
@@ -82,7 +82,7 @@ final class DelayProxy: Sendable {
   let shared = Shared()
 
   init(
-    server: RTPServer, delay: @escaping @Sendable (UInt16) -> Int64 = { _ in 0 },
+    server: RTPServer, delay: @escaping @Sendable (UInt16) -> Duration = { _ in .zero },
     shouldDrop: @escaping @Sendable (UInt16) -> Bool = { _ in false }
   ) throws {
     let shared = self.shared
@@ -122,7 +122,7 @@ final class DelayProxy: Sendable {
 /// Polls `condition` every 2 ms for up to `seconds`: a guard against hangs, not a timing
 /// assertion.
 func waitFor(seconds: Double = 10, _ condition: () -> Bool) -> Bool {
-  let end = NetworkClock.monotonic + Int64(seconds * 1e9)
+  let end = NetworkClock.monotonic + .seconds(seconds)
   while NetworkClock.monotonic < end {
     if condition() { return true }
     usleep(2000)

@@ -48,7 +48,7 @@ struct StreamShiftTests {
             source: Endpoint("127.0.0.1:1")!, destination: Endpoint("127.0.0.1:2")!, payload: raw))
       }
     }
-    #expect(extent.period == 80_000_000)
+    #expect(extent.period == .milliseconds(80))
     let second = extent.shift(ssrc: 7, repetition: 1)
     #expect(second.sequenceOffset == 4)
     #expect(second.timestampOffset == 640)

@@ -59,7 +59,10 @@ public struct LoopExtent: Sendable {
   }
 
   /// How far each repetition moves capture times: the first pass's span plus its last gap.
-  public var period: Int64 {
+  public var period: Duration { .nanoseconds(periodNanoseconds) }
+
+  /// ``period`` in nanoseconds, as capture times count.
+  package var periodNanoseconds: Int64 {
     guard let firstTime else { return 0 }
     return lastTime &- firstTime &+ lastGap
   }

@@ -8,6 +8,6 @@ public protocol RTPSendPath: AnyObject {
   /// not open (the sender then makes a channel of its own).
   var sendChannel: RTPChannel? { get }
 
-  /// Queues `packet` to leave at `deadline` (``NetworkClock`` nanoseconds; 0 for now).
-  func send(_ packet: UnsafeRawBufferPointer, at deadline: Int64) -> RTPSendPathResult
+  /// Queues `packet` to leave at `deadline` on the network clock; `nil` for now.
+  func send(_ packet: UnsafeRawBufferPointer, at deadline: NetworkInstant?) -> RTPSendPathResult
 }

@@ -26,16 +26,19 @@ public final class RTPSender {
   /// The largest datagram sent; the queue's slots are this big.
   public static let maximumPacketSize = 2048
   /// How far ahead of its deadline a datagram may be queued.
-  public static let lookahead: Int64 = 200_000_000
+  public static let lookahead = Duration.milliseconds(200)
   /// A paced send's lead over now for the first datagram, so that it is not late from the start.
-  static let startLead: Int64 = 5_000_000
+  static let startLead = Duration.milliseconds(5)
   /// A wait for the next datagram longer than this is a long gap, for ``longGapHandler``.
-  public static let longGap: Int64 = 5_000_000_000
+  public static let longGap = Duration.seconds(5)
+  // The per-datagram path compares nanoseconds, not `Duration`s (whose arithmetic is 128-bit).
+  private static let lookaheadNanoseconds = lookahead.saturatingNanoseconds
+  private static let longGapNanoseconds = longGap.saturatingNanoseconds
 
   /// Called on the sending thread, before waiting, when the next datagram is due more than
-  /// ``longGap`` after the previous one (or after now), with that gap in nanoseconds
-  /// (`Int64.max` for never): so that a tool can say why it is silent.
-  public var longGapHandler: ((_ nanoseconds: Int64) -> Void)?
+  /// ``longGap`` after the previous one (or after now), with that gap, or `nil` when it is due
+  /// never (past the network clock's range): so that a tool can say why it is silent.
+  public var longGapHandler: ((_ gap: Duration?) -> Void)?
 
   private let server: RTPServer?
   private let channel: RTPChannel
@@ -45,15 +48,16 @@ public final class RTPSender {
   private let shifts: [RTPHeaderShift]
   private let pace: PacingMode
   private let speed: Double
-  private let maxGap: Int64?
+  private let maxGap: Duration?
   private let clockRates: [UInt8: Int]
   private var schedule: SendSchedule?
   /// The interval the copies of one datagram are spread over: the shortest gap between input
   /// deadlines seen so far, at most ``maximumSpread``, which is also what the first datagram
   /// gets, before any gap is known (20 ms, the commonest packet time).
   private var spread: Int64 = RTPSender.maximumSpread
+  /// The previous datagram's deadline, in nanoseconds on the network clock.
   private var previousDeadline: Int64?
-  /// The widest spread of the copies of one datagram.
+  /// The widest spread of the copies of one datagram, in nanoseconds (20 ms).
   static let maximumSpread: Int64 = 20_000_000
   private var result = RTPSendResult()
   private let loopBuffer: UnsafeMutableRawBufferPointer
@@ -75,13 +79,13 @@ public final class RTPSender {
   ///   - streams: How many copies of each datagram to send, 1 to ``maximumStreams``.
   ///   - pace: What times the datagrams leave at.
   ///   - speed: How much faster than real time (2) or slower (0.5).
-  ///   - maxGap: The longest wait between two paced datagrams (ns); longer gaps are cut to it.
+  ///   - maxGap: The longest wait between two paced datagrams; longer gaps are cut to it.
   ///   - clockRates: RTP clock rates by payload type for `.rtp` pacing, over the static ones.
   ///   - path: Where to send one stream instead of a socket of the sender's own: an RTP
   ///     session, counting for its reports.
   public init(
     destination: Endpoint, local: Endpoint?, streams: Int, pace: PacingMode, speed: Double,
-    maxGap: Int64? = nil, clockRates: [UInt8: Int] = [:], through path: RTPSendPath? = nil
+    maxGap: Duration? = nil, clockRates: [UInt8: Int] = [:], through path: RTPSendPath? = nil
   ) throws(NetworkError) {
     if let path, let channel = path.sendChannel {
       server = nil
@@ -149,29 +153,33 @@ public final class RTPSender {
             extent.observe(datagram)
           } else {
             datagram.timestamp = PacingArithmetic.add(
-              datagram.timestamp, PacingArithmetic.multiply(Int64(repetition), extent.period))
+              datagram.timestamp,
+              PacingArithmetic.multiply(Int64(repetition), extent.periodNanoseconds))
             datagram.payload = shifted(datagram.payload, extent: extent, repetition: repetition)
           }
           guard datagram.payload.count <= Self.maximumPacketSize else {
             result.oversized += destinations.count
             continue
           }
-          let deadline = self.deadline(for: datagram)
+          let deadline = self.deadline(for: datagram)?.nanoseconds
           // With many streams, copy i leaves i/N of the packet interval after copy 0, as
           // independent senders would, rather than all at once in a burst that makes the last
           // copies late. The spread never exceeds the gap to the next datagram once one is
           // known, so the queue stays in deadline order; before that (the first datagram) it is
           // 20 ms, not 0, which burst the first datagram's copies and made thousands late.
-          if let previousDeadline, deadline > previousDeadline {
-            spread = min(spread, PacingArithmetic.subtract(deadline, previousDeadline))
+          if let deadline {
+            if let previousDeadline, deadline > previousDeadline {
+              spread = min(spread, PacingArithmetic.subtract(deadline, previousDeadline))
+            }
+            previousDeadline = deadline
           }
-          previousDeadline = deadline
           let count = Int64(destinations.count)
           for (index, destination) in destinations.enumerated() {
-            let phase = deadline == 0 ? 0 : spread * Int64(index) / count
-            transmit(
-              datagram.payload, shift: shifts[index], to: destination,
-              at: PacingArithmetic.add(deadline, phase))
+            let due = deadline.map {
+              NetworkInstant(
+                nanoseconds: PacingArithmetic.add($0, spread * Int64(index) / count))
+            }
+            transmit(datagram.payload, shift: shifts[index], to: destination, at: due)
           }
         }
       } catch {
@@ -184,7 +192,7 @@ public final class RTPSender {
   /// Waits for the queue to drain, closes the channel (after `close`, which stops the session
   /// when there is one, so that its BYE leaves last) and returns what happened.
   public func finish(close: () -> Void = {}) -> RTPSendResult {
-    while channel.pendingCount > 0 { Self.sleep(1_000_000) }
+    while channel.pendingCount > 0 { Self.sleep(.milliseconds(1)) }
     close()
     channel.close()
     result.counters = channel.counters
@@ -207,10 +215,10 @@ public final class RTPSender {
     return UnsafeRawBufferPointer(copy)
   }
 
-  /// The datagram's deadline (0, "now", without pacing), after sleeping until it is no more
+  /// The datagram's deadline (`nil`, "now", without pacing), after sleeping until it is no more
   /// than ``lookahead`` away.
-  private func deadline(for datagram: UDPDatagram) -> Int64 {
-    guard pace != .none else { return 0 }
+  private func deadline(for datagram: UDPDatagram) -> NetworkInstant? {
+    guard pace != .none else { return nil }
     if schedule == nil {
       let rates = clockRates
       schedule = SendSchedule(
@@ -218,22 +226,26 @@ public final class RTPSender {
         clockRate: { rates[$0] ?? RTPPayloadTypeRegistry.clockRate($0) })
     }
     let deadline = schedule!.deadline(for: datagram)
-    let now = NetworkClock.monotonic
+    let due = deadline.nanoseconds
+    let now = NetworkClock.monotonic.nanoseconds
     if let longGapHandler {
-      let gap =
-        deadline == .max
-        ? .max : PacingArithmetic.subtract(deadline, max(now, previousDeadline ?? now))
-      if gap > Self.longGap { longGapHandler(gap) }
+      if deadline == .distantFuture {
+        longGapHandler(nil)
+      } else {
+        let gap = PacingArithmetic.subtract(due, max(now, previousDeadline ?? now))
+        if gap > Self.longGapNanoseconds { longGapHandler(.nanoseconds(gap)) }
+      }
     }
-    let wait = PacingArithmetic.subtract(PacingArithmetic.subtract(deadline, Self.lookahead), now)
-    if wait > 0 { Self.sleep(wait) }
+    let wait = PacingArithmetic.subtract(
+      PacingArithmetic.subtract(due, Self.lookaheadNanoseconds), now)
+    if wait > 0 { Self.sleep(nanoseconds: wait) }
     return deadline
   }
 
   /// Queues one copy, sleeping while the queue is full.
   private func transmit(
     _ payload: UnsafeRawBufferPointer, shift: RTPHeaderShift, to destination: Endpoint,
-    at deadline: Int64
+    at deadline: NetworkInstant?
   ) {
     var bytes = payload
     if !shift.isIdentity {
@@ -271,11 +283,16 @@ public final class RTPSender {
           return
         }
       }
-      Self.sleep(pace == .none ? 100_000 : 1_000_000)
+      Self.sleep(pace == .none ? .microseconds(100) : .milliseconds(1))
     }
   }
 
-  static func sleep(_ nanoseconds: Int64) {
+  static func sleep(_ duration: Duration) {
+    sleep(nanoseconds: duration.saturatingNanoseconds)
+  }
+
+  /// Sleeps `nanoseconds` (positive) with `nanosleep`, the one conversion to a `timespec`.
+  static func sleep(nanoseconds: Int64) {
     var request = timespec(
       tv_sec: Int(nanoseconds / 1_000_000_000), tv_nsec: Int(nanoseconds % 1_000_000_000))
     var remaining = timespec()

@@ -8,16 +8,20 @@ import RTPPackets
 /// timeline, started when its first packet is due; a packet that is not RTP, or whose clock rate
 /// is unknown, is due with the packet before it. A gap between deadlines longer than ``maxGap``
 /// is cut to it, and every later deadline moves earlier by the cut. The arithmetic saturates:
-/// a deadline past `Int64`'s range is `Int64.max` (never), not a trap.
+/// a deadline past the network clock's range is ``NetworkInstant/distantFuture`` (never), not a
+/// trap.
 public struct SendSchedule: Sendable {
   /// What times the datagrams leave at.
   public let mode: PacingMode
   /// 2 plays twice as fast, 0.5 half as fast.
   public let speed: Double
-  /// Monotonic nanoseconds at which the first packet is due.
-  public let start: Int64
-  /// The longest gap between two deadlines, in nanoseconds; `nil` keeps every gap.
-  public let maxGap: Int64?
+  /// When the first packet is due.
+  public var start: NetworkInstant { NetworkInstant(nanoseconds: startNanoseconds) }
+  /// The longest gap between two deadlines; `nil` keeps every gap.
+  public var maxGap: Duration? { maxGapNanoseconds.map { .nanoseconds($0) } }
+  // The schedule counts in nanoseconds, as capture times do: one conversion at the edges.
+  private let startNanoseconds: Int64
+  private let maxGapNanoseconds: Int64?
   private let clockRate: @Sendable (UInt8) -> Int?
   private var firstCaptureTime: Int64?
   private var previous: Int64
@@ -36,13 +40,14 @@ public struct SendSchedule: Sendable {
   /// - Parameters:
   ///   - mode: What times the datagrams leave at: their capture times, their RTP times, or now.
   ///   - speed: How much faster than real time (2) or slower (0.5) the times run.
-  ///   - start: The deadline of the first datagram (``NetworkClock`` nanoseconds).
-  ///   - maxGap: The longest gap between two deadlines (ns, positive); `nil` for no limit.
+  ///   - start: The deadline of the first datagram.
+  ///   - maxGap: The longest gap between two deadlines (positive; a negative one counts as 0,
+  ///     and it is truncated to the nanosecond); `nil` for no limit.
   ///   - clockRate: The RTP clock rate of a payload type, `nil` when unknown.
   ///
   /// - Precondition: `speed` is positive and finite (rtpsend validates `--speed`).
   public init(
-    mode: PacingMode, speed: Double = 1, start: Int64, maxGap: Int64? = nil,
+    mode: PacingMode, speed: Double = 1, start: NetworkInstant, maxGap: Duration? = nil,
     clockRate: @escaping @Sendable (UInt8) -> Int? = {
       RTPPayloadTypeRegistry.clockRate($0)
     }
@@ -50,22 +55,26 @@ public struct SendSchedule: Sendable {
     precondition(speed > 0 && speed.isFinite, "speed must be positive")
     self.mode = mode
     self.speed = speed
-    self.start = start
-    self.maxGap = maxGap.map { max($0, 0) }
+    startNanoseconds = start.nanoseconds
+    maxGapNanoseconds = maxGap.map { max($0.saturatingNanoseconds, 0) }
     self.clockRate = clockRate
-    previous = start
+    previous = start.nanoseconds
   }
 
   /// The deadline of the next packet of the capture, `datagram`, in order.
-  public mutating func deadline(for datagram: UDPDatagram) -> Int64 {
+  public mutating func deadline(for datagram: UDPDatagram) -> NetworkInstant {
+    NetworkInstant(nanoseconds: nanosecondDeadline(for: datagram))
+  }
+
+  private mutating func nanosecondDeadline(for datagram: UDPDatagram) -> Int64 {
     switch mode {
     case .none:
-      return start
+      return startNanoseconds
     case .capture:
       let first = firstCaptureTime ?? datagram.timestamp
       firstCaptureTime = first
       let elapsed = PacingArithmetic.subtract(datagram.timestamp, first)
-      return due(PacingArithmetic.add(start, scaled(elapsed)))
+      return due(PacingArithmetic.add(startNanoseconds, scaled(elapsed)))
     case .rtp:
       guard RTPPacketKind(classifying: datagram.payload) == .rtp,
         let packet = try? RTPPacket(validating: datagram.payload),
@@ -91,7 +100,7 @@ public struct SendSchedule: Sendable {
   /// most ``maxGap`` after it.
   private mutating func due(_ uncut: Int64) -> Int64 {
     var due = max(previous, PacingArithmetic.subtract(uncut, cut))
-    if let maxGap {
+    if let maxGap = maxGapNanoseconds {
       let gap = PacingArithmetic.subtract(due, previous)
       if gap > maxGap {
         cut = PacingArithmetic.add(cut, gap - maxGap)

@@ -1,4 +1,4 @@
-/// A fixed-size histogram of how late events happened, in nanoseconds, for percentiles.
+/// A fixed-size histogram of how late events happened, to the nanosecond, for percentiles.
 ///
 /// Values fall in log-linear buckets (16 sub-buckets per power of two, about 6 % wide), so
 /// recording is O(1), memory is constant whatever is recorded, and a percentile is exact to
@@ -10,40 +10,51 @@ public struct LatenessHistogram: Sendable, Hashable {
   private var counts: [UInt64]
   /// Events recorded.
   public private(set) var count: UInt64 = 0
-  /// The largest lateness recorded, exactly.
-  public private(set) var maximum: Int64 = 0
+  private var maximumNanoseconds: Int64 = 0
+  /// The largest lateness recorded, exactly (to the nanosecond).
+  public var maximum: Duration { .nanoseconds(maximumNanoseconds) }
 
   /// An empty histogram.
   public init() {
     counts = Array(repeating: 0, count: Self.bucketCount)
   }
 
-  /// Records one event `nanoseconds` late.
-  public mutating func record(_ nanoseconds: Int64) {
+  /// Records one event `lateness` late (truncated to the nanosecond; early counts as 0).
+  public mutating func record(_ lateness: Duration) {
+    record(nanoseconds: lateness.saturatingNanoseconds)
+  }
+
+  /// Records one event `nanoseconds` late: the worker's per-datagram path, without `Duration`'s
+  /// 128-bit arithmetic.
+  package mutating func record(nanoseconds: Int64) {
     let value = max(0, nanoseconds)
     counts[Self.bucket(of: UInt64(value))] += 1
     count += 1
-    if value > maximum { maximum = value }
+    if value > maximumNanoseconds { maximumNanoseconds = value }
   }
 
   /// Adds another histogram's events.
   public mutating func merge(_ other: LatenessHistogram) {
     for index in counts.indices { counts[index] += other.counts[index] }
     count += other.count
-    maximum = max(maximum, other.maximum)
+    maximumNanoseconds = max(maximumNanoseconds, other.maximumNanoseconds)
   }
 
   /// The lateness below which `fraction` (0...1) of the events fall: the upper edge of the
   /// bucket holding that rank, never above ``maximum``. Zero when nothing was recorded.
-  public func percentile(_ fraction: Double) -> Int64 {
+  public func percentile(_ fraction: Double) -> Duration {
+    .nanoseconds(percentileNanoseconds(fraction))
+  }
+
+  private func percentileNanoseconds(_ fraction: Double) -> Int64 {
     guard count > 0 else { return 0 }
     let rank = UInt64((Double(count) * min(max(fraction, 0), 1)).rounded(.up))
     var seen: UInt64 = 0
     for index in counts.indices {
       seen += counts[index]
-      if seen >= max(rank, 1) { return min(Self.upperEdge(of: index), maximum) }
+      if seen >= max(rank, 1) { return min(Self.upperEdge(of: index), maximumNanoseconds) }
     }
-    return maximum
+    return maximumNanoseconds
   }
 
   /// Bucket of `value`: values below 16 have a bucket each; above, 16 buckets per power of two.

@@ -82,7 +82,8 @@ public final class RTPChannel: @unchecked Sendable {
 
   /// Worker-only: the channel's index in the worker's table (its epoll tag).
   var workerSlot = -1
-  /// Worker-only: the deadline armed in the worker's heap for the front datagram, or 0.
+  /// Worker-only: the deadline armed in the worker's heap for the front datagram (nanoseconds on
+  /// `CLOCK_MONOTONIC`), or 0 when none is.
   var workerArmedDeadline: Int64 = 0
   /// Worker-only: whether the socket is registered for EPOLLOUT after a full send buffer.
   var workerAwaitsWritable = false
@@ -123,19 +124,21 @@ public final class RTPChannel: @unchecked Sendable {
   /// ``NetworkError/noTarget`` before ``setTarget(_:)``, ``NetworkError/closed`` after
   /// ``close()``, ``NetworkError/receiveOnly`` on a channel without a queue.
   public func send(_ bytes: UnsafeRawBufferPointer) throws(NetworkError) {
-    try enqueue(bytes, to: nil, deadline: 0)
+    try enqueue(bytes, to: nil, deadline: nil)
   }
 
-  /// Queues a copy of `bytes` for the target, to leave at `deadline` (`CLOCK_MONOTONIC` ns, see
-  /// ``NetworkClock/monotonic``) and not before; a deadline in the past means now.
-  public func send(_ bytes: UnsafeRawBufferPointer, at deadline: Int64) throws(NetworkError) {
+  /// Queues a copy of `bytes` for the target, to leave at `deadline` (see
+  /// ``NetworkClock/monotonic``) and not before; a deadline in the past, or `nil`, means now.
+  public func send(_ bytes: UnsafeRawBufferPointer, at deadline: NetworkInstant?)
+    throws(NetworkError)
+  {
     try enqueue(bytes, to: nil, deadline: deadline)
   }
 
-  /// Queues a copy of `bytes` for `destination` instead of the target, at `deadline` (0: now).
-  /// One channel can feed many peers this way.
+  /// Queues a copy of `bytes` for `destination` instead of the target, at `deadline` (`nil`:
+  /// now). One channel can feed many peers this way.
   public func send(
-    _ bytes: UnsafeRawBufferPointer, to destination: Endpoint, at deadline: Int64 = 0
+    _ bytes: UnsafeRawBufferPointer, to destination: Endpoint, at deadline: NetworkInstant? = nil
   )
     throws(NetworkError)
   {
@@ -143,8 +146,8 @@ public final class RTPChannel: @unchecked Sendable {
     try enqueue(bytes, to: address, deadline: deadline)
   }
 
-  /// Queues a copy of `bytes` for the target, at `deadline` (0: now).
-  public func send(_ bytes: [UInt8], at deadline: Int64 = 0) throws(NetworkError) {
+  /// Queues a copy of `bytes` for the target, at `deadline` (`nil`: now).
+  public func send(_ bytes: [UInt8], at deadline: NetworkInstant? = nil) throws(NetworkError) {
     let result: Result<Void, NetworkError> = bytes.withUnsafeBytes { buffer in
       Result { () throws(NetworkError) in try self.enqueue(buffer, to: nil, deadline: deadline) }
     }
@@ -152,7 +155,7 @@ public final class RTPChannel: @unchecked Sendable {
   }
 
   private func enqueue(
-    _ bytes: UnsafeRawBufferPointer, to destination: SocketAddress?, deadline: Int64
+    _ bytes: UnsafeRawBufferPointer, to destination: SocketAddress?, deadline: NetworkInstant?
   )
     throws(NetworkError)
   {
@@ -163,7 +166,8 @@ public final class RTPChannel: @unchecked Sendable {
     let outcome: NetworkError? = producer.withLock { state in
       if state.closed { return .closed }
       guard let address = destination ?? state.target else { return .noTarget }
-      return queue.push(bytes, to: address, deadline: deadline) ? nil : .queueFull
+      let due = deadline?.nanoseconds ?? SendQueue.immediately
+      return queue.push(bytes, to: address, deadline: due) ? nil : .queueFull
     }
     if let outcome {
       if outcome == .queueFull { queueFullCount.add(1, ordering: .relaxed) }
@@ -224,7 +228,7 @@ public final class RTPChannel: @unchecked Sendable {
   }
 
   /// How late the datagrams queued with a deadline left: for each, the time the worker's
-  /// `sendmmsg` returned minus its deadline (datagrams sent "now", with deadline 0, are not
+  /// `sendmmsg` returned minus its deadline (datagrams sent "now", without a deadline, are not
   /// counted). The worker records it without locks, so it is available only once the channel
   /// is closed: after ``close()`` has returned (called from another thread than the worker) or
   /// the server has shut down; `nil` before.
@@ -238,7 +242,9 @@ public final class RTPChannel: @unchecked Sendable {
     guard let queue else { return }
     for offset in 0..<count {
       let deadline = queue.deadline(at: offset)
-      if deadline != 0 { workerLateness.record(departure - deadline) }
+      if deadline != SendQueue.immediately {
+        workerLateness.record(nanoseconds: departure - deadline)
+      }
     }
   }
 

@@ -31,6 +31,10 @@ public final class RTPProc: @unchecked Sendable {
     }
   }
 
+  /// The pending run time of a channel whose first call, made as soon as it is created, has not
+  /// run yet.
+  static let firstRun = Int64.min
+
   private let lock = ConditionLock()
   private var worker: WorkerThread?
   private var channels: [Int: RTPProcChannel] = [:]
@@ -49,8 +53,8 @@ public final class RTPProc: @unchecked Sendable {
     worker = try WorkerThread.start(name: name) { self.run() }
   }
 
-  /// Schedules `callback`, which is called at once on the worker with deadline 0, then at the
-  /// times it returns. `name` identifies the channel in errors.
+  /// Schedules `callback`, which is called at once on the worker without a deadline, then at
+  /// the times it returns. `name` identifies the channel in errors.
   public func createChannel(name: String? = nil, _ callback: @escaping RTPProcChannel.Callback)
     throws(RTPProcError) -> RTPProcChannel
   {
@@ -61,7 +65,7 @@ public final class RTPProc: @unchecked Sendable {
         name: name ?? "proc-\(nextIdentifier)", identifier: nextIdentifier, proc: self,
         callback: callback)
       channels[channel.identifier] = channel
-      channel.nextRun = 0
+      channel.nextRun = Self.firstRun
       starting.append(channel)
       lock.broadcast()
       return channel
@@ -116,14 +120,14 @@ public final class RTPProc: @unchecked Sendable {
       if !starting.isEmpty {
         let channel = starting.removeFirst()
         guard !channel.closed else { continue }
-        call(channel, deadline: 0)
+        call(channel, deadline: nil)
         continue
       }
       guard let first = deadlines.first else {
         lock.wait()
         continue
       }
-      let now = NetworkClock.monotonic
+      let now = NetworkClock.monotonic.nanoseconds
       guard first.deadline <= now else {
         lock.wait(untilMonotonic: first.deadline)
         continue
@@ -135,12 +139,13 @@ public final class RTPProc: @unchecked Sendable {
   }
 
   /// Runs one callback with the lock released; the caller holds the lock.
-  private func call(_ channel: RTPProcChannel, deadline: Int64) {
+  private func call(_ channel: RTPProcChannel, deadline: Int64?) {
     running = channel.identifier
     lock.unlock()
-    let result: Result<Int64?, any Error>
+    let result: Result<NetworkInstant?, any Error>
     do {
-      result = .success(try channel.callback(NetworkClock.monotonic, deadline))
+      result = .success(
+        try channel.callback(NetworkClock.monotonic, deadline.map(NetworkInstant.init)))
     } catch {
       result = .failure(error)
     }
@@ -151,8 +156,8 @@ public final class RTPProc: @unchecked Sendable {
     guard !channel.closed else { return }
     switch result {
     case .success(let next?):
-      channel.nextRun = next
-      deadlines.insert(deadline: next, tag: channel.identifier)
+      channel.nextRun = next.nanoseconds
+      deadlines.insert(deadline: next.nanoseconds, tag: channel.identifier)
     case .success(nil):
       break
     case .failure(let error):

@@ -1,14 +1,15 @@
 /// One periodic callback on an ``RTPProc``.
 ///
-/// The callback gets `(now, deadline)` in `CLOCK_MONOTONIC` nanoseconds — `deadline` is the time
-/// it asked to run at (0 on the first call, made as soon as the channel is created) — and
-/// returns the next time to run, or `nil` to stop. Returning `deadline + period` (or
+/// The callback gets `(now, deadline)` on the network clock — `deadline` is the time it asked
+/// to run at (`nil` on the first call, made as soon as the channel is created) — and returns
+/// the next time to run, or `nil` to stop. Returning `deadline + period` (or
 /// `now + period` on the first call) keeps the schedule drift-free however late a run starts.
 public final class RTPProcChannel: @unchecked Sendable {
   // @unchecked: every `var` is read and written only with the owning scheduler's lock held.
 
   /// `(now, deadline) -> next run time or nil`; see the type's documentation.
-  public typealias Callback = @Sendable (_ now: Int64, _ deadline: Int64) throws -> Int64?
+  public typealias Callback =
+    @Sendable (_ now: NetworkInstant, _ deadline: NetworkInstant?) throws -> NetworkInstant?
 
   /// The name errors carry.
   public let name: String
@@ -16,7 +17,8 @@ public final class RTPProcChannel: @unchecked Sendable {
   let callback: Callback
   let proc: RTPProc
 
-  /// Under the scheduler's lock: the pending run time (nil when unscheduled).
+  /// Under the scheduler's lock: the pending run time in `CLOCK_MONOTONIC` nanoseconds (nil when
+  /// unscheduled; ``RTPProc/firstRun`` for the first call).
   var nextRun: Int64?
   /// Under the scheduler's lock: whether ``close()`` was called.
   var closed = false

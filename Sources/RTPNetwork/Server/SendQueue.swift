@@ -23,6 +23,10 @@ final class SendQueue: @unchecked Sendable {
   /// channel's service flag cannot be reordered against the worker's mirror-image pair.
   private let tail = Atomic<Int>(0)
 
+  /// The deadline of a datagram queued to leave now: before every instant, and not counted in
+  /// the channel's lateness.
+  static let immediately = Int64.min
+
   /// `capacity` must be a power of two.
   init(capacity: Int, slotSize: Int) {
     precondition(capacity > 0 && capacity & (capacity - 1) == 0)
@@ -33,7 +37,7 @@ final class SendQueue: @unchecked Sendable {
     lengths = .allocate(capacity: capacity)
     lengths.initialize(repeating: 0, count: capacity)
     deadlines = .allocate(capacity: capacity)
-    deadlines.initialize(repeating: 0, count: capacity)
+    deadlines.initialize(repeating: Self.immediately, count: capacity)
     destinations = .allocate(capacity: capacity)
     destinations.initialize(repeating: rtpnet_sockaddr(), count: capacity)
   }
@@ -45,7 +49,8 @@ final class SendQueue: @unchecked Sendable {
     destinations.deallocate()
   }
 
-  /// Producer: copies a datagram in; `false` when the queue is full.
+  /// Producer: copies a datagram in, to leave at `deadline` (`CLOCK_MONOTONIC` nanoseconds, or
+  /// ``immediately``); `false` when the queue is full.
   func push(_ bytes: UnsafeRawBufferPointer, to destination: SocketAddress, deadline: Int64) -> Bool
   {
     let end = tail.load(ordering: .relaxed)
@@ -86,7 +91,7 @@ final class SendQueue: @unchecked Sendable {
     return (taken, nil)
   }
 
-  /// Consumer: the deadline of the datagram `offset` places behind the front (0 for "now").
+  /// Consumer: the deadline of the datagram `offset` places behind the front (``immediately`` for "now").
   func deadline(at offset: Int) -> Int64 {
     deadlines[(head.load(ordering: .relaxed) + offset) & mask]
   }

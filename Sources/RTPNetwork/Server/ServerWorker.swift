@@ -96,7 +96,7 @@ final class ServerWorker {
           if flags & (RTPNET_EPOLL_OUT) != 0, channel.workerAwaitsWritable {
             channel.workerAwaitsWritable = false
             control(channel, operation: RTPNET_EPOLL_MODIFY, events: RTPNET_EPOLL_IN)
-            service(channel, now: NetworkClock.monotonic)
+            service(channel, now: NetworkClock.monotonic.nanoseconds)
           }
           if flags & (RTPNET_EPOLL_IN | RTPNET_EPOLL_ERR) != 0 {
             receive(channel)
@@ -111,7 +111,7 @@ final class ServerWorker {
         }
         for command in commands { perform(command) }
       }
-      let now = NetworkClock.monotonic
+      let now = NetworkClock.monotonic.nanoseconds
       if !backlog.isEmpty {
         let waiting = backlog
         backlog.removeAll(keepingCapacity: true)
@@ -137,7 +137,7 @@ final class ServerWorker {
         // channel's late service request is dropped.
         return
       }
-      service(channel, now: NetworkClock.monotonic)
+      service(channel, now: NetworkClock.monotonic.nanoseconds)
     case .remove(let channel, let done):
       remove(channel)
       done?.signal()
@@ -155,7 +155,7 @@ final class ServerWorker {
   /// Sends what is due, discards the rest, forgets the channel and closes its socket.
   private func remove(_ channel: RTPChannel) {
     guard channel.workerSlot >= 0 else { return }
-    service(channel, now: NetworkClock.monotonic)
+    service(channel, now: NetworkClock.monotonic.nanoseconds)
     channel.discardedCount.add(channel.pendingCount, ordering: .relaxed)
     control(channel, operation: RTPNET_EPOLL_REMOVE, events: 0)
     channels[channel.workerSlot] = nil
@@ -195,7 +195,7 @@ final class ServerWorker {
       // Kernel stamps are CLOCK_REALTIME; carry them onto CLOCK_MONOTONIC with an offset read
       // realtime-first, so a preemption between the two reads can only make them look later.
       let realtime = NetworkClock.realtime
-      let offset = NetworkClock.monotonic - realtime
+      let offset = NetworkClock.monotonic.nanoseconds - realtime
       var delivered = 0
       var drops = -1
       for index in 0..<count {
@@ -216,7 +216,9 @@ final class ServerWorker {
         let bytes = UnsafeRawBufferPointer(
           start: slot.pointee.buffer, count: min(slot.pointee.length, slot.pointee.capacity))
         channel.onPacket(
-          bytes, source, destination, ReceiveTime(realtime: stamp, monotonic: stamp + offset))
+          bytes, source, destination,
+          ReceiveTime(
+            realtime: stamp, monotonic: NetworkInstant(nanoseconds: stamp + offset)))
         delivered += 1
       }
       channel.receivedCount.add(delivered, ordering: .relaxed)
@@ -243,7 +245,7 @@ final class ServerWorker {
         rounds += 1
         let sent = Int(rtpnet_send_batch(channel.descriptor, sendSlots, UInt32(count)))
         if sent > 0 {
-          channel.recordLateness(departure: NetworkClock.monotonic, count: sent)
+          channel.recordLateness(departure: NetworkClock.monotonic.nanoseconds, count: sent)
           queue.consume(sent)
           channel.sentCount.add(sent, ordering: .relaxed)
           continue
