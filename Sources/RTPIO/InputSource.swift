@@ -375,7 +375,7 @@ public final class InputSource {
       storage = UnsafeMutableRawBufferPointer(start: nil, count: 0)
     }
     let mapping = mmap(
-      nil, Int(length), PROT_READ, MAP_PRIVATE | MAP_POPULATE, descriptor.rawValue,
+      nil, Int(length), PROT_READ, MAP_PRIVATE, descriptor.rawValue,
       off_t(aligned))
     guard let mapping, mapping != MAP_FAILED else {
       let code = Errno(rawValue: errno)

@@ -195,11 +195,13 @@ case "udp":
   let total = number("PACKETS")
   let received = Counter()
   let server = try! RTPServer(name: "udp-bench")
+  let local = Endpoint(address: .v4(.loopback), port: 0)
   let receiver = try! server.createChannel(
-    onPacket: { _, _, _ in received.add() }, bindHost: "127.0.0.1", queueSize: 2,
-    family: .ipv4)
+    onPacket: { _, _, _ in received.add() }, bindingTo: local,
+    options: RTPChannelOptions(family: .ipv4, sending: RTPChannelSendOptions(queueSize: 2)))
   let sender = try! server.createChannel(
-    onPacket: { _, _, _ in }, bindHost: "127.0.0.1", queueSize: 4096, family: .ipv4)
+    onPacket: { _, _, _ in }, bindingTo: local,
+    options: RTPChannelOptions(family: .ipv4, sending: RTPChannelSendOptions(queueSize: 4096)))
   try! sender.setTarget(receiver.localAddress)
   let packet = [UInt8](repeating: 0x80, count: 172)
   let start = now()
