@@ -239,7 +239,16 @@ struct RTPSessionTests {
       "RR: lost \(block.cumulativeLost), fraction \(block.fractionLost)/256, jitter \(block.jitter) units; computed from the relay's deadlines \(expected.jitter)"
     )
     #expect(block.jitter > 0)
-    #expect(abs(Int(block.jitter) - Int(expected.jitter)) <= max(2, Int(expected.jitter) / 10))
+    // Exactly RFC 3550 A.8 over the receive times the session was given, whatever the load did
+    // to them; and near the jitter the relay injected, as far as scheduling lets it (a unit
+    // error is off by a factor of eight or more).
+    var received = ReceptionStatistics(ssrc: 1, clockRate: 8000, sequence: first, probation: 0)
+    for arrival in receiver.log.withLock({ $0.arrivals }) {
+      received.update(
+        sequence: arrival.sequence, timestamp: arrival.timestamp, arrival: arrival.time)
+    }
+    #expect(block.jitter == received.jitter)
+    #expect(abs(Int(block.jitter) - Int(expected.jitter)) <= max(4, Int(expected.jitter) / 2))
 
     // Delivery: every packet that arrived, a loss flag after each run of losses.
     try control.stopSession(receiver.cookie!)

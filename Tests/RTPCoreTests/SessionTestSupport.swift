@@ -25,8 +25,16 @@ final class RecordingSession: RTPSession, @unchecked Sendable {
     var local: Endpoint
     var time: Int64
   }
+  /// An RTP datagram as it reached the session: its sequence number, timestamp and the
+  /// monotonic receive time the session's statistics were given.
+  struct Arrival: Sendable {
+    var sequence: UInt16
+    var timestamp: UInt32
+    var time: Int64
+  }
   struct Log: Sendable {
     var deliveries: [Delivery] = []
+    var arrivals: [Arrival] = []
     var drops: [DropCallReason] = []
     var rtcp: [Datagram] = []
     var starts = 0
@@ -50,7 +58,15 @@ final class RecordingSession: RTPSession, @unchecked Sendable {
     _ bytes: UnsafeRawBufferPointer, source: Endpoint, local: Endpoint, time: ReceiveTime,
     isRTCPSocket: Bool
   ) {
-    guard RTPPacketKind(classifying: bytes) == .rtcp else { return }
+    guard RTPPacketKind(classifying: bytes) == .rtcp else {
+      if !isRTCPSocket, let packet = try? RTPPacket(validating: bytes) {
+        let arrival = Arrival(
+          sequence: packet.sequenceNumber, timestamp: packet.timestamp,
+          time: time.monotonic.nanoseconds)
+        log.withLock { $0.arrivals.append(arrival) }
+      }
+      return
+    }
     let datagram = Datagram(bytes: Array(bytes), source: source, local: local, time: time.realtime)
     log.withLock { $0.rtcp.append(datagram) }
   }
