@@ -6,50 +6,40 @@ import Testing
 /// lists them with their stream, keeps them out of what it plays and counts them; rtpsend skips
 /// them with a count rather than send the first bytes of a packet.
 extension HostileInputToolTests {
+  /// `bytes`, a capture in `format` whose records begin at `first`, with each record (1-based
+  /// index, header and data) replaced by what `change` makes of it; records found by
+  /// ``recordEnds(_:format:)``.
+  static func rewritten(
+    _ bytes: [UInt8], format: String, first: Int, _ change: (Int, [UInt8]) -> [UInt8]
+  ) -> [UInt8] {
+    var out = Array(bytes[0..<first])
+    var start = first
+    for (offset, end) in recordEnds(bytes, format: format).enumerated() {
+      out += change(offset + 1, Array(bytes[start..<end]))
+      start = end
+    }
+    return out
+  }
+
   /// The pcap `bytes` (little-endian, as our writer makes it) with records `cut` (1-based)
   /// keeping only their first `keep` bytes, their original length left as it was.
   static func snapped(_ bytes: [UInt8], records cut: ClosedRange<Int>, keep: Int) -> [UInt8] {
-    func little32(_ at: Int) -> Int {
-      Int(bytes[at]) | Int(bytes[at + 1]) << 8 | Int(bytes[at + 2]) << 16 | Int(bytes[at + 3]) << 24
+    rewritten(bytes, format: "pcap", first: 24) { index, record in
+      guard cut.contains(index), record.count - 16 > keep else { return record }
+      var header = Array(record[0..<16])
+      storeLittle(UInt32(keep), in: &header, at: 8)
+      return header + record[16..<(16 + keep)]
     }
-    var out = Array(bytes[0..<24])
-    var offset = 24
-    var index = 1
-    while offset < bytes.count {
-      let caplen = little32(offset + 8)
-      var header = Array(bytes[offset..<(offset + 16)])
-      var data = Array(bytes[(offset + 16)..<(offset + 16 + caplen)])
-      if cut.contains(index) && caplen > keep {
-        data = Array(data[0..<keep])
-        storeLittle(UInt32(keep), in: &header, at: 8)
-      }
-      out += header + data
-      offset += 16 + caplen
-      index += 1
-    }
-    return out
   }
 
   /// The rtpdump `bytes` with records `cut` (1-based) keeping only their 12-byte RTP header, as
   /// `rtpdump -F header` writes them: the record length shrinks, the packet length stays.
   static func headersOnly(_ bytes: [UInt8], records cut: ClosedRange<Int>) -> [UInt8] {
-    let start = bytes.firstIndex(of: 0x0A)! + 1 + 16
-    var out = Array(bytes[0..<start])
-    var offset = start
-    var index = 1
-    while offset < bytes.count {
-      let length = Int(bytes[offset]) << 8 | Int(bytes[offset + 1])
-      var record = Array(bytes[offset..<(offset + length)])
-      if cut.contains(index) {
-        record = Array(record[0..<20])
-        record[0] = 0
-        record[1] = 20
-      }
-      out += record
-      offset += length
-      index += 1
+    rewritten(bytes, format: "rtpdump", first: bytes.firstIndex(of: 0x0A)! + 1 + 16) {
+      index, record in
+      guard cut.contains(index) else { return record }
+      return [0, 20] + record[2..<20]
     }
-    return out
   }
 
   @Test("editcap -s 60: rtpstat reports the stream as the whole capture does, and as tshark does")

@@ -177,12 +177,9 @@ extension DatagramDecoder {
     }
     guard keepsTruncatedDatagrams else { return .skipped(.truncatedPayload) }
     return .datagram(
-      UDPDatagram(
-        timestamp: timestamp,
-        source: Endpoint(address: source, port: captured.loadBigEndian(as: UInt16.self, at: 0)),
-        destination: Endpoint(
-          address: destination, port: captured.loadBigEndian(as: UInt16.self, at: 2)),
-        payload: UnsafeRawBufferPointer(rebasing: captured[8...]), length: length - 8))
+      Self.datagram(
+        captured, length: length, source: source, destination: destination,
+        timestamp: timestamp))
   }
 
   /// Decodes the UDP header at the start of an IP payload that the IP header says is complete.
@@ -194,11 +191,23 @@ extension DatagramDecoder {
     let length = Int(segment.loadBigEndian(as: UInt16.self, at: 4))
     guard length >= 8, length <= segment.count else { return .skipped(.malformedUDP) }
     return .datagram(
-      UDPDatagram(
-        timestamp: timestamp,
-        source: Endpoint(address: source, port: segment.loadBigEndian(as: UInt16.self, at: 0)),
-        destination: Endpoint(
-          address: destination, port: segment.loadBigEndian(as: UInt16.self, at: 2)),
-        payload: UnsafeRawBufferPointer(rebasing: segment[8..<length])))
+      Self.datagram(
+        segment, length: length, source: source, destination: destination,
+        timestamp: timestamp))
+  }
+
+  /// The datagram whose UDP header, of UDP length `length` (checked), starts `segment`: its
+  /// payload as much of the `length - 8` bytes as `segment` holds.
+  private static func datagram(
+    _ segment: UnsafeRawBufferPointer, length: Int, source: IPAddress, destination: IPAddress,
+    timestamp: Int64
+  ) -> UDPDatagram {
+    UDPDatagram(
+      timestamp: timestamp,
+      source: Endpoint(address: source, port: segment.loadBigEndian(as: UInt16.self, at: 0)),
+      destination: Endpoint(
+        address: destination, port: segment.loadBigEndian(as: UInt16.self, at: 2)),
+      payload: UnsafeRawBufferPointer(rebasing: segment[8..<min(length, segment.count)]),
+      length: length - 8)
   }
 }

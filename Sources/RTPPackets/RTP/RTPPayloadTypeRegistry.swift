@@ -20,11 +20,6 @@ public enum RTPPayloadTypeRegistry {
     payloadType < 128 ? clockRates[Int(payloadType)] : nil
   }
 
-  /// What RFC 3551 assigns `payloadType`, `nil` for dynamic, unassigned and reserved numbers.
-  public static func assignment(_ payloadType: UInt8) -> RTPStaticPayloadType? {
-    RTPStaticPayloadType(payloadType)
-  }
-
   private static let wiresharkStaticNames: [String] = [
     "g711U", "fs-1016", "g721", "GSM", "g723", "DVI4 8k", "DVI4 16k", "Exp. from Xerox PARC",
     "g711A", "g722", "16-bit audio, stereo", "16-bit audio, monaural", "Qualcomm", "CN",
