@@ -11,6 +11,7 @@ let package = Package(
     .library(name: "RTPPackets", targets: ["RTPPackets"]),
     .library(name: "RTPCaptures", targets: ["RTPCaptures"]),
     .library(name: "RTPAudio", targets: ["RTPAudio"]),
+    .library(name: "RTPCodecs", targets: ["RTPCodecs"]),
     .library(name: "RTPGeneration", targets: ["RTPGeneration"]),
     .library(name: "RTPPlayout", targets: ["RTPPlayout"]),
     .library(name: "RTPNetwork", targets: ["RTPNetwork"]),
@@ -23,6 +24,7 @@ let package = Package(
     .executable(name: "rtpsend", targets: ["rtpsend"]),
     .executable(name: "rtprecv", targets: ["rtprecv"]),
     .executable(name: "rtpstat", targets: ["rtpstat"]),
+    .executable(name: "rtpdec", targets: ["rtpdec"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -51,6 +53,11 @@ let package = Package(
       pkgConfig: "liblzma",
       providers: [.apt(["liblzma-dev"])]
     ),
+    .systemLibrary(
+      name: "COpus",
+      pkgConfig: "opus",
+      providers: [.apt(["libopus-dev"])]
+    ),
     .target(name: "CNetShim"),
     // The library's layers, lowest first: each imports only layers above it in this list, as
     // the README's Architecture section draws them. RTPCore re-exports them all.
@@ -73,12 +80,16 @@ let package = Package(
       ]
     ),
     .target(
+      name: "RTPCodecs",
+      dependencies: ["RTPBase", "RTPPackets", "RTPAudio", "COpus"]
+    ),
+    .target(
       name: "RTPGeneration",
       dependencies: ["RTPBase", "RTPIO", "RTPPackets", "RTPCaptures", "RTPAudio"]
     ),
     .target(
       name: "RTPPlayout",
-      dependencies: ["RTPBase", "RTPIO", "RTPPackets", "RTPCaptures", "RTPAudio"]
+      dependencies: ["RTPBase", "RTPIO", "RTPPackets", "RTPCaptures", "RTPAudio", "RTPCodecs"]
     ),
     .target(
       name: "RTPNetwork",
@@ -95,7 +106,7 @@ let package = Package(
     .target(
       name: "RTPCore",
       dependencies: [
-        "RTPBase", "RTPIO", "RTPPackets", "RTPCaptures", "RTPAudio", "RTPGeneration",
+        "RTPBase", "RTPIO", "RTPPackets", "RTPCaptures", "RTPAudio", "RTPCodecs", "RTPGeneration",
         "RTPPlayout", "RTPNetwork", "RTPSessions", "RTPAnalysis",
       ]
     ),
@@ -156,6 +167,13 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    .executableTarget(
+      name: "rtpdec",
+      dependencies: [
+        "RTPAudio", "RTPBase", "RTPCaptures", "RTPCodecs", "RTPIO", "RTPPlayout", "RTPToolSupport",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
     // An embedder's program: a session on RTPCore's public API only (no @testable, no package
     // declarations), built by every `swift build` and run by ToolTests.
     .executableTarget(
@@ -171,7 +189,7 @@ let package = Package(
       name: "ToolTests",
       dependencies: [
         "RTPCore", "rtpgen", "rtpjb", "rtpulaw", "rtpresample", "rtpsend", "rtprecv", "rtpstat",
-        "midi-session",
+        "rtpdec", "midi-session",
       ]
     ),
   ]

@@ -4,6 +4,7 @@
 @_exported import RTPAudio
 @_exported import RTPBase
 @_exported import RTPCaptures
+@_exported import RTPCodecs
 @_exported import RTPGeneration
 @_exported import RTPIO
 @_exported import RTPNetwork

@@ -128,7 +128,7 @@ struct CookbookTests {
 
   static let pages = [
     "man1/rtpgen.1", "man1/rtpjb.1", "man1/rtpulaw.1", "man1/rtpresample.1", "man1/rtpsend.1",
-    "man1/rtprecv.1", "man1/rtpstat.1", "man7/rtpsynth.7",
+    "man1/rtprecv.1", "man1/rtpstat.1", "man1/rtpdec.1", "man7/rtpsynth.7",
   ]
 
   @Test("README.md: every sh block runs in order in an empty directory")

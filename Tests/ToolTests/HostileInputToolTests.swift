@@ -305,7 +305,7 @@ struct HostileInputToolTests {
 
   /// The tools that read standard input, and how.
   static let readers = [
-    "rtpjb", "rtpstat", "rtpsend --pace none --to 127.0.0.1:9", "rtpulaw --encode",
+    "rtpjb", "rtpdec", "rtpstat", "rtpsend --pace none --to 127.0.0.1:9", "rtpulaw --encode",
     "rtpresample --rate 8000",
   ]
 

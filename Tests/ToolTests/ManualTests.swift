@@ -38,7 +38,9 @@ struct ManualTests {
 
   @Test(
     "Each man page lists exactly the options --help lists",
-    arguments: ["rtpgen", "rtpjb", "rtpulaw", "rtpresample", "rtpsend", "rtprecv", "rtpstat"])
+    arguments: [
+      "rtpgen", "rtpjb", "rtpulaw", "rtpresample", "rtpsend", "rtprecv", "rtpstat", "rtpdec",
+    ])
   func options(tool: String) throws {
     let listed = Self.listedOptions(of: tool)
     #expect(!listed.isEmpty)

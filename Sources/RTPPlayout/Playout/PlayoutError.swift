@@ -8,4 +8,7 @@ public enum PlayoutError: Error, Sendable, Equatable {
   case input(CaptureError)
   /// Writing the output failed; the output is incomplete.
   case output(IOError)
+  /// The stream cannot be decoded to audio (``AudioDecodingWriter``): what was decoded before
+  /// is written and the output finished.
+  case decoding(DecodingError)
 }

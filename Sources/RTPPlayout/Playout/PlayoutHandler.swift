@@ -22,6 +22,8 @@ protocol PlayoutHandler: AnyObject {
   var notWritten: Int { get }
   /// Bytes of silence for erasures left out by the output's bound on fill (payload output only).
   var silenceNotFilled: UInt64 { get }
+  /// Why the output cannot go on (a payload it cannot decode), which stops the run.
+  var decodingFailure: DecodingError? { get }
 }
 
 extension PlayoutHandler {
@@ -35,4 +37,7 @@ extension PlayoutHandler {
   }
 
   func startPlayout() {}
+
+  @inline(__always)
+  var decodingFailure: DecodingError? { nil }
 }

@@ -9,4 +9,6 @@ public enum PlayoutOutput {
   case payload(PayloadWriter)
   /// Every event as a line of JSON.
   case events(PlayoutEventWriter)
+  /// The stream decoded to audio on its RTP timeline.
+  case audio(AudioDecodingWriter)
 }

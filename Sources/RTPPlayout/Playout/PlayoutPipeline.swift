@@ -44,6 +44,7 @@ public final class PlayoutPipeline {
     case .capture(let writer): try drive(writer, progress)
     case .payload(let writer): try drive(writer, progress)
     case .events(let writer): try drive(writer, progress)
+    case .audio(let writer): try drive(writer, progress)
     }
   }
 
@@ -113,10 +114,12 @@ public final class PlayoutPipeline {
       }
       context.pointee.willFeed(packet, datagram: datagram)
       jitterBuffer.feed(packet, arrival: datagram.timestamp, emit)
-      if context.pointee.writeFailure != nil { break }
+      if context.pointee.writeFailure != nil || handler.decodingFailure != nil { break }
     }
     context.pointee.current = nil
-    if context.pointee.writeFailure == nil { jitterBuffer.flush(emit) }
+    if context.pointee.writeFailure == nil && handler.decodingFailure == nil {
+      jitterBuffer.flush(emit)
+    }
     if context.pointee.writeFailure == nil {
       do {
         try handler.finish()
@@ -134,6 +137,7 @@ public final class PlayoutPipeline {
     counts.silenceNotFilled = handler.silenceNotFilled
     statistics = counts
     if let writeFailure { throw .output(writeFailure) }
+    if let failure = handler.decodingFailure { throw .decoding(failure) }
     if let inputFailure { throw .input(inputFailure) }
   }
 }

@@ -1,0 +1,4 @@
+import ArgumentParser
+import RTPPlayout
+
+extension ConcealmentMode: ExpressibleByArgument {}

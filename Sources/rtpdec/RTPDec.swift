@@ -1,0 +1,246 @@
+import ArgumentParser
+import RTPAudio
+import RTPBase
+import RTPCaptures
+import RTPCodecs
+import RTPIO
+import RTPPlayout
+import RTPToolSupport
+
+@main
+struct RTPDec: ToolCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "rtpdec",
+    abstract: "Decode one RTP stream of a capture to audio.",
+    discussion: """
+      Reads a capture (pcap, pcapng or rtpdump) from FILE or standard input, takes one RTP \
+      stream (by default the one with the most packets), puts it through a jitter buffer as \
+      rtpjb does, and decodes it by payload type to WAV on standard output, placed on the \
+      stream's RTP timeline: losses are concealed, gaps without loss (DTX, silence \
+      suppression) filled with silence or comfort noise, telephone events listed and never \
+      played. Decodes PCMU, PCMA, L16, L24, DVI4 and Opus; a dynamic payload type is named \
+      with --codec PT=NAME/RATE[/CHANNELS][;fmtp] (101 is telephone-event unless mapped).
+      """,
+    version: ToolVersion.current)
+
+  @Argument(help: "The capture to read ('-' or none for standard input).", completion: .file())
+  var file: String?
+
+  @Option(
+    help: ArgumentHelp("Take every packet with this SSRC (decimal or 0x hex).", valueName: "n"))
+  var ssrc: IntegerArgument<UInt32>?
+
+  @Option(help: ArgumentHelp("Take the nth stream of rtpjb --list (1-based).", valueName: "n"))
+  var stream: Int?
+
+  @Option(
+    name: .customLong("codec"),
+    help: ArgumentHelp(
+      "Map a payload type to a codec, as SDP's rtpmap and fmtp do (repeatable).",
+      valueName: "PT=NAME/RATE[/CHANNELS][;fmtp]"))
+  var codecs: [PayloadTypeMapping] = []
+
+  @Option(help: "What fills lost packets: codec (its concealment), silence or none.")
+  var plc: ConcealmentMode = .codec
+
+  @Option(
+    name: .customLong("max-gap"),
+    help: ArgumentHelp(
+      "Fill timestamp gaps up to this many seconds; longer jumps are discontinuities, not filled.",
+      valueName: "seconds"))
+  var maxGap: DecimalSeconds = DecimalSeconds(nanoseconds: 30_000_000_000)
+
+  @Option(help: ArgumentHelp("Resample the audio to this rate.", valueName: "hz"))
+  var rate: Int?
+
+  @Option(help: "Resampler quality for --rate: linear, low, medium, high or very-high.")
+  var quality = ResamplerQualityArgument(.high)
+
+  @Option(help: "What to write: wav or raw (16-bit little-endian samples).")
+  var format: AudioContainerArgument = .wav
+
+  @Option(
+    name: .customShort("o"),
+    help: ArgumentHelp("Write to FILE instead of standard output.", valueName: "file"),
+    completion: .file())
+  var outputPath: String?
+
+  @Option(
+    help: ArgumentHelp("Jitter buffer capacity in packets (1 to 8192).", valueName: "packets"))
+  var capacity = 50
+
+  @Option(
+    name: .customLong("max-delay"),
+    help: ArgumentHelp(
+      "Release a packet held behind a gap after this many seconds of capture time (decimals allowed).",
+      valueName: "seconds"))
+  var maxDelay: DecimalSeconds?
+
+  @Flag(help: "List telephone events (RFC 4733) on standard error: digit, time and duration.")
+  var events = false
+
+  @Flag(help: "Print counters as one JSON object on standard error at the end.")
+  var stats = false
+
+  @Flag(help: "Show progress on standard error (only ever when it is a terminal).")
+  var progress = false
+
+  mutating func validate() throws {
+    guard (1...JitterBuffer.maximumCapacity).contains(capacity) else {
+      throw ValidationError("--capacity must be 1 to \(JitterBuffer.maximumCapacity) packets")
+    }
+    if ssrc != nil && stream != nil {
+      throw ValidationError("--ssrc and --stream cannot be combined")
+    }
+    if let stream, stream < 1 { throw ValidationError("--stream counts from 1") }
+    if let maxDelay, maxDelay.nanoseconds < 0 {
+      throw ValidationError("--max-delay must not be negative")
+    }
+    if maxGap.nanoseconds < 0 { throw ValidationError("--max-gap must not be negative") }
+    if let rate, !(1...AudioFormat.maximumSampleRate).contains(rate) {
+      throw ValidationError("--rate must be 1 to \(AudioFormat.maximumSampleRate) Hz")
+    }
+  }
+
+  mutating func execute() throws {
+    let input = try CaptureStreamInput(tool: "rtpdec", path: file)
+    defer { input.close() }
+    let name = input.name
+    let selection: RTPStreamSelection
+    if let ssrc {
+      selection = .ssrc(ssrc.value)
+    } else {
+      let scan = try input.scanStreams(progress: progress, passes: 2)
+      let key: RTPStreamKey
+      do {
+        key = try input.chooseStream(from: scan.table, failure: scan.failure, number: stream)
+      } catch {
+        input.reportSkipped(
+          records: scan.reader.skipped, notRTP: scan.table.notRTP,
+          invalid: scan.table.invalidRTP, unconfirmed: scan.table.unconfirmedPackets)
+        throw error
+      }
+      selection = .stream(key)
+      try input.rewind()
+    }
+    let reader = try input.openReader(progress: progress)
+    let pipeline = PlayoutPipeline(
+      reader: reader, selection: selection, capacity: capacity,
+      maxDelay: maxDelay?.nanoseconds)
+    var payloadTypes = PayloadTypeMap()
+    payloadTypes.map(codecs)
+    let outputFile = try OutputFile(path: outputPath, binary: true)
+    let sink = AudioFileSink(
+      fileDescriptor: outputFile.descriptor, container: format.container, outputRate: rate,
+      quality: quality.value)
+    let writer = AudioDecodingWriter(
+      sink: sink, payloadTypes: payloadTypes, concealment: plc,
+      maximumGap: .nanoseconds(maxGap.nanoseconds))
+    var inputFailure: CaptureError? = nil
+    var decodingFailure: DecodingError? = nil
+    do {
+      try pipeline.run(into: .audio(writer), progress: input.meter?.handler)
+    } catch PlayoutError.output(let error) {
+      throw outputFailure(error, output: outputFile)
+    } catch PlayoutError.decoding(let error) {
+      if case .output(let io) = error { throw outputFailure(io, output: outputFile) }
+      decodingFailure = error
+    } catch PlayoutError.input(let error) {
+      inputFailure = error
+    }
+    try outputFile.close()
+    input.meter?.finish()
+
+    let counts = pipeline.statistics
+    input.reportSkipped(
+      records: reader.skipped, notRTP: counts.notRTP, invalid: counts.parseErrors)
+    let decoded = writer.statistics
+    if decoded.discontinuities > 0 {
+      let first = writer.discontinuityExamples.first.map {
+        ": the first from RTP time \($0.from) to \($0.to)"
+      }
+      Terminal.printError(
+        "rtpdec: \(name): \(decoded.discontinuities) timestamp jumps beyond --max-gap "
+          + "\(DecimalText.fixed(Double(maxGap.nanoseconds) / 1e9, decimals: 3)) s not filled\(first ?? "")"
+      )
+    }
+    if decoded.otherFormatPackets > 0 {
+      Terminal.printError(
+        "rtpdec: \(name): \(decoded.otherFormatPackets) packets of a payload type decoding to "
+          + "another rate or channel count than the stream's first: not played")
+    }
+    if decoded.corruptPackets > 0 {
+      Terminal.printError(
+        "rtpdec: \(name): \(decoded.corruptPackets) packets the codec refused: played as lost")
+    }
+    if events {
+      let clock = writer.eventClockRate ?? 8000
+      printEvents(writer.events.events, origin: reader.firstRecordTime, clock: clock)
+    }
+    if stats { Terminal.printError(json(counts, writer).description) }
+    if let decodingFailure { throw ToolFailure(.dataError, "\(name): \(decodingFailure)") }
+    if let inputFailure { throw ToolFailure(capture: inputFailure, name: name) }
+    if case .ssrc(let wanted) = selection, counts.jitterBuffer.settled == 0 {
+      throw ToolFailure(
+        .dataError, "\(name): no RTP packets with SSRC \(RTPStreamTable.hex(wanted))")
+    }
+    if writer.audioFormat == nil {
+      let what =
+        decoded.eventPackets > 0
+        ? "the stream holds only telephone events (see --events)" : "no audio packet decoded"
+      throw ToolFailure(.dataError, "\(name): \(what)")
+    }
+  }
+
+  private func printEvents(_ list: [TelephoneEventRecord], origin: Int64?, clock: Int) {
+    for event in list {
+      let start = event.arrival.nanoseconds - (origin ?? event.arrival.nanoseconds)
+      let seconds = DecimalText.fixed(Double(start) / 1e9, decimals: 3)
+      let length = Double(event.duration) / Double(clock)
+      var line = "rtpdec: event \(event.symbol) at \(seconds) s"
+      line += ", \(Self.milliseconds(length)) ms, volume -\(event.volume) dBm0"
+      if !event.ended { line += ", end not seen" }
+      Terminal.printError(line)
+    }
+  }
+
+  private static func milliseconds(_ seconds: Double) -> Int { Int((seconds * 1000).rounded()) }
+
+  private func outputFailure(_ error: IOError, output: OutputFile) -> Error {
+    if error == .brokenPipe { return error }
+    return ToolFailure(.ioError, "\(output.displayName): \(error)")
+  }
+
+  private func json(_ counts: PlayoutStatistics, _ writer: AudioDecodingWriter) -> StatisticsJSON {
+    var json = StatisticsJSON()
+    json.add("read", counts.read)
+    json.add("ready", counts.jitterBuffer.ready)
+    json.add("late", counts.jitterBuffer.late)
+    json.add("duplicates", counts.jitterBuffer.duplicates)
+    json.add("outOfSequence", counts.jitterBuffer.outOfSequence)
+    json.add("erasures", counts.jitterBuffer.erasures)
+    json.add("erasedPackets", counts.jitterBuffer.erasedPackets)
+    json.add("parseErrors", counts.parseErrors)
+    json.add("skipped", counts.skipped)
+    json.add("otherStreams", counts.otherStreams)
+    json.add("truncated", counts.truncated)
+    json.add("fragments", counts.fragments)
+    let decoded = writer.statistics
+    json.add("sampleRate", writer.audioFormat?.sampleRate ?? 0)
+    json.add("channels", writer.audioFormat?.channels ?? 0)
+    json.add("decodedPackets", decoded.decodedPackets)
+    json.add("decodedSamples", Int(decoded.decodedFrames))
+    json.add("concealedSamples", Int(decoded.concealedFrames))
+    json.add("filledSamples", Int(decoded.filledFrames))
+    json.add("noiseSamples", Int(decoded.noiseFrames))
+    json.add("notFilledSamples", Int(decoded.notFilledFrames))
+    json.add("overlappedSamples", Int(decoded.overlappedFrames))
+    json.add("discontinuities", decoded.discontinuities)
+    json.add("corrupt", decoded.corruptPackets)
+    json.add("otherFormat", decoded.otherFormatPackets)
+    json.add("eventPackets", decoded.eventPackets)
+    json.add("events", writer.events.events.count)
+    json.add("comfortNoise", decoded.comfortNoisePackets)
+    return json
+  }
+}
