@@ -6,6 +6,4 @@ extension PayloadTypeMapping: ExpressibleByArgument {
     guard let parsed = try? PayloadTypeMapping(parsing: argument) else { return nil }
     self = parsed
   }
-
-  public static var defaultValueDescription: String { "PT=NAME/RATE[/CHANNELS][;fmtp]" }
 }

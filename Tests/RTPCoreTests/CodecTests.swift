@@ -6,7 +6,8 @@ import Testing
 @Suite("The codec layer's own decoders")
 struct CodecTests {
   static func decode(_ decoder: any AudioDecoder, _ payload: [UInt8]) throws -> [Int16] {
-    var output = [Int16](repeating: 0, count: decoder.maximumFrames(payloadBytes: payload.count))
+    var output = [Int16](
+      repeating: 0, count: decoder.maximumFrames(payloadBytes: payload.count) * decoder.channels)
     let frames = try payload.withUnsafeBytes { bytes in
       try output.withUnsafeMutableBufferPointer { try decoder.decode(bytes, into: $0) }
     }

@@ -84,11 +84,7 @@ public final class OpusAudioDecoder: AudioDecoder {
     return frames
   }
 
-  public func reset() {
-    // OPUS_RESET_STATE takes no argument; the variadic C call is not importable, so make the
-    // decoder anew in place.
-    _ = opus_decoder_init(decoder, 48000, Int32(channels))
-  }
+  public func reset() { _ = rtpsynth_opus_decoder_reset(decoder) }
 
   private static func message(_ code: Int32) -> String {
     String(cString: opus_strerror(code))
