@@ -85,7 +85,7 @@ let package = Package(
     ),
     .target(
       name: "RTPGeneration",
-      dependencies: ["RTPBase", "RTPIO", "RTPPackets", "RTPCaptures", "RTPAudio"]
+      dependencies: ["RTPBase", "RTPIO", "RTPPackets", "RTPCaptures", "RTPAudio", "RTPCodecs"]
     ),
     .target(
       name: "RTPPlayout",
@@ -121,8 +121,8 @@ let package = Package(
     .executableTarget(
       name: "rtpgen",
       dependencies: [
-        "RTPAudio", "RTPCaptures", "RTPGeneration", "RTPIO", "RTPPackets", "RTPToolSupport",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "RTPAudio", "RTPCaptures", "RTPCodecs", "RTPGeneration", "RTPIO", "RTPPackets",
+        "RTPToolSupport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     .executableTarget(

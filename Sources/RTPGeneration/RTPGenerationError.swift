@@ -1,3 +1,5 @@
+import RTPAudio
+import RTPCodecs
 import RTPIO
 import RTPPackets
 
@@ -21,6 +23,14 @@ public enum RTPGenerationError: Error, CustomStringConvertible {
   /// The capture format cannot hold the next packet's time (``/RTPCaptures/CaptureWriter``'s line): every
   /// packet before it was written.
   case timeOutOfRange(String)
+  /// The encoder cannot make packets of the asked length; the text says why.
+  case packetTime(String)
+  /// The audio input's rate cannot be converted to the encoder's.
+  case resampling(ResamplerError)
+  /// The audio input is damaged: every packet of the audio before the damage was written.
+  case audio(AudioError)
+  /// The codec failed.
+  case encoding(CodecError)
 
   public var description: String {
     switch self {
@@ -34,6 +44,10 @@ public enum RTPGenerationError: Error, CustomStringConvertible {
     case .notRawPayload(let content):
       return "input is \(content), not raw payload bytes"
     case .timeOutOfRange(let line): return line
+    case .packetTime(let why): return why
+    case .resampling(let error): return error.description
+    case .audio(let error): return error.description
+    case .encoding(let error): return error.description
     }
   }
 }

@@ -35,4 +35,21 @@ public struct DecimalSeconds: ExpressibleByArgument, Sendable, Hashable {
     guard !overflow else { return nil }
     nanoseconds = negative ? -total : total
   }
+
+  /// The value as help shows a default: seconds with only the fractional digits it needs.
+  public var defaultValueDescription: String {
+    let magnitude = nanoseconds.magnitude
+    var text = (nanoseconds < 0 ? "-" : "") + String(magnitude / 1_000_000_000)
+    var fraction = magnitude % 1_000_000_000
+    if fraction != 0 {
+      var digits = 9
+      while fraction % 10 == 0 {
+        fraction /= 10
+        digits -= 1
+      }
+      let written = String(fraction)
+      text += "." + String(repeating: "0", count: digits - written.count) + written
+    }
+    return text
+  }
 }

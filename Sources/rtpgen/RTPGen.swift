@@ -1,6 +1,7 @@
 import ArgumentParser
 import RTPAudio
 import RTPCaptures
+import RTPCodecs
 import RTPGeneration
 import RTPIO
 import RTPPackets
@@ -15,7 +16,9 @@ struct RTPGen: ToolCommand {
     discussion: """
       The payload comes from FILE (raw encoded bytes: 1 byte a sample for PCMU and PCMA, 2 for \
       L16 in network order), from standard input when it is a pipe or a file, or is built in: a \
-      tone with --tone, silence otherwise. The stream is written as pcap unless --format says \
+      tone with --tone, silence otherwise. With --codec (or --dtmf, --dtx, --bitrate), FILE is \
+      audio instead (WAV, any format libsndfile reads, or raw 16-bit samples at --input-rate), \
+      encoded by the codec's RTP rules. The stream is written as pcap unless --format says \
       otherwise; capture timestamps advance by the packet time from --start.
       """,
     version: ToolVersion.current)
@@ -26,9 +29,61 @@ struct RTPGen: ToolCommand {
   @Option(
     name: .customLong("pt"),
     help: ArgumentHelp(
-      "RTP payload type (0 PCMU, 8 PCMA, 10 L16 stereo, 11 L16, 96-127 dynamic).",
+      "RTP payload type (0 PCMU, 8 PCMA, 10 L16 stereo, 11 L16, 96-127 dynamic; with --codec, "
+        + "its static type or 96).",
       valueName: "type"))
-  var payloadType: UInt8 = 0
+  var explicitPayloadType: UInt8?
+
+  @Option(
+    help: ArgumentHelp(
+      "Encode audio with this codec: a name (\(CodecRegistry.encodableEncodings.joined(separator: ", "))) "
+        + "or NAME/RATE[/CHANNELS][;fmtp].",
+      valueName: "codec"))
+  var codec: CodecArgument?
+
+  @Option(
+    help: ArgumentHelp(
+      "Codec bit rate in bit/s (a k suffix for thousands), for codecs that have several.",
+      valueName: "bps"))
+  var bitrate: BitRateArgument?
+
+  @Flag(help: "Discontinuous transmission where the codec has it (Opus, G.729B, AMR, Speex).")
+  var dtx = false
+
+  @Option(
+    help: ArgumentHelp(
+      "Send these DTMF digits (0-9 * # A-D) as RFC 4733 events instead of audio.",
+      valueName: "digits"))
+  var dtmf: String?
+
+  @Option(
+    name: .customLong("dtmf-pt"),
+    help: ArgumentHelp("Payload type of the DTMF events.", valueName: "type"))
+  var dtmfPayloadType: UInt8 = 101
+
+  @Option(
+    name: .customLong("dtmf-start"),
+    help: ArgumentHelp("When the first DTMF digit starts, in seconds.", valueName: "seconds"))
+  var dtmfStart: DecimalSeconds = DecimalSeconds(nanoseconds: 500_000_000)
+
+  @Option(
+    name: .customLong("dtmf-duration"),
+    help: ArgumentHelp("How long each DTMF digit lasts, in milliseconds.", valueName: "ms"))
+  var dtmfDuration: Double = 100
+
+  @Option(
+    name: .customLong("dtmf-gap"),
+    help: ArgumentHelp("Audio between DTMF digits, in milliseconds.", valueName: "ms"))
+  var dtmfGap: Double = 100
+
+  @Option(
+    name: .customLong("input-rate"),
+    help: ArgumentHelp(
+      "With --codec, the rate of raw audio input (default: the encoder's).", valueName: "hz"))
+  var inputRate: Int?
+
+  @Option(help: "Resampler quality for audio at another rate than the encoder's.")
+  var quality = ResamplerQualityArgument(.high)
 
   @Option(
     help: ArgumentHelp(
@@ -110,6 +165,9 @@ struct RTPGen: ToolCommand {
   @Flag(help: "Show progress on standard error (only ever when it is a terminal).")
   var progress = false
 
+  /// The payload type of raw-payload mode.
+  var payloadType: UInt8 { explicitPayloadType ?? 0 }
+
   mutating func validate() throws {
     guard payloadType <= 127 else { throw ValidationError("--pt must be 0 to 127") }
     guard !(64...95).contains(payloadType) else {
@@ -122,24 +180,30 @@ struct RTPGen: ToolCommand {
     if let channels, !(1...8).contains(channels) {
       throw ValidationError("--channels must be 1 to 8")
     }
-    try validateStaticPayloadType()
     guard ptime.isFinite, ptime >= 0.125, ptime <= 1000 else {
       throw ValidationError("--ptime must be 0.125 to 1000 ms")
     }
-    if let tone {
-      guard tone.isFinite, tone > 0, tone < Double(clockRate) / 2 else {
-        throw ValidationError(
-          "--tone must be above 0 and below half the rate (\(clockRate / 2) Hz)")
-      }
-      guard file == nil, !silence else {
-        throw ValidationError("--tone cannot be combined with a FILE or --silence")
-      }
+    if tone != nil, file != nil || silence {
+      throw ValidationError("--tone cannot be combined with a FILE or --silence")
     }
     if silence, file != nil {
       throw ValidationError("--silence cannot be combined with a FILE")
     }
     if let duration, duration.nanoseconds <= 0 {
       throw ValidationError("--duration must be positive")
+    }
+    if let src, src.endpoint.address.isIPv6 != dst.endpoint.address.isIPv6 {
+      throw ValidationError("--src and --dst must both be IPv4 or both IPv6")
+    }
+    if encodesAudio {
+      try validateCodedOptions()
+      return
+    }
+    if inputRate != nil { throw ValidationError("--input-rate applies to --codec") }
+    try validateStaticPayloadType()
+    if let tone, !(tone.isFinite && tone > 0 && tone < Double(clockRate) / 2) {
+      throw ValidationError(
+        "--tone must be above 0 and below half the rate (\(clockRate / 2) Hz)")
     }
     let payloadBytes =
       (clockRate * packetTimeMicroseconds + 999_999) / 1_000_000
@@ -152,9 +216,6 @@ struct RTPGen: ToolCommand {
     guard clockRate * packetTimeMicroseconds >= 1_000_000 else {
       throw ValidationError(
         "--rate \(clockRate) × --ptime \(ptime) ms is less than one sample a packet")
-    }
-    if let src, src.endpoint.address.isIPv6 != dst.endpoint.address.isIPv6 {
-      throw ValidationError("--src and --dst must both be IPv4 or both IPv6")
     }
   }
 
@@ -200,6 +261,28 @@ struct RTPGen: ToolCommand {
     encoding?.value ?? PayloadEncoding(staticPayloadType: payloadType) ?? .l16
   }
 
+  /// The first packet's SSRC, sequence number and timestamp: from --seed, else random, with
+  /// --ssrc, --seq and --ts applied.
+  var streamStart: RTPStreamStart {
+    var start = seed.map { RTPStreamStart.seeded($0.value) } ?? .random()
+    if let ssrc { start.ssrc = ssrc.value }
+    if let sequenceNumber { start.sequenceNumber = sequenceNumber.value }
+    if let timestamp { start.timestamp = timestamp.value }
+    return start
+  }
+
+  /// --src, else the loopback address of --dst's family, port 5006.
+  var sourceEndpoint: Endpoint {
+    src?.endpoint
+      ?? Endpoint(
+        address: dst.endpoint.address.isIPv6 ? .v6(.loopback) : .v4(.loopback), port: 5006)
+  }
+
+  /// The first packet's capture time: --start, else now (0 with --seed).
+  var startNanoseconds: Int64 {
+    (start ?? (seed == nil ? .now : .epoch(nanoseconds: 0))).nanosecondsSinceEpoch
+  }
+
   /// What to do instead, for a payload input that is a file of another kind.
   static func hint(for content: InputContent) -> String {
     if content.isCapture {
@@ -210,15 +293,14 @@ struct RTPGen: ToolCommand {
   }
 
   mutating func execute() throws {
-    var streamStart = seed.map { RTPStreamStart.seeded($0.value) } ?? .random()
-    if let ssrc { streamStart.ssrc = ssrc.value }
-    if let sequenceNumber { streamStart.sequenceNumber = sequenceNumber.value }
-    if let timestamp { streamStart.timestamp = timestamp.value }
+    if encodesAudio {
+      try executeCoded()
+      return
+    }
+    let streamStart = self.streamStart
     let destination = dst.endpoint
-    let source =
-      src?.endpoint
-      ?? Endpoint(address: destination.address.isIPv6 ? .v6(.loopback) : .v4(.loopback), port: 5006)
-    let startTime = (start ?? (seed == nil ? .now : .epoch(nanoseconds: 0))).nanosecondsSinceEpoch
+    let source = sourceEndpoint
+    let startTime = startNanoseconds
     let packetTimeNanoseconds = Int64(packetTimeMicroseconds) * 1000
     // Rounded up without adding first: a duration near Int64 nanoseconds must not overflow.
     let slots = duration.map {
