@@ -42,6 +42,13 @@ struct RTPJB: ToolCommand {
   var encoding: PayloadEncodingArgument?
 
   @Option(
+    name: .customLong("pt"),
+    help: ArgumentHelp(
+      "The payload type --output payload writes (default: the stream's first audio type).",
+      valueName: "n"))
+  var payloadType: Int?
+
+  @Option(
     name: .customShort("o"),
     help: ArgumentHelp("Write to FILE instead of standard output.", valueName: "file"),
     completion: .file())
@@ -84,6 +91,12 @@ struct RTPJB: ToolCommand {
     if encoding != nil && kind != .payload {
       throw ValidationError("--encoding applies to --output payload only")
     }
+    if let payloadType {
+      guard kind == .payload else { throw ValidationError("--pt applies to --output payload only") }
+      guard (0...127).contains(payloadType) else {
+        throw ValidationError("--pt must be a payload type, 0 to 127")
+      }
+    }
   }
 
   mutating func execute() throws {
@@ -91,7 +104,9 @@ struct RTPJB: ToolCommand {
     do {
       try play(report)
     } catch {
-      if stats && !report.printed { Terminal.printError(json(report.counts).description) }
+      if stats && !report.printed {
+        Terminal.printError(json(report.counts, payload: report.payload).description)
+      }
       throw error
     }
   }
@@ -141,7 +156,7 @@ struct RTPJB: ToolCommand {
           name: name, records: scan.skipped, notRTP: table.notRTP, invalid: table.invalidRTP,
           unconfirmed: table.unconfirmedPackets)
         if stats {
-          Terminal.printError(json(report.counts).description)
+          Terminal.printError(json(report.counts, payload: nil).description)
           report.printed = true
         }
         if let scanFailure { throw ToolFailure(capture: scanFailure, name: name) }
@@ -178,6 +193,7 @@ struct RTPJB: ToolCommand {
     let sink = OutputSink(fileDescriptor: outputFile.descriptor)
     var inputFailure: CaptureError? = nil
     var captureWriter: CaptureWriter? = nil
+    var payloadWriter: PayloadWriter? = nil
     do {
       let output: PlayoutOutput
       switch kind {
@@ -187,7 +203,10 @@ struct RTPJB: ToolCommand {
         captureWriter = writer
         output = .capture(writer)
       case .payload:
-        output = .payload(PayloadWriter(sink: sink, encoding: encoding?.value))
+        let writer = PayloadWriter(
+          sink: sink, encoding: encoding?.value, payloadType: payloadType.map { UInt8($0) })
+        payloadWriter = writer
+        output = .payload(writer)
       case .events:
         output = .events(PlayoutEventWriter(sink: sink))
       }
@@ -221,9 +240,27 @@ struct RTPJB: ToolCommand {
         "rtpjb: \(name): \(counts.silenceNotFilled) bytes of silence not filled: the stream's "
           + "RTP time runs more than \(PayloadWriter.fillSlackSeconds) s ahead of its capture time")
     }
+    if let payloadWriter {
+      report.payload = PayloadCounts(writer: payloadWriter)
+      if payloadWriter.otherPayloadTypePackets > 0, let written = payloadWriter.selectedPayloadType
+      {
+        Terminal.printError(
+          "rtpjb: \(name): wrote payload type \(written) only: "
+            + "\(payloadWriter.otherPayloadTypePackets) packets of other payload types left out "
+            + "(--pt chooses)")
+      }
+    }
     if stats {
-      Terminal.printError(json(counts).description)
+      Terminal.printError(json(counts, payload: report.payload).description)
       report.printed = true
+    }
+    if let payloadWriter, payloadWriter.selectedPayloadType == nil,
+      payloadWriter.eventPackets + payloadWriter.comfortNoisePackets > 0, inputFailure == nil
+    {
+      throw ToolFailure(
+        .dataError,
+        "\(name): the stream holds only telephone events and comfort noise: no payload to "
+          + "write (--output events lists them; --pt writes a payload type's bytes as they are)")
     }
     // A time the output format cannot hold is refused, never clamped: bad data for it, 65.
     if let line = captureWriter?.outOfRangeDescription {
@@ -322,7 +359,7 @@ struct RTPJB: ToolCommand {
       "rtpjb: \(name): skipped \(total) packets: \(parts.joined(separator: ", "))")
   }
 
-  private func json(_ counts: PlayoutStatistics) -> StatisticsJSON {
+  private func json(_ counts: PlayoutStatistics, payload: PayloadCounts?) -> StatisticsJSON {
     var json = StatisticsJSON()
     json.add("read", counts.read)
     json.add("ready", counts.jitterBuffer.ready)
@@ -336,7 +373,15 @@ struct RTPJB: ToolCommand {
     json.add("otherStreams", counts.otherStreams)
     json.add("truncated", counts.truncated)
     json.add("fragments", counts.fragments)
-    if kind == .payload { json.add("silenceNotFilled", counts.silenceNotFilled) }
+    if kind == .payload {
+      let payload = payload ?? PayloadCounts()
+      json.add("silenceNotFilled", counts.silenceNotFilled)
+      json.add("payloadBytes", payload.payloadBytes)
+      json.add("silenceBytes", payload.silenceBytes)
+      json.add("eventPackets", payload.eventPackets)
+      json.add("comfortNoisePackets", payload.comfortNoisePackets)
+      json.add("otherPayloadTypePackets", payload.otherPayloadTypePackets)
+    }
     return json
   }
 }

@@ -8,6 +8,8 @@ final class StatisticsReport {
   var counts = PlayoutStatistics()
   /// Whether `--stats` has been printed already.
   var printed = false
+  /// What `--output payload` wrote and left out, once it has run.
+  var payload: PayloadCounts?
 
   /// The counts a scan for stream selection gives: the RTP of streams is another stream's,
   /// since none was chosen; flows that never passed probation are skipped, as the skip line

@@ -1,12 +1,23 @@
 import RTPAudio
 import RTPCaptures
+import RTPCodecs
 import RTPIO
 import RTPPackets
 
 /// Writes the payloads of a played-out stream as one run of bytes, filling each erasure with
 /// the codec's silence: what `rtpjb --output payload` writes and `sox -t ul` or `rtpulaw` read.
 ///
-/// An erasure's fill is computed by ``silence(for:previousPayloadLength:previousPayloadType:ticksPerPacket:encoding:)``.
+/// Only one payload type is written: ``selectedPayloadType`` when given, else the stream's first
+/// that is not telephone events (RFC 4733), comfort noise (RFC 3389) or video by
+/// ``/RTPCodecs/PayloadTypeMap``. Packets of the others are counted (``eventPackets``,
+/// ``comfortNoisePackets``, ``otherPayloadTypePackets``) and leave no bytes.
+///
+/// For a codec with a known sample size (PCMU, PCMA, L16) the output follows the RTP
+/// timestamps: a gap in them, after lost packets or without any (silence suppression, DTX, CN),
+/// is filled with the codec's silence, so that the bytes last as long as the stream's RTP span.
+/// For other codecs an erasure is filled by
+/// ``silence(for:previousPayloadLength:previousPayloadType:ticksPerPacket:encoding:)`` with the
+/// length of the packet before it for each packet lost.
 ///
 /// The fill is also bounded by the input's own time: a stream's payload stream never runs more
 /// than ``fillSlackSeconds`` ahead of the capture time its packets span, so RTP timestamps that
@@ -35,6 +46,14 @@ public final class PayloadWriter: PlayoutHandler {
   @exclusivity(unchecked) public private(set) var silenceBytes: UInt64 = 0
   /// Silence bytes left out because the stream's RTP time ran ahead of its capture time.
   @exclusivity(unchecked) public private(set) var silenceNotFilled: UInt64 = 0
+  /// The payload type written: the one given, or the first audio one the stream carried.
+  @exclusivity(unchecked) public private(set) var selectedPayloadType: UInt8?
+  /// Telephone-event packets, not written.
+  @exclusivity(unchecked) public private(set) var eventPackets = 0
+  /// Comfort-noise packets, not written (their time is filled with silence).
+  @exclusivity(unchecked) public private(set) var comfortNoisePackets = 0
+  /// Packets of any other payload type than the one written, not written.
+  @exclusivity(unchecked) public private(set) var otherPayloadTypePackets = 0
 
   private let sink: OutputSink
   @exclusivity(unchecked) private var previousPayloadLength = 0
@@ -51,11 +70,40 @@ public final class PayloadWriter: PlayoutHandler {
   /// RTP ticks the stream's output lasts so far: payload and fill.
   @exclusivity(unchecked) private var writtenTicks: Int64 = 0
 
+  private let payloadTypes: PayloadTypeMap
+
   /// Creates a writer appending to `sink`; `encoding` overrides the one the payload type implies
-  /// when choosing the silence for erasures.
-  public init(sink: OutputSink, encoding: PayloadEncoding? = nil) {
+  /// when choosing the silence for gaps; `payloadType` is the one written (by default the
+  /// stream's first audio type); `payloadTypes` says which types are events and comfort noise.
+  public init(
+    sink: OutputSink, encoding: PayloadEncoding? = nil, payloadType: UInt8? = nil,
+    payloadTypes: PayloadTypeMap = PayloadTypeMap()
+  ) {
     self.sink = sink
     self.encoding = encoding
+    self.selectedPayloadType = payloadType
+    self.payloadTypes = payloadTypes
+  }
+
+  /// Whether a packet of `payloadType` is written, counting it when it is not.
+  private func admits(_ payloadType: UInt8) -> Bool {
+    if payloadType == selectedPayloadType { return true }
+    let role = payloadTypes.format(for: payloadType).flatMap { CodecRegistry.role(of: $0) }
+    switch role {
+    case .telephoneEvent:
+      eventPackets += 1
+      return false
+    case .comfortNoise:
+      comfortNoisePackets += 1
+      return false
+    case .video, .audio, nil:
+      if selectedPayloadType == nil && role != .video {
+        selectedPayloadType = payloadType
+        return true
+      }
+      otherPayloadTypePackets += 1
+      return false
+    }
   }
 
   /// The silence one erasure stands for: which byte and how many of them.
@@ -95,19 +143,32 @@ public final class PayloadWriter: PlayoutHandler {
     switch event {
     case .ready(let ready):
       let packet = ready.packet
+      guard admits(packet.payloadType) else { return }
       let payload = packet.payload
       if firstArrival == nil {
         firstArrival = ready.arrival
         latestArrival = ready.arrival
       }
       latestArrival = max(latestArrival, ready.arrival)
-      if let erasure = pendingErasure {
+      let timestamp = packet.timestamp
+      if let codec = sampleCodec, previousSequence != .min {
+        // The RTP time since the packet before, less what that packet lasted: lost packets,
+        // or a pause the sender did not send.
+        let span = Int64(Int32(bitPattern: timestamp &- previousTimestamp))
+        let missing = span - Int64(previousPayloadLength / codec.bytesPerSample)
+        if missing > 0 {
+          try fill(
+            JitterBufferErasure(
+              firstSequence: previousSequence + 1, lastSequence: ready.extendedSequence - 1,
+              timestampSpan: span))
+        }
+        pendingErasure = nil
+      } else if let erasure = pendingErasure {
         pendingErasure = nil
         try fill(erasure)
       }
       try sink.write(payload)
       payloadBytes += UInt64(payload.count)
-      let timestamp = packet.timestamp
       if ready.extendedSequence == previousSequence + 1 {
         let ticks = Int64(Int32(bitPattern: timestamp &- previousTimestamp))
         if ticks > 0 { ticksPerPacket = ticks }
