@@ -143,7 +143,7 @@ struct RTPDecToolTests {
   func comfortNoise() throws {
     let dir = Shell.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
-    var packets = RTPCaptureBuilder.pcmu(count: 20) { index in
+    let packets = RTPCaptureBuilder.pcmu(count: 20) { index in
       RTPCaptureBuilder.ulawTone(hertz: 440, start: index * 160, count: 160)
     }
     // A CN packet at -40 dBov where the talk stops, then two seconds of nothing.

@@ -19,7 +19,8 @@ struct RTPGenCodecToolTests {
   @Test(
     "A 1 kHz tone through each encoder comes back from rtpdec at its frequency and level",
     arguments: [
-      ("pcmu", "", 8000), ("pcma", "", 8000), ("l16/16000", "--codec 96=L16/16000", 16000),
+      ("pcmu", "", 8000), ("pcma", "", 8000), ("dvi4", "", 8000), ("DVI4/16000", "", 16000),
+      ("l16/16000", "--codec 96=L16/16000", 16000),
       ("l24/48000", "--codec 96=L24/48000", 48000), ("opus", "--codec 96=opus/48000/2", 48000),
       ("'opus;stereo=1'", "--codec '96=opus/48000/2;stereo=1'", 48000),
     ])

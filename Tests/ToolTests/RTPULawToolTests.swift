@@ -12,7 +12,7 @@ struct RTPULawToolTests {
   static func everySample(in directory: URL) -> [Int16] {
     let samples = (0..<65536).map { Int16(truncatingIfNeeded: $0) }
     let all = samples + samples.reversed()
-    FileManager.default.createFile(
+    _ = FileManager.default.createFile(
       atPath: directory.appendingPathComponent("all.raw").path, contents: AudioTool.bytes(all))
     let made = Shell.run("sox -t s16 -r 8000 -c 1 all.raw all.wav", in: directory)
     #expect(made.status == 0, "\(made.stderr)")

@@ -46,8 +46,8 @@ enum Shell {
     defer { try? FileManager.default.removeItem(at: scratch) }
     let outURL = scratch.appendingPathComponent("stdout")
     let errURL = scratch.appendingPathComponent("stderr")
-    FileManager.default.createFile(atPath: outURL.path, contents: nil)
-    FileManager.default.createFile(atPath: errURL.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
     guard let out = try? FileHandle(forWritingTo: outURL),
       let err = try? FileHandle(forWritingTo: errURL)
     else {
@@ -57,7 +57,7 @@ enum Shell {
     process.standardError = err
     if let input {
       let inURL = scratch.appendingPathComponent("stdin")
-      FileManager.default.createFile(atPath: inURL.path, contents: input)
+      _ = FileManager.default.createFile(atPath: inURL.path, contents: input)
       process.standardInput = FileHandle(forReadingAtPath: inURL.path)
     } else {
       process.standardInput = FileHandle(forReadingAtPath: "/dev/null")

@@ -10,18 +10,6 @@ public final class DVI4Decoder: AudioDecoder {
   public var concealsLoss: Bool { true }
   private var concealment: WaveformConcealment
 
-  /// The IMA step sizes.
-  static let steps: [Int32] = [
-    7, 8, 9, 10, 11, 12, 13, 14, 16, 17, 19, 21, 23, 25, 28, 31, 34, 37, 41, 45, 50, 55, 60, 66,
-    73, 80, 88, 97, 107, 118, 130, 143, 157, 173, 190, 209, 230, 253, 279, 307, 337, 371, 408,
-    449, 494, 544, 598, 658, 724, 796, 876, 963, 1060, 1166, 1282, 1411, 1552, 1707, 1878, 2066,
-    2272, 2499, 2749, 3024, 3327, 3660, 4026, 4428, 4871, 5358, 5894, 6484, 7132, 7845, 8630,
-    9493, 10442, 11487, 12635, 13899, 15289, 16818, 18500, 20350, 22385, 24623, 27086, 29794,
-    32767,
-  ]
-  /// How each code moves the step index.
-  static let indexMoves: [Int] = [-1, -1, -1, -1, 2, 4, 6, 8, -1, -1, -1, -1, 2, 4, 6, 8]
-
   /// A decoder of `format` (mono DVI4 at its clock rate).
   public init(format: PayloadFormat) throws(CodecError) {
     guard format.channels == 1 else {
@@ -39,26 +27,18 @@ public final class DVI4Decoder: AudioDecoder {
     guard payload.count >= 4 else {
       throw .corrupt("a DVI4 payload of \(payload.count) bytes has no 4-byte state header")
     }
-    var predicted = Int32(Int16(bitPattern: UInt16(payload[0]) << 8 | UInt16(payload[1])))
-    var index = Int(payload[2])
-    guard index < Self.steps.count else {
-      throw .corrupt("DVI4 step index \(index) is past the table's 88")
+    var state = IMAADPCMState()
+    state.predicted = Int32(Int16(bitPattern: UInt16(payload[0]) << 8 | UInt16(payload[1])))
+    state.index = Int(payload[2])
+    guard state.index < IMAADPCMState.steps.count else {
+      throw .corrupt("DVI4 step index \(state.index) is past the table's 88")
     }
     var written = 0
     for position in 4..<payload.count {
       let byte = payload[position]
-      for code in [byte >> 4, byte & 0x0F] {
-        let step = Self.steps[index]
-        var difference = step >> 3
-        if code & 4 != 0 { difference += step }
-        if code & 2 != 0 { difference += step >> 1 }
-        if code & 1 != 0 { difference += step >> 2 }
-        predicted += code & 8 != 0 ? -difference : difference
-        predicted = min(max(predicted, -32768), 32767)
-        index = min(max(index + Self.indexMoves[Int(code)], 0), Self.steps.count - 1)
-        output[written] = Int16(predicted)
-        written += 1
-      }
+      output[written] = state.decode(byte >> 4)
+      output[written + 1] = state.decode(byte & 0x0F)
+      written += 2
     }
     concealment.received(output, frames: written)
     return written

@@ -2,7 +2,7 @@ import RTPAudio
 
 extension CodecRegistry {
   /// The encoding names with an encoder, in lower case.
-  public static let encodableEncodings: [String] = ["pcmu", "pcma", "l16", "l24", "opus"]
+  public static let encodableEncodings: [String] = ["pcmu", "pcma", "l16", "l24", "dvi4", "opus"]
 
   /// An encoder for `format` with `settings`.
   ///
@@ -20,6 +20,7 @@ extension CodecRegistry {
     case "pcma": return G711Encoder(format: format, law: .alaw)
     case "l16": return LinearPCMEncoder(format: format, bytesPerSample: 2)
     case "l24": return LinearPCMEncoder(format: format, bytesPerSample: 3)
+    case "dvi4": return try DVI4Encoder(format: format)
     case "opus": return try OpusAudioEncoder(format: format, settings: settings)
     default:
       throw .unsupported(format, "no encoder for \(format.encodingName)")
