@@ -58,6 +58,11 @@ let package = Package(
       pkgConfig: "opus",
       providers: [.apt(["libopus-dev"])]
     ),
+    .systemLibrary(
+      name: "CSpanDSP",
+      pkgConfig: "spandsp",
+      providers: [.apt(["libspandsp-dev"])]
+    ),
     .target(name: "CNetShim"),
     // The library's layers, lowest first: each imports only layers above it in this list, as
     // the README's Architecture section draws them. RTPCore re-exports them all.
@@ -81,7 +86,7 @@ let package = Package(
     ),
     .target(
       name: "RTPCodecs",
-      dependencies: ["RTPBase", "RTPPackets", "RTPAudio", "COpus"]
+      dependencies: ["RTPBase", "RTPPackets", "RTPAudio", "COpus", "CSpanDSP"]
     ),
     .target(
       name: "RTPGeneration",

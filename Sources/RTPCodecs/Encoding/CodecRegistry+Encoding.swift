@@ -2,7 +2,8 @@ import RTPAudio
 
 extension CodecRegistry {
   /// The encoding names with an encoder, in lower case.
-  public static let encodableEncodings: [String] = ["pcmu", "pcma", "l16", "l24", "opus"]
+  public static let encodableEncodings: [String] =
+    ["pcmu", "pcma", "l16", "l24", "opus", "g722"] + G726Mode.encodingNames
 
   /// An encoder for `format` with `settings`.
   ///
@@ -21,6 +22,9 @@ extension CodecRegistry {
     case "l16": return LinearPCMEncoder(format: format, bytesPerSample: 2)
     case "l24": return LinearPCMEncoder(format: format, bytesPerSample: 3)
     case "opus": return try OpusAudioEncoder(format: format, settings: settings)
+    case "g722": return try G722Encoder(format: format, settings: settings)
+    case let name where G726Mode.encodingNames.contains(name):
+      return try G726Encoder(format: format, settings: settings)
     default:
       throw .unsupported(format, "no encoder for \(format.encodingName)")
     }
