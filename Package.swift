@@ -63,6 +63,11 @@ let package = Package(
       pkgConfig: "speex",
       providers: [.apt(["libspeex-dev"])]
     ),
+    .systemLibrary(
+      name: "CSpanDSP",
+      pkgConfig: "spandsp",
+      providers: [.apt(["libspandsp-dev"])]
+    ),
     .target(name: "CNetShim"),
     // The library's layers, lowest first: each imports only layers above it in this list, as
     // the README's Architecture section draws them. RTPCore re-exports them all.
@@ -86,7 +91,7 @@ let package = Package(
     ),
     .target(
       name: "RTPCodecs",
-      dependencies: ["RTPBase", "RTPPackets", "RTPAudio", "COpus", "CSpeex"]
+      dependencies: ["RTPBase", "RTPPackets", "RTPAudio", "COpus", "CSpanDSP", "CSpeex"]
     ),
     .target(
       name: "RTPGeneration",

@@ -18,8 +18,8 @@ struct RTPDec: ToolCommand {
       rtpjb does, and decodes it by payload type to WAV on standard output, placed on the \
       stream's RTP timeline: losses are concealed, gaps without loss (DTX, silence \
       suppression) filled with silence or comfort noise, telephone events listed and never \
-      played. Decodes PCMU, PCMA, L16, L24, DVI4 and Opus; a dynamic payload type is named \
-      with --codec PT=NAME/RATE[/CHANNELS][;fmtp] (101 is telephone-event unless mapped).
+      played. Decodes PCMU, PCMA, L16, L24, DVI4, G.722, G.726 and Opus; a dynamic payload type is \
+      named with --codec PT=NAME/RATE[/CHANNELS][;fmtp] (101 is telephone-event unless mapped).
       """,
     version: ToolVersion.current)
 

@@ -226,9 +226,13 @@ struct RTPGen: ToolCommand {
     guard let assigned = RTPStaticPayloadType(payloadType) else { return }
     let name = "--pt \(payloadType) is \(assigned.encodingName)"
     guard let native = PayloadEncoding(staticPayloadType: payloadType) else {
+      let lower = assigned.encodingName.lowercased()
+      let hint =
+        CodecRegistry.encodableEncodings.contains(lower)
+        ? "; --codec \(lower) encodes audio as \(assigned.encodingName)" : ""
       throw ValidationError(
-        "\(name), which rtpgen cannot encode: it encodes PCMU (0), PCMA (8), L16 (10 stereo, "
-          + "11 mono) and, with --encoding, dynamic types 96-127")
+        "\(name), which rtpgen cannot encode from raw bytes: it encodes PCMU (0), PCMA (8), "
+          + "L16 (10 stereo, 11 mono) and, with --encoding, dynamic types 96-127\(hint)")
     }
     if let encoding, encoding.value != native {
       throw ValidationError(

@@ -4,9 +4,8 @@ import RTPAudio
 /// each.
 public enum CodecRegistry {
   /// The encoding names with a decoder, in lower case.
-  public static let decodableEncodings: [String] = [
-    "pcmu", "pcma", "l16", "l24", "dvi4", "opus", "speex",
-  ]
+  public static let decodableEncodings: [String] =
+    ["pcmu", "pcma", "l16", "l24", "dvi4", "opus", "speex", "g722"] + G726Mode.encodingNames
 
   /// Video encoding names, in lower case.
   static let videoEncodings: Set<String> = [
@@ -45,6 +44,9 @@ public enum CodecRegistry {
       }
       return try OpusAudioDecoder(format: format)
     case "speex": return try SpeexAudioDecoder(format: format)
+    case "g722": return try G722Decoder(format: format)
+    case let name where G726Mode.encodingNames.contains(name):
+      return try G726Decoder(format: format)
     default:
       switch role(of: format) {
       case .telephoneEvent: throw .unsupported(format, "events are not audio")

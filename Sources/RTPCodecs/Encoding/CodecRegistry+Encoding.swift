@@ -2,9 +2,8 @@ import RTPAudio
 
 extension CodecRegistry {
   /// The encoding names with an encoder, in lower case.
-  public static let encodableEncodings: [String] = [
-    "pcmu", "pcma", "l16", "l24", "dvi4", "opus", "speex",
-  ]
+  public static let encodableEncodings: [String] =
+    ["pcmu", "pcma", "l16", "l24", "dvi4", "opus", "speex", "g722"] + G726Mode.encodingNames
 
   /// An encoder for `format` with `settings`.
   ///
@@ -18,13 +17,12 @@ extension CodecRegistry {
       throw .invalidParameters(format, "needs a clock rate and at least one channel")
     }
     let name = format.normalizedName
-    if ["pcmu", "pcma", "l16", "l24", "dvi4"].contains(name) {
-      if settings.discontinuousTransmission {
-        throw .invalidParameters(format, "\(format.encodingName) has no discontinuous transmission")
-      }
-      if settings.bitrate != nil {
-        throw .invalidParameters(format, "\(format.encodingName) has one bit rate only")
-      }
+    let withoutDTX = ["pcmu", "pcma", "l16", "l24", "dvi4", "g722"] + G726Mode.encodingNames
+    if settings.discontinuousTransmission && withoutDTX.contains(name) {
+      throw .invalidParameters(format, "\(format.encodingName) has no discontinuous transmission")
+    }
+    if settings.bitrate != nil && ["pcmu", "pcma", "l16", "l24", "dvi4"].contains(name) {
+      throw .invalidParameters(format, "\(format.encodingName) has one bit rate only")
     }
     switch name {
     case "pcmu": return G711Encoder(format: format, law: .ulaw)
@@ -34,6 +32,9 @@ extension CodecRegistry {
     case "dvi4": return try DVI4Encoder(format: format)
     case "opus": return try OpusAudioEncoder(format: format, settings: settings)
     case "speex": return try SpeexAudioEncoder(format: format, settings: settings)
+    case "g722": return try G722Encoder(format: format, settings: settings)
+    case let name where G726Mode.encodingNames.contains(name):
+      return try G726Encoder(format: format, settings: settings)
     default:
       throw .unsupported(format, "no encoder for \(format.encodingName)")
     }
