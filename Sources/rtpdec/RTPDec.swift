@@ -56,8 +56,17 @@ struct RTPDec: ToolCommand {
   @Option(help: "Resampler quality for --rate: linear, low, medium, high or very-high.")
   var quality = ResamplerQualityArgument(.high)
 
-  @Option(help: "What to write: wav or raw (16-bit little-endian samples).")
-  var format: AudioContainerArgument = .wav
+  @Option(
+    help: ArgumentHelp(
+      "What to write: wav, raw (16-bit little-endian samples), or flac, ogg, opus, mp3, aiff, "
+        + "au, caf, w64 or rf64 to a file (default: by the -o file's extension, else wav).",
+      valueName: "format"))
+  var format: AudioContainerArgument?
+
+  /// The format written: `--format`, else what the `-o` file's extension says, else WAV.
+  var outputFormat: AudioContainerArgument {
+    format ?? outputPath.flatMap { AudioContainerArgument(fileName: $0) } ?? .wav
+  }
 
   @Option(
     name: .customShort("o"),
@@ -131,7 +140,8 @@ struct RTPDec: ToolCommand {
     payloadTypes.map(codecs)
     let outputFile = try OutputFile(path: outputPath, binary: true)
     let sink = AudioFileSink(
-      fileDescriptor: outputFile.descriptor, container: format.container, outputRate: rate,
+      fileDescriptor: outputFile.descriptor, container: outputFormat.container,
+      fileFormat: outputFormat.fileFormat, outputRate: rate,
       quality: quality.value)
     let writer = AudioDecodingWriter(
       sink: sink, payloadTypes: payloadTypes, concealment: plc,

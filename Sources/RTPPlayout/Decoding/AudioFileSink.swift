@@ -3,17 +3,21 @@ import RTPIO
 import SystemPackage
 
 /// A ``DecodedAudioSink`` that writes WAV or raw 16-bit audio to a file descriptor through an
-/// ``/RTPAudio/AudioWriter``, resampled to a fixed rate if asked (each channel through its own
-/// ``/RTPAudio/Resampler``).
+/// ``/RTPAudio/AudioWriter``, or any ``/RTPAudio/SoundFileFormat`` through a
+/// ``/RTPAudio/SoundFileWriter``, resampled to a fixed rate if asked (each channel through its
+/// own ``/RTPAudio/Resampler``).
 public final class AudioFileSink: DecodedAudioSink {
-  /// WAV or raw.
+  /// WAV or raw, when ``fileFormat`` is `nil`.
   public let container: AudioContainer
+  /// The libsndfile format written instead of ``container``, if any.
+  public let fileFormat: SoundFileFormat?
   /// The rate written, if not the decoded rate.
   public let outputRate: Int?
   /// The resampler used for ``outputRate``.
   public let quality: ResamplerQuality
   private let descriptor: FileDescriptor
   private var writer: AudioWriter?
+  private var soundWriter: SoundFileWriter?
   private var resamplers: [any Resampler] = []
   private var channelInput: [[Int16]] = []
   private var channelOutput: [[Int16]] = []
@@ -21,26 +25,32 @@ public final class AudioFileSink: DecodedAudioSink {
   /// Frames written (at the output rate).
   public private(set) var framesWritten: Int64 = 0
 
-  /// A sink writing to `fileDescriptor`, which the caller closes after ``finish()``.
+  /// A sink writing to `fileDescriptor`, which the caller closes after ``finish()``, in
+  /// `fileFormat` if given, else in `container`.
   public init(
-    fileDescriptor: FileDescriptor, container: AudioContainer = .wav, outputRate: Int? = nil,
-    quality: ResamplerQuality = .high
+    fileDescriptor: FileDescriptor, container: AudioContainer = .wav,
+    fileFormat: SoundFileFormat? = nil, outputRate: Int? = nil, quality: ResamplerQuality = .high
   ) {
     self.descriptor = fileDescriptor
     self.container = container
+    self.fileFormat = fileFormat
     self.outputRate = outputRate
     self.quality = quality
   }
 
   /// The format written, once started.
-  public var format: AudioFormat? { writer?.format }
+  public var format: AudioFormat? { writer?.format ?? soundWriter?.format }
 
   public func start(sampleRate: Int, channels: Int) throws(DecodingError) {
     let rate = outputRate ?? sampleRate
+    let format = AudioFormat(sampleRate: rate, channels: channels)
     do {
-      writer = try AudioWriter(
-        fileDescriptor: descriptor, format: AudioFormat(sampleRate: rate, channels: channels),
-        container: container)
+      if let fileFormat {
+        soundWriter = try SoundFileWriter(
+          fileDescriptor: descriptor, format: format, fileFormat: fileFormat)
+      } else {
+        writer = try AudioWriter(fileDescriptor: descriptor, format: format, container: container)
+      }
     } catch {
       throw .audio("\(error)")
     }
@@ -58,9 +68,9 @@ public final class AudioFileSink: DecodedAudioSink {
   }
 
   public func write(_ samples: UnsafeBufferPointer<Int16>) throws(DecodingError) {
-    guard let writer else { return }
+    guard format != nil else { return }
     if resamplers.isEmpty {
-      try put(samples, writer)
+      try put(samples)
       return
     }
     let channels = resamplers.count
@@ -75,12 +85,13 @@ public final class AudioFileSink: DecodedAudioSink {
   }
 
   public func finish() throws(DecodingError) {
-    guard let writer else { return }
+    guard format != nil else { return }
     if !resamplers.isEmpty {
       try resample { resampler, _, emit in try resampler.finish(emit) }
     }
     do {
-      try writer.finish()
+      try writer?.finish()
+      try soundWriter?.finish()
     } catch {
       throw .output(error)
     }
@@ -90,7 +101,6 @@ public final class AudioFileSink: DecodedAudioSink {
   private func resample(
     _ step: (any Resampler, Int, (UnsafeBufferPointer<Int16>) throws -> Void) throws -> Void
   ) throws(DecodingError) {
-    guard let writer else { return }
     let channels = resamplers.count
     do {
       for channel in 0..<channels {
@@ -110,18 +120,17 @@ public final class AudioFileSink: DecodedAudioSink {
       for channel in 0..<channels { interleaved.append(channelOutput[channel][frame]) }
     }
     try interleaved.withUnsafeBufferPointer { samples throws(DecodingError) in
-      try put(samples, writer)
+      try put(samples)
     }
   }
 
-  private func put(_ samples: UnsafeBufferPointer<Int16>, _ writer: AudioWriter)
-    throws(DecodingError)
-  {
+  private func put(_ samples: UnsafeBufferPointer<Int16>) throws(DecodingError) {
     do {
-      try writer.write(samples: samples)
+      try writer?.write(samples: samples)
+      try soundWriter?.write(samples: samples)
     } catch {
       throw .output(error)
     }
-    framesWritten += Int64(samples.count / max(writer.format.channels, 1))
+    framesWritten += Int64(samples.count / max(format?.channels ?? 1, 1))
   }
 }
