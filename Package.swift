@@ -58,6 +58,12 @@ let package = Package(
       pkgConfig: "opus",
       providers: [.apt(["libopus-dev"])]
     ),
+    .systemLibrary(name: "CGSM", providers: [.apt(["libgsm1-dev"])]),
+    .systemLibrary(
+      name: "CBcg729",
+      pkgConfig: "libbcg729",
+      providers: [.apt(["libbcg729-dev"])]
+    ),
     .target(name: "CNetShim"),
     // The library's layers, lowest first: each imports only layers above it in this list, as
     // the README's Architecture section draws them. RTPCore re-exports them all.
@@ -81,7 +87,7 @@ let package = Package(
     ),
     .target(
       name: "RTPCodecs",
-      dependencies: ["RTPBase", "RTPPackets", "RTPAudio", "COpus"]
+      dependencies: ["RTPBase", "RTPPackets", "RTPAudio", "COpus", "CGSM", "CBcg729"]
     ),
     .target(
       name: "RTPGeneration",
