@@ -68,6 +68,12 @@ let package = Package(
       pkgConfig: "spandsp",
       providers: [.apt(["libspandsp-dev"])]
     ),
+    .systemLibrary(name: "CGSM", providers: [.apt(["libgsm1-dev"])]),
+    .systemLibrary(
+      name: "CBcg729",
+      pkgConfig: "libbcg729",
+      providers: [.apt(["libbcg729-dev"])]
+    ),
     .target(name: "CNetShim"),
     // The library's layers, lowest first: each imports only layers above it in this list, as
     // the README's Architecture section draws them. RTPCore re-exports them all.
@@ -91,7 +97,9 @@ let package = Package(
     ),
     .target(
       name: "RTPCodecs",
-      dependencies: ["RTPBase", "RTPPackets", "RTPAudio", "COpus", "CSpanDSP", "CSpeex"]
+      dependencies: [
+        "RTPBase", "RTPPackets", "RTPAudio", "COpus", "CSpanDSP", "CSpeex", "CGSM", "CBcg729",
+      ]
     ),
     .target(
       name: "RTPGeneration",

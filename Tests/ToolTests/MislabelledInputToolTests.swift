@@ -23,7 +23,7 @@ struct MislabelledInputToolTests {
     #expect(Self.errorLines(result.stderr).count == 1)
     #expect(result.stderr.hasPrefix("rtpgen: --pt \(payloadType) is \(codec), which rtpgen cannot"))
     // Where the codec layer has an encoder, the line says how to use it.
-    let encodable = ["G722", "DVI4"].contains(codec)
+    let encodable = ["G722", "DVI4", "GSM", "G729"].contains(codec)
     #expect(result.stderr.contains("--codec \(codec.lowercased()) encodes audio") == encodable)
   }
 

@@ -248,6 +248,8 @@ struct RTPGenCodecToolTests {
       ("--codec opus --bitrate 100", "bit rate"),
       ("--codec pcmu --dtx", "PCMU has no discontinuous transmission"),
       ("--codec dvi4 --bitrate 32k", "DVI4 has one bit rate only"),
+      ("--codec gsm --dtx", "GSM has no discontinuous transmission"),
+      ("--codec g729 --bitrate 16k", "G729 has one bit rate only"),
       ("--codec speex/44100", "Speex's clock is 8000, 16000 or 32000"),
       ("--codec speex --ptime 30", "whole 20 ms frames"),
       ("--dtx in.raw", "give --codec"),

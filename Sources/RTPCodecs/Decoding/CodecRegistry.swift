@@ -5,7 +5,8 @@ import RTPAudio
 public enum CodecRegistry {
   /// The encoding names with a decoder, in lower case.
   public static let decodableEncodings: [String] =
-    ["pcmu", "pcma", "l16", "l24", "dvi4", "opus", "speex", "g722"] + G726Mode.encodingNames
+    ["pcmu", "pcma", "l16", "l24", "dvi4", "opus", "speex", "gsm", "g729", "g722"]
+    + G726Mode.encodingNames
 
   /// Video encoding names, in lower case.
   static let videoEncodings: Set<String> = [
@@ -38,6 +39,8 @@ public enum CodecRegistry {
     case "l16": return LinearPCMDecoder(format: format, bytesPerSample: 2)
     case "l24": return LinearPCMDecoder(format: format, bytesPerSample: 3)
     case "dvi4": return try DVI4Decoder(format: format)
+    case "gsm": return try GSMDecoder(format: format)
+    case "g729": return try G729Decoder(format: format)
     case "opus":
       guard format.clockRate == 48000 else {
         throw .invalidParameters(format, "Opus's RTP clock is always 48000 (RFC 7587)")

@@ -3,7 +3,8 @@ import RTPAudio
 extension CodecRegistry {
   /// The encoding names with an encoder, in lower case.
   public static let encodableEncodings: [String] =
-    ["pcmu", "pcma", "l16", "l24", "dvi4", "opus", "speex", "g722"] + G726Mode.encodingNames
+    ["pcmu", "pcma", "l16", "l24", "dvi4", "opus", "speex", "gsm", "g729", "g722"]
+    + G726Mode.encodingNames
 
   /// An encoder for `format` with `settings`.
   ///
@@ -17,11 +18,13 @@ extension CodecRegistry {
       throw .invalidParameters(format, "needs a clock rate and at least one channel")
     }
     let name = format.normalizedName
-    let withoutDTX = ["pcmu", "pcma", "l16", "l24", "dvi4", "g722"] + G726Mode.encodingNames
+    let withoutDTX = ["pcmu", "pcma", "l16", "l24", "dvi4", "gsm", "g722"] + G726Mode.encodingNames
     if settings.discontinuousTransmission && withoutDTX.contains(name) {
       throw .invalidParameters(format, "\(format.encodingName) has no discontinuous transmission")
     }
-    if settings.bitrate != nil && ["pcmu", "pcma", "l16", "l24", "dvi4"].contains(name) {
+    if settings.bitrate != nil
+      && ["pcmu", "pcma", "l16", "l24", "dvi4", "gsm", "g729"].contains(name)
+    {
       throw .invalidParameters(format, "\(format.encodingName) has one bit rate only")
     }
     switch name {
@@ -35,6 +38,8 @@ extension CodecRegistry {
     case "g722": return try G722Encoder(format: format, settings: settings)
     case let name where G726Mode.encodingNames.contains(name):
       return try G726Encoder(format: format, settings: settings)
+    case "gsm": return try GSMEncoder(format: format)
+    case "g729": return try G729Encoder(format: format, settings: settings)
     default:
       throw .unsupported(format, "no encoder for \(format.encodingName)")
     }
