@@ -58,6 +58,11 @@ let package = Package(
       pkgConfig: "opus",
       providers: [.apt(["libopus-dev"])]
     ),
+    .systemLibrary(
+      name: "COpenCoreAMR",
+      pkgConfig: "opencore-amrnb",
+      providers: [.apt(["libopencore-amrnb-dev", "libopencore-amrwb-dev", "libvo-amrwbenc-dev"])]
+    ),
     .target(name: "CNetShim"),
     // The library's layers, lowest first: each imports only layers above it in this list, as
     // the README's Architecture section draws them. RTPCore re-exports them all.
@@ -81,7 +86,7 @@ let package = Package(
     ),
     .target(
       name: "RTPCodecs",
-      dependencies: ["RTPBase", "RTPPackets", "RTPAudio", "COpus"]
+      dependencies: ["RTPBase", "RTPPackets", "RTPAudio", "COpus", "COpenCoreAMR"]
     ),
     .target(
       name: "RTPGeneration",

@@ -4,7 +4,9 @@ import RTPAudio
 /// each.
 public enum CodecRegistry {
   /// The encoding names with a decoder, in lower case.
-  public static let decodableEncodings: [String] = ["pcmu", "pcma", "l16", "l24", "dvi4", "opus"]
+  public static let decodableEncodings: [String] = [
+    "pcmu", "pcma", "l16", "l24", "dvi4", "opus", "amr", "amr-wb",
+  ]
 
   /// Video encoding names, in lower case.
   static let videoEncodings: Set<String> = [
@@ -42,6 +44,7 @@ public enum CodecRegistry {
         throw .invalidParameters(format, "Opus's RTP clock is always 48000 (RFC 7587)")
       }
       return try OpusAudioDecoder(format: format)
+    case "amr", "amr-wb": return try AMRAudioDecoder(format: format)
     default:
       switch role(of: format) {
       case .telephoneEvent: throw .unsupported(format, "events are not audio")

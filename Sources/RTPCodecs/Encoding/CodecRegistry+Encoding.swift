@@ -2,7 +2,9 @@ import RTPAudio
 
 extension CodecRegistry {
   /// The encoding names with an encoder, in lower case.
-  public static let encodableEncodings: [String] = ["pcmu", "pcma", "l16", "l24", "opus"]
+  public static let encodableEncodings: [String] = [
+    "pcmu", "pcma", "l16", "l24", "opus", "amr", "amr-wb",
+  ]
 
   /// An encoder for `format` with `settings`.
   ///
@@ -21,6 +23,7 @@ extension CodecRegistry {
     case "l16": return LinearPCMEncoder(format: format, bytesPerSample: 2)
     case "l24": return LinearPCMEncoder(format: format, bytesPerSample: 3)
     case "opus": return try OpusAudioEncoder(format: format, settings: settings)
+    case "amr", "amr-wb": return try AMRAudioEncoder(format: format, settings: settings)
     default:
       throw .unsupported(format, "no encoder for \(format.encodingName)")
     }
