@@ -56,6 +56,114 @@ struct AMRToolTests {
     #expect((RTPJBToolTests.stats(wrong)["corrupt"] ?? 0) > packets / 5, "\(wrong.stderr)")
   }
 
+  /// The speech bits of a single-frame bandwidth-efficient AMR payload from its second byte on
+  /// (`frame`, as tshark's `amr.frame_data` shows it): they start 2 bits in, after the 4-bit CMR
+  /// and the 6-bit TOC entry. Returned packed from the top bit, as the storage format holds them.
+  static func storageBits(_ frame: [UInt8], bits: Int) -> [UInt8] {
+    var packed = [UInt8](repeating: 0, count: (bits + 7) / 8)
+    for index in 0..<bits {
+      let source = index + 2
+      guard source / 8 < frame.count else { break }
+      if frame[source / 8] & (0x80 >> UInt8(source % 8)) != 0 {
+        packed[index / 8] |= 0x80 >> UInt8(index % 8)
+      }
+    }
+    return packed
+  }
+
+  @Test(
+    "Corpus AMR streams decode as GStreamer's amrnbdec decodes tshark's parse of their frames",
+    arguments: [
+      (1, "0x0025b105", 118), (2, "0x710006b8", 118), (3, "0x00612603", 113),
+      (4, "0x71008205", 113), (5, "0x40c1b512", 118), (6, "0x401dd106", 118),
+    ])
+  func corpusAgainstGStreamer(stream: Int, ssrc: String, payloadType: Int) throws {
+    guard let path = RTPJBToolTests.corpusFile("hdiniz_sll_amrnb.pcap") else { return }
+    guard Shell.has("tshark"), Shell.has("gst-launch-1.0") else {
+      return print("skipped: no tshark or gst-launch-1.0")
+    }
+    let dir = Shell.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    // GStreamer's rtpamrdepay takes octet-aligned payloads only, and these are
+    // bandwidth-efficient: tshark's AMR dissector reads each payload's TOC (F, FT, Q) and frame
+    // bytes; the frames go to an RFC 4867 §5 storage file that amrparse ! amrnbdec decodes.
+    let ports = [1128, 1130, 1132, 1134, 1236].map { "-d udp.port==\($0),rtp" }
+      .joined(separator: " ")
+    let fields = Shell.run(
+      "tshark -r '\(path)' -o amr.dynamic.payload.type:\(payloadType) "
+        + "-o 'amr.encoding.version:RFC 3267 BW-efficient' \(ports) -Y 'rtp.ssrc==\(ssrc)' "
+        + "-T fields -e rtp.seq -e rtp.timestamp -e amr.toc.f -e amr.nb.toc.ft -e amr.toc.q "
+        + "-e amr.frame_data")
+    #expect(fields.status == 0, "\(fields.stderr)")
+    let speechBits = [95, 103, 118, 134, 148, 159, 204, 244, 39]
+    var file = Array("#!AMR\n".utf8)
+    // Where each frame of the file belongs on the RTP timeline, from the first timestamp.
+    var positions: [Int] = []
+    var seen: Set<Int> = []
+    var previous: (sequence: Int, position: Int)?
+    var firstTimestamp: UInt32?
+    for line in String(decoding: fields.stdout, as: UTF8.self).split(separator: "\n") {
+      let columns = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+      guard columns.count == 6, let sequence = Int(columns[0]), let timestamp = UInt32(columns[1]),
+        let frameType = Int(columns[3]), let quality = Int(columns[4])
+      else {
+        Issue.record("tshark line \(line)")
+        continue
+      }
+      // Captured twice on this link: the first copy of each sequence number.
+      guard seen.insert(sequence).inserted else { continue }
+      #expect(columns[2] == "0", "one frame a packet")
+      let start = firstTimestamp ?? timestamp
+      firstTimestamp = start
+      let position = Int(timestamp &- start)
+      // rtpdec conceals lost packets as NO_DATA frames, one each 20 ms of the gap.
+      if let previous, sequence - previous.sequence > 1 {
+        for lost in stride(from: previous.position + 160, to: position, by: 160) {
+          file.append(0x7C)
+          positions.append(lost)
+        }
+      }
+      file.append(UInt8(frameType << 3 | quality << 2))
+      if frameType < speechBits.count {
+        var bytes: [UInt8] = []
+        var hex = columns[5][...]
+        while hex.count >= 2, let byte = UInt8(hex.prefix(2), radix: 16) {
+          bytes.append(byte)
+          hex = hex.dropFirst(2)
+        }
+        file += Self.storageBits(bytes, bits: speechBits[frameType])
+      }
+      positions.append(position)
+      previous = (sequence, position)
+    }
+    try Data(file).write(to: dir.appendingPathComponent("frames.amr"))
+    let gst = Shell.run(
+      "gst-launch-1.0 -q filesrc location=frames.amr ! amrparse ! amrnbdec ! "
+        + "audio/x-raw,format=S16LE ! fdsink fd=1", in: dir)
+    #expect(gst.status == 0, "\(gst.stderr)")
+    let theirs = AudioTool.samples(gst.stdout)
+    #expect(theirs.count == positions.count * 160)
+    let decoded = Shell.run(
+      "rtpdec --stream \(stream) --codec \(payloadType)=AMR/8000 --format raw '\(path)'")
+    #expect(decoded.status == 0, "\(decoded.stderr)")
+    let ours = AudioTool.samples(decoded.stdout)
+    var covered = [Bool](repeating: false, count: ours.count)
+    var differing = 0
+    for (index, position) in positions.enumerated() where theirs.count >= (index + 1) * 160 {
+      guard position + 160 <= ours.count else {
+        differing += 1
+        continue
+      }
+      if ours[position..<(position + 160)] != theirs[(index * 160)..<((index + 1) * 160)] {
+        differing += 1
+      }
+      for offset in position..<(position + 160) { covered[offset] = true }
+    }
+    #expect(differing == 0, "\(differing) of \(positions.count) frames differ from amrnbdec's")
+    // The rest is the silence between talk spurts (DTX), filled to the RTP span.
+    #expect(zip(ours, covered).allSatisfy { $1 || $0 == 0 })
+  }
+
   @Test(
     "GStreamer's AMR and AMR-WB via rtprecv: a 1 kHz tone, the samples GStreamer decodes",
     arguments: [(false, "amrnbenc"), (true, "voamrwbenc")])
