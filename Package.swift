@@ -74,6 +74,11 @@ let package = Package(
       pkgConfig: "libbcg729",
       providers: [.apt(["libbcg729-dev"])]
     ),
+    .systemLibrary(
+      name: "COpenCoreAMR",
+      pkgConfig: "opencore-amrnb",
+      providers: [.apt(["libopencore-amrnb-dev", "libopencore-amrwb-dev", "libvo-amrwbenc-dev"])]
+    ),
     .target(name: "CNetShim"),
     // The library's layers, lowest first: each imports only layers above it in this list, as
     // the README's Architecture section draws them. RTPCore re-exports them all.
@@ -99,6 +104,7 @@ let package = Package(
       name: "RTPCodecs",
       dependencies: [
         "RTPBase", "RTPPackets", "RTPAudio", "COpus", "CSpanDSP", "CSpeex", "CGSM", "CBcg729",
+        "COpenCoreAMR",
       ]
     ),
     .target(

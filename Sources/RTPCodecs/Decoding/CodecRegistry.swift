@@ -5,7 +5,7 @@ import RTPAudio
 public enum CodecRegistry {
   /// The encoding names with a decoder, in lower case.
   public static let decodableEncodings: [String] =
-    ["pcmu", "pcma", "l16", "l24", "dvi4", "opus", "speex", "gsm", "g729", "g722"]
+    ["pcmu", "pcma", "l16", "l24", "dvi4", "opus", "speex", "gsm", "g729", "g722", "amr", "amr-wb"]
     + G726Mode.encodingNames
 
   /// Video encoding names, in lower case.
@@ -50,6 +50,7 @@ public enum CodecRegistry {
     case "g722": return try G722Decoder(format: format)
     case let name where G726Mode.encodingNames.contains(name):
       return try G726Decoder(format: format)
+    case "amr", "amr-wb": return try AMRAudioDecoder(format: format)
     default:
       switch role(of: format) {
       case .telephoneEvent: throw .unsupported(format, "events are not audio")

@@ -3,7 +3,7 @@ import RTPAudio
 extension CodecRegistry {
   /// The encoding names with an encoder, in lower case.
   public static let encodableEncodings: [String] =
-    ["pcmu", "pcma", "l16", "l24", "dvi4", "opus", "speex", "gsm", "g729", "g722"]
+    ["pcmu", "pcma", "l16", "l24", "dvi4", "opus", "speex", "gsm", "g729", "g722", "amr", "amr-wb"]
     + G726Mode.encodingNames
 
   /// An encoder for `format` with `settings`.
@@ -40,6 +40,7 @@ extension CodecRegistry {
       return try G726Encoder(format: format, settings: settings)
     case "gsm": return try GSMEncoder(format: format)
     case "g729": return try G729Encoder(format: format, settings: settings)
+    case "amr", "amr-wb": return try AMRAudioEncoder(format: format, settings: settings)
     default:
       throw .unsupported(format, "no encoder for \(format.encodingName)")
     }
