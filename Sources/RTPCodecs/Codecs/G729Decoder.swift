@@ -15,6 +15,8 @@ public final class G729Decoder: AudioDecoder {
   public var concealsLoss: Bool { true }
   /// Whether Annex B SID frames are accepted (`annexb` is not `no`).
   public let acceptsSID: Bool
+  /// Whether the last payload decoded ended in a SID frame: the sender is in a silence period.
+  private var silent = false
 
   /// The bytes of one speech frame.
   public static let frameBytes = 10
@@ -72,6 +74,7 @@ public final class G729Decoder: AudioDecoder {
         samples + frame * Self.frameSamples)
     }
     var frames = speech
+    silent = rest == Self.sidBytes
     if rest == Self.sidBytes {
       bcg729Decoder(
         channel, bytes + speech * Self.frameBytes, UInt8(Self.sidBytes), 0, 1, 0,
@@ -99,7 +102,15 @@ public final class G729Decoder: AudioDecoder {
     return frames
   }
 
+  /// After a SID frame, bcg729 continues its comfort noise for frames not sent, as for erased
+  /// ones.
+  public func comfortNoise(frames: Int, into output: UnsafeMutableBufferPointer<Int16>) -> Int {
+    guard silent else { return 0 }
+    return conceal(frames: frames, next: nil, into: output)
+  }
+
   public func reset() {
+    silent = false
     if let fresh = initBcg729DecoderChannel() {
       closeBcg729DecoderChannel(channel)
       channel = fresh

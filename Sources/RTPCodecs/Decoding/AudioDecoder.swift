@@ -36,11 +36,23 @@ public protocol AudioDecoder: AnyObject {
     frames: Int, next: UnsafeRawBufferPointer?, into output: UnsafeMutableBufferPointer<Int16>
   ) -> Int
 
+  /// Makes `frames` frames of what the codec itself plays for time its sender's discontinuous
+  /// transmission did not send (the comfort noise of G.729 Annex B and AMR SID frames; AMR's
+  /// NO_DATA frames) into `output` (at least `frames` × ``channels`` samples), and returns
+  /// `frames`; 0 when the codec has nothing of its own for it (no descriptor came), so that
+  /// the caller fills the gap as a pause.
+  func comfortNoise(frames: Int, into output: UnsafeMutableBufferPointer<Int16>) -> Int
+
   /// Forgets the stream's history, for a new stream.
   func reset()
 }
 
 extension AudioDecoder {
+  /// No comfort noise of the codec's own: a codec without silence descriptors.
+  public func comfortNoise(frames: Int, into output: UnsafeMutableBufferPointer<Int16>) -> Int {
+    0
+  }
+
   /// Decoded frames per RTP timestamp unit: 1 for most codecs, 2 for G.722 (16 kHz audio on
   /// an 8 kHz clock). A fraction when the clock is faster than the audio.
   public var framesPerTick: Double { Double(sampleRate) / Double(format.clockRate) }

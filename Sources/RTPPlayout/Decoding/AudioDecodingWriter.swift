@@ -9,8 +9,9 @@ import RTPPackets
 /// Each packet is decoded by its payload type's codec (``/RTPCodecs/PayloadTypeMap``), and
 /// placed where its RTP timestamp says:
 /// - a gap in the timestamps after lost packets is concealed (``ConcealmentMode``);
-/// - a gap without loss (DTX, VAD, silence suppression) is filled with silence, or with comfort
-///   noise at the level of a CN packet that announced it;
+/// - a gap without loss (DTX, VAD, silence suppression) is filled with the codec's own comfort
+///   noise after its silence descriptor (G.729 Annex B, AMR), with comfort noise at the level
+///   of a CN packet that announced it, or else with silence;
 /// - telephone events (RFC 4733) are collected (``events``), never decoded as audio;
 /// - a jump longer than ``maximumGap`` (or backwards beyond it) is a discontinuity: counted and
 ///   not filled, so that hostile timestamps cannot make gigabytes of silence; and no gap is filled
@@ -232,6 +233,9 @@ public final class AudioDecodingWriter: PlayoutHandler {
         let isLast = remaining == Int64(step)
         _ = decoder.conceal(frames: step, next: isLast ? next : nil, into: target)
         statistics.concealedFrames += Int64(step)
+      } else if !lost && decoder.comfortNoise(frames: step, into: target) == step {
+        statistics.filledFrames += Int64(step)
+        statistics.noiseFrames += Int64(step)
       } else if !lost && noiseActive {
         noise.fill(target, frames: step, channels: channels)
         statistics.filledFrames += Int64(step)

@@ -75,6 +75,26 @@ public final class AMRAudioDecoder: AudioDecoder {
     return count * size
   }
 
+  /// Frames not sent are NO_DATA frames, as a 3GPP receiver takes them: after a SID the
+  /// library goes on with the comfort noise it described, after speech it fades out as it does.
+  public func comfortNoise(frames: Int, into output: UnsafeMutableBufferPointer<Int16>) -> Int {
+    let size = layout.variant.frameSize
+    let frame = storage.baseAddress!
+    var written = 0
+    while written < frames {
+      frame.storeBytes(of: UInt8(AMRVariant.noData << 3 | 0x04), as: UInt8.self)
+      let step = min(size, frames - written)
+      if step == size {
+        decodeFrame(frame, bad: false, into: output.baseAddress! + written)
+      } else {
+        decodeFrame(frame, bad: false, into: spare.baseAddress!)
+        (output.baseAddress! + written).update(from: spare.baseAddress!, count: step)
+      }
+      written += step
+    }
+    return frames
+  }
+
   public func conceal(
     frames: Int, next: UnsafeRawBufferPointer?, into output: UnsafeMutableBufferPointer<Int16>
   ) -> Int {
