@@ -126,4 +126,18 @@ struct SIPCallTrackerTests {
     #expect(tracker.calls.map(\.callID) == ["x", "y"])
     #expect(tracker.destinations.isEmpty)
   }
+
+  @Test("a plain SDP file binds its media for the whole capture")
+  func plainSDP() throws {
+    var tracker = SIPCallTracker()
+    let text = Self.sdp(
+      "198.51.100.1", port: 5004, "96 13", ["a=rtpmap:96 AMR/8000", "a=fmtp:96 octet-align=1"])
+    tracker.add(try SessionDescription(parsing: text), callID: "file.sdp")
+    let binding = try #require(
+      tracker.binding(forDestination: Endpoint("198.51.100.1:5004")!, at: 0))
+    #expect(binding.mappings.map(\.description) == ["96=AMR/8000;octet-align=1", "13=CN/8000"])
+    #expect(binding.callID == "file.sdp")
+    #expect(
+      tracker.call(forDestination: Endpoint("198.51.100.1:5004")!, at: .max)?.callID == "file.sdp")
+  }
 }

@@ -59,7 +59,7 @@ public struct SIPCallTracker: Sendable {
       calls.append(call)
     }
     record(captured, in: &calls[index])
-    readSessionDescription(of: captured, callID: callID, callIndex: index)
+    readSessionDescription(of: captured, callIndex: index)
   }
 
   /// Adds messages in order.
@@ -133,7 +133,7 @@ public struct SIPCallTracker: Sendable {
   }
 
   private mutating func readSessionDescription(
-    of captured: CapturedSIPMessage, callID: String, callIndex index: Int
+    of captured: CapturedSIPMessage, callIndex index: Int
   ) {
     let message = captured.message
     if message.hasMultipartBody {
@@ -148,6 +148,41 @@ public struct SIPCallTracker: Sendable {
       malformedSessionDescriptions += 1
       return
     }
+    bind(
+      description, callIndex: index, at: captured.timestamp, inRequest: message.isRequest,
+      author: captured.source)
+  }
+
+  /// Adds a session description that came without signalling (a plain SDP file, as
+  /// `--sdp FILE` gives it) as a call of its own named `callID`: its media bind their
+  /// endpoints from capture time `time` on (`Int64.min` for the whole capture), as an SDP in a
+  /// SIP message would.
+  public mutating func add(
+    _ description: SessionDescription, callID: String, at time: Int64 = .min
+  ) {
+    let index: Int
+    if let known = callIndex[callID] {
+      index = known
+    } else {
+      guard calls.count < Self.maximumCalls else {
+        droppedOverBounds += 1
+        return
+      }
+      index = calls.count
+      callIndex[callID] = index
+      calls.append(SIPCall(callID: callID, firstMessageTime: time))
+    }
+    let author =
+      description.origin?.connection.ipAddress.map { Endpoint(address: $0, port: 0) }
+      ?? Endpoint(address: .v4(.any), port: 0)
+    bind(description, callIndex: index, at: time, inRequest: false, author: author)
+  }
+
+  private mutating func bind(
+    _ description: SessionDescription, callIndex index: Int, at time: Int64, inRequest: Bool,
+    author: Endpoint
+  ) {
+    let callID = calls[index].callID
     malformedSDPLines += description.malformedLines
     for media in description.media {
       guard let destination = media.receiveEndpoint(sessionConnection: description.connection)
@@ -166,7 +201,7 @@ public struct SIPCallTracker: Sendable {
       let binding = SIPMediaBinding(
         callID: callID, destination: destination, rtcpDestination: rtcp, media: media.media,
         mappings: media.payloadTypeMappings, direction: media.direction, crypto: media.crypto,
-        since: captured.timestamp, inRequest: message.isRequest, author: captured.source)
+        since: time, inRequest: inRequest, author: author)
       bindingsByDestination[destination, default: []].append(
         (index, calls[index].media.count))
       calls[index].media.append(binding)

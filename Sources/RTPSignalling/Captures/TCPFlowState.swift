@@ -27,7 +27,7 @@ struct TCPFlowState {
   var bytesHeld: Int { pendingBytes + framer.bufferedByteCount }
 
   /// The capture time of the oldest segment held out of order.
-  var oldestPendingTime: Int64? { pending.values.map(\.timestamp).min() }
+  var oldestPendingTime: Int64? { pending.values.lazy.map(\.timestamp).min() }
 
   /// The held segment nearest after ``nextSequence`` (the one a gap skips to).
   var nearestPending: UInt32? {

@@ -12,7 +12,8 @@ import RTPCaptures
 /// ``maxFlows``): when over, the flow idle longest is evicted (counted).
 ///
 /// Only flows that look like SIP are followed: either port 5060 or 5061, or a first payload
-/// that starts with a SIP start line.
+/// that starts with a SIP start line. A flow whose SYN was not captured is read from its first
+/// segment that starts with a SIP start line (segments ahead of it wait for it as out of order).
 public final class TCPStreamReassembler {
   /// The most bytes held for one flow: out of order, and in order waiting for the rest of a
   /// message.
@@ -95,7 +96,11 @@ public final class TCPStreamReassembler {
       flow.framer = SIPStreamFramer()
     }
     if !segment.payload.isEmpty {
-      if flow.nextSequence == nil { flow.nextSequence = sequence }
+      // Without its SYN, a flow's stream is anchored at the first segment that starts with a
+      // SIP start line; segments before that wait, out of order, for it.
+      if flow.nextSequence == nil, SIPStartLine.begins(segment.payload) {
+        flow.nextSequence = sequence
+      }
       accept(
         Array(segment.payload), at: sequence, timestamp: segment.timestamp, key: key,
         flow: &flow, output: &output)
@@ -155,8 +160,7 @@ public final class TCPStreamReassembler {
     _ bytes: [UInt8], at sequence: UInt32, timestamp: Int64, key: TCPFlowKey,
     flow: inout TCPFlowState, output: inout [CapturedSIPMessage]
   ) {
-    guard let next = flow.nextSequence else { return }
-    let ahead = Int32(bitPattern: sequence &- next)
+    let ahead = flow.nextSequence.map { Int32(bitPattern: sequence &- $0) } ?? 1
     if ahead > 0 {
       outOfOrderSegments += 1
       if let held = flow.pending[sequence], held.bytes.count >= bytes.count { return }
@@ -237,10 +241,13 @@ public final class TCPStreamReassembler {
   /// Evicts the flows idle longest (never `current` unless it alone is over) while over a bound.
   private func enforceBounds(keeping current: TCPFlowKey) {
     while flows.count > maxFlows || totalBytes > maxTotalBytes {
-      let victim =
-        flows.filter { $0.key != current }.min { $0.value.lastActivity < $1.value.lastActivity }?
-        .key ?? current
-      guard flows[victim] != nil else { return }
+      var victim: TCPFlowKey?
+      var oldest = Int64.max
+      for (key, flow) in flows where key != current && flow.lastActivity <= oldest {
+        victim = key
+        oldest = flow.lastActivity
+      }
+      guard let victim = victim ?? (flows[current] != nil ? current : nil) else { return }
       remove(victim)
       flowsEvicted += 1
     }

@@ -33,15 +33,17 @@ public enum SIPStartLine: Sendable, Hashable, CustomStringConvertible {
   /// Whether `bytes` begin with a whole SIP start line (ended by LF within the first
   /// ``SIPMessage/maximumStartLineBytes``): the test of whether a payload is SIP.
   public static func begins(_ bytes: some Collection<UInt8>) -> Bool {
-    var line: [UInt8] = []
-    for byte in bytes.prefix(SIPMessage.maximumStartLineBytes) {
-      if byte == UInt8(ascii: "\n") {
-        if line.last == UInt8(ascii: "\r") { line.removeLast() }
-        return SIPStartLine(parsing: String(decoding: line, as: UTF8.self)) != nil
-      }
-      line.append(byte)
-    }
-    return false
+    // Cheap first: a method or `SIP/2.0` starts with a letter, which an RTP or RTCP packet
+    // (version 2, a first byte of 0x80 to 0xBF) never does.
+    guard let first = bytes.first,
+      (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(first)
+        || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(first)
+    else { return false }
+    let window = bytes.prefix(SIPMessage.maximumStartLineBytes)
+    guard let lineFeed = window.firstIndex(of: UInt8(ascii: "\n")) else { return false }
+    var line = Array(window[..<lineFeed])
+    if line.last == UInt8(ascii: "\r") { line.removeLast() }
+    return SIPStartLine(parsing: String(decoding: line, as: UTF8.self)) != nil
   }
 
   /// The method of a request, `nil` for a response.
