@@ -192,6 +192,40 @@ struct TCPStreamReassemblerTests {
     #expect(reader.malformedMessages == 0)
   }
 
+  @Test("TCP segments over IPv6 and 802.1Q Ethernet decode; UDP, fragments and cut headers do not")
+  func segmentDecoding() throws {
+    let tcp =
+      B.u16(5060) + B.u16(40000) + B.u32(77) + B.u32(0) + [0x60, 0x11] + B.u16(1) + B.u16(0)
+      + B.u16(0) + [2, 4, 5, 180] + Array("SIP/2.0 200 OK\r\n".utf8)
+    let decoder = DatagramDecoder()
+    func decode(_ bytes: [UInt8], _ linkType: LinkType) -> (TCPSegment, [UInt8])? {
+      bytes.withUnsafeBytes { raw in
+        decoder.tcpSegment(
+          CaptureRecord(
+            index: 1, offset: 0, timestamp: 5, linkType: linkType, originalLength: raw.count,
+            bytes: raw)
+        ).map { ($0, Array($0.payload)) }
+      }
+    }
+    let v6 = try #require(decode(B.ipv6(nextHeader: 6, payload: tcp), .raw))
+    #expect(v6.0.source.port == 5060)
+    #expect(v6.0.source.address.isIPv6)
+    #expect(v6.0.sequenceNumber == 77)
+    #expect(v6.0.isFIN)
+    #expect(!v6.0.isSYN)
+    // A 24-byte header (one option): the payload starts after it.
+    #expect(v6.1 == Array("SIP/2.0 200 OK\r\n".utf8))
+    let tagged = B.ethernet(type: 0x0800, tags: [0x8100], payload: B.ipv4(proto: 6, payload: tcp))
+    #expect(decode(tagged, .ethernet)?.1 == Array("SIP/2.0 200 OK\r\n".utf8))
+    #expect(decode(B.ipv4(proto: 17, payload: tcp), .raw) == nil)
+    #expect(decode(B.ipv4(proto: 6, moreFragments: true, payload: tcp), .raw) == nil)
+    #expect(decode(B.ipv4(proto: 6, payload: Array(tcp.prefix(19))), .raw) == nil)
+    // A data offset pointing past the segment.
+    var bad = tcp
+    bad[12] = 0xF0
+    #expect(decode(B.ipv4(proto: 6, payload: bad), .raw) == nil)
+  }
+
   @Test("hostile TCP bytes never trap the segment decoder")
   func hostileSegments() {
     var generator = SystemRandomNumberGenerator()

@@ -79,11 +79,21 @@ public struct SIPCallTracker: Sendable {
     guard let entries = bindingsByDestination[destination], let first = entries.first else {
       return nil
     }
-    var chosen = first
-    for entry in entries where calls[entry.call].media[entry.binding].since <= time {
-      chosen = entry
+    // The latest SDP at or before `time` (of two at one time, the one added last); else the
+    // earliest of all.
+    var chosen: (call: Int, binding: Int)?
+    var chosenSince = Int64.min
+    var earliest = first
+    for entry in entries {
+      let since = calls[entry.call].media[entry.binding].since
+      if since <= time, chosen == nil || since >= chosenSince {
+        chosen = entry
+        chosenSince = since
+      }
+      if since < calls[earliest.call].media[earliest.binding].since { earliest = entry }
     }
-    return calls[chosen.call].media[chosen.binding]
+    let result = chosen ?? earliest
+    return calls[result.call].media[result.binding]
   }
 
   /// The call whose SDP covers RTP sent to `destination` at `time`, as ``binding(forDestination:at:)``.

@@ -69,8 +69,8 @@ public final class SIPCaptureReader {
     reassembler.finish()
   }
 
-  /// Every SIP message of the capture `source` holds, in capture order, and the reader with
-  /// its counts.
+  /// Every SIP message of the capture `source` holds, in the order of their capture times, and
+  /// the reader with its counts.
   ///
   /// - Throws: a ``/RTPCaptures/CaptureError`` for a capture that cannot be read; the messages
   ///   before a damaged record are not returned then.
@@ -84,6 +84,8 @@ public final class SIPCaptureReader {
       messages += reader.add(record)
     }
     messages += reader.finish()
+    // Messages completed only at the end (past a gap) keep their own, earlier, times.
+    messages.sort { $0.timestamp < $1.timestamp }
     return (messages, reader)
   }
 }
