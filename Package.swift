@@ -12,6 +12,7 @@ let package = Package(
     .library(name: "RTPCaptures", targets: ["RTPCaptures"]),
     .library(name: "RTPAudio", targets: ["RTPAudio"]),
     .library(name: "RTPCodecs", targets: ["RTPCodecs"]),
+    .library(name: "RTPSignalling", targets: ["RTPSignalling"]),
     .library(name: "RTPGeneration", targets: ["RTPGeneration"]),
     .library(name: "RTPPlayout", targets: ["RTPPlayout"]),
     .library(name: "RTPNetwork", targets: ["RTPNetwork"]),
@@ -108,6 +109,10 @@ let package = Package(
       ]
     ),
     .target(
+      name: "RTPSignalling",
+      dependencies: ["RTPBase", "RTPIO", "RTPPackets", "RTPCaptures", "RTPCodecs"]
+    ),
+    .target(
       name: "RTPGeneration",
       dependencies: ["RTPBase", "RTPIO", "RTPPackets", "RTPCaptures", "RTPAudio", "RTPCodecs"]
     ),
@@ -130,8 +135,8 @@ let package = Package(
     .target(
       name: "RTPCore",
       dependencies: [
-        "RTPBase", "RTPIO", "RTPPackets", "RTPCaptures", "RTPAudio", "RTPCodecs", "RTPGeneration",
-        "RTPPlayout", "RTPNetwork", "RTPSessions", "RTPAnalysis",
+        "RTPBase", "RTPIO", "RTPPackets", "RTPCaptures", "RTPAudio", "RTPCodecs", "RTPSignalling",
+        "RTPGeneration", "RTPPlayout", "RTPNetwork", "RTPSessions", "RTPAnalysis",
       ]
     ),
     .target(

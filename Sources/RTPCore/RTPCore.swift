@@ -11,3 +11,4 @@
 @_exported import RTPPackets
 @_exported import RTPPlayout
 @_exported import RTPSessions
+@_exported import RTPSignalling
