@@ -199,7 +199,8 @@ let package = Package(
     .executableTarget(
       name: "rtpdec",
       dependencies: [
-        "RTPAudio", "RTPBase", "RTPCaptures", "RTPCodecs", "RTPIO", "RTPPlayout", "RTPToolSupport",
+        "RTPAudio", "RTPBase", "RTPCaptures", "RTPCodecs", "RTPIO", "RTPPlayout", "RTPSignalling",
+        "RTPToolSupport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),

@@ -14,12 +14,14 @@ struct RTPDec: ToolCommand {
     abstract: "Decode one RTP stream of a capture to audio.",
     discussion: """
       Reads a capture (pcap, pcapng or rtpdump) from FILE or standard input, takes one RTP \
-      stream (by default the one with the most packets), puts it through a jitter buffer as \
+      stream (by default the decodable audio stream with the most packets), puts it through a jitter buffer as \
       rtpjb does, and decodes it by payload type to WAV on standard output, placed on the \
       stream's RTP timeline: losses are concealed, gaps without loss (DTX, silence \
       suppression) filled with silence or comfort noise, telephone events listed and never \
-      played. Decodes PCMU, PCMA, L16, L24, DVI4, G.722, G.726 and Opus; a dynamic payload type is \
-      named with --codec PT=NAME/RATE[/CHANNELS][;fmtp] (101 is telephone-event unless mapped).
+      played. Decodes PCMU, PCMA, L16, L24, DVI4, GSM, G.729, G.722, G.726, AMR, AMR-WB, Opus and \
+      Speex. Dynamic payload types are named by the SDP of the capture's SIP calls, by an SDP \
+      file given with --sdp, or with --codec PT=NAME/RATE[/CHANNELS][;fmtp] (101 is \
+      telephone-event unless mapped).
       """,
     version: ToolVersion.current)
 
@@ -39,6 +41,13 @@ struct RTPDec: ToolCommand {
       "Map a payload type to a codec, as SDP's rtpmap and fmtp do (repeatable).",
       valueName: "PT=NAME/RATE[/CHANNELS][;fmtp]"))
   var codecs: [PayloadTypeMapping] = []
+
+  @Option(
+    help: ArgumentHelp(
+      "Payload types from this SDP file's audio media (its a=rtpmap and a=fmtp lines), for "
+        + "a capture without its signalling.", valueName: "file"),
+    completion: .file())
+  var sdp: String?
 
   @Option(help: "What fills lost packets: codec (its concealment), silence or none.")
   var plc: ConcealmentMode = .codec
@@ -116,13 +125,17 @@ struct RTPDec: ToolCommand {
     defer { input.close() }
     let name = input.name
     let selection: RTPStreamSelection
+    var signalling = CallSignalling()
+    if let sdp { try signalling.readSessionDescription(at: sdp) }
+    var payloadTypes = CallSignalling.map(signalling.fileMappings, then: codecs)
     if let ssrc {
       selection = .ssrc(ssrc.value)
     } else {
-      let scan = try input.scanStreams(progress: progress, passes: 2)
+      let scan = try input.scanStreams(progress: progress, passes: 3)
+      signalling.tracker = try CallSignalling.read(from: input).tracker
       let key: RTPStreamKey
       do {
-        key = try input.chooseStream(from: scan.table, failure: scan.failure, number: stream)
+        key = try chooseStream(scan.table, failure: scan.failure, input: input, signalling)
       } catch {
         input.reportSkipped(
           records: scan.reader.skipped, notRTP: scan.table.notRTP,
@@ -130,14 +143,24 @@ struct RTPDec: ToolCommand {
         throw error
       }
       selection = .stream(key)
-      try input.rewind()
+      if let summary = scan.table.streams.first(where: { $0.key == key }) {
+        let (mappings, callID) = signalling.mappings(for: summary)
+        payloadTypes = CallSignalling.map(mappings, then: codecs)
+        if let callID, !mappings.isEmpty {
+          let named = mappings.map { mapping in
+            let format = mapping.format
+            let channels = format.channels > 1 ? "/\(format.channels)" : ""
+            return "\(mapping.payloadType)=\(format.encodingName)/\(format.clockRate)\(channels)"
+          }.joined(separator: ", ")
+          Terminal.printError(
+            "rtpdec: \(name): payload types from the SDP of call \(callID): \(named)")
+        }
+      }
     }
     let reader = try input.openReader(progress: progress)
     let pipeline = PlayoutPipeline(
       reader: reader, selection: selection, capacity: capacity,
       maxDelay: maxDelay?.nanoseconds)
-    var payloadTypes = PayloadTypeMap()
-    payloadTypes.map(codecs)
     let outputFile = try OutputFile(path: outputPath, binary: true)
     let sink = AudioFileSink(
       fileDescriptor: outputFile.descriptor, container: outputFormat.container,
@@ -252,5 +275,25 @@ struct RTPDec: ToolCommand {
     json.add("events", writer.events.events.count)
     json.add("comfortNoise", decoded.comfortNoisePackets)
     return json
+  }
+
+  /// The stream to decode: the `--stream`th, else the one with the most packets among those
+  /// whose payload types are audio this toolkit decodes (static, from the SDP of their call or
+  /// mapped with `--codec`), else the one with the most packets.
+  private func chooseStream(
+    _ table: RTPStreamTable, failure: CaptureError?, input: CaptureStreamInput,
+    _ signalling: CallSignalling
+  ) throws(ToolFailure) -> RTPStreamKey {
+    if stream != nil || table.streams.isEmpty {
+      return try input.chooseStream(from: table, failure: failure, number: stream)
+    }
+    let audio = table.streams.filter { summary in
+      let map = CallSignalling.map(signalling.mappings(for: summary).mappings, then: codecs)
+      return CallSignalling.isDecodableAudio(summary, under: map)
+    }
+    guard let busiest = audio.max(by: { $0.packets < $1.packets }) else {
+      return try input.chooseStream(from: table, failure: failure, number: nil)
+    }
+    return busiest.key
   }
 }

@@ -111,8 +111,8 @@ struct CookbookTests {
   }
 
   /// The inputs the man pages' examples assume a user has: a two-stream call with a loss in the
-  /// stream with SSRC 0x343DA99B, music, a wideband stereo FLAC recording, raw µ-law speech with
-  /// a pause, raw 16-bit stereo and mono samples at 8 kHz.
+  /// stream with SSRC 0x343DA99B and the SDP of its audio, music, a wideband stereo FLAC
+  /// recording, raw µ-law speech with a pause, raw 16-bit stereo and mono samples at 8 kHz.
   static let fixtures = """
     rtpgen --seed 1 --ssrc 0x343DA99B --tone 440 --duration 2 > a.pcap
     editcap a.pcap a-lossy.pcap 20 21
@@ -124,6 +124,8 @@ struct CookbookTests {
     sox -n -r 8000 -c 1 -t ul speech.ulaw synth 1 sine 300 pad 0 1 repeat 1
     sox -n -r 8000 -c 2 -t s16 stereo.raw synth 1 sine 300 sine 500
     sox -n -r 8000 -c 1 -t s16 call.raw synth 1 sine 300
+    printf 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=call\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n' > call.sdp
+    printf 'm=audio 5004 RTP/AVP 0 8 101\r\na=rtpmap:101 telephone-event/8000\r\n' >> call.sdp
     """
 
   static let pages = [
