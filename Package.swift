@@ -192,7 +192,7 @@ let package = Package(
     .executableTarget(
       name: "rtpstat",
       dependencies: [
-        "RTPAnalysis", "RTPCaptures", "RTPIO", "RTPToolSupport",
+        "RTPAnalysis", "RTPCaptures", "RTPIO", "RTPSignalling", "RTPToolSupport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),

@@ -54,6 +54,13 @@ public struct RTPStreamAnalyzer: Sendable {
   /// ``clockRate(for:)`` of each payload type (0 ... 127), worked out once: a dictionary lookup
   /// per packet cost more than the rest of the packet's statistics.
   private let rateTable: [Int?]
+  /// The payload types the capture's signalling declares for RTP to each destination; set
+  /// before reading, it names and clocks the streams sent there.
+  public var signalled = SignalledPayloadTypes()
+  /// The rate tables of streams whose destination has declarations, by stream index.
+  private var streamRateTables: [Int: [Int?]] = [:]
+  /// The rate table of the last packet's stream: ``rateTable`` or its own.
+  private var hotRateTable: [Int?]
 
   /// - Parameters:
   ///   - clockRates: Clock rates (Hz) by payload type, for dynamic types above all.
@@ -68,6 +75,7 @@ public struct RTPStreamAnalyzer: Sendable {
     self.sampleLimit = sampleLimit
     self.limit = limit
     rateTable = (0...127).map { clockRates[$0] ?? RTPPayloadTypeRegistry.clockRate($0) }
+    hotRateTable = rateTable
   }
 
   /// The RTP streams, in order of their first packet: the flows that passed probation (two
@@ -113,15 +121,15 @@ public struct RTPStreamAnalyzer: Sendable {
     if origin == nil { origin = time }
     // Both ends as capture times: the span between any two of them fits Int64 exactly.
     let relative = CaptureTime(clamping: time) - CaptureTime(clamping: origin ?? time)
-    let rate = rateTable[Int(packet.payloadType & 0x7F)]
     if lastIndex >= 0,
       hotKey.matches(ssrc: packet.ssrc, source: source, destination: destination)
     {
-      hot.count(packet, time: relative, clockRate: rate, sampleLimit: sampleLimit)
+      hot.count(
+        packet, time: relative, clockRate: hotRateTable[Int(packet.payloadType & 0x7F)],
+        sampleLimit: sampleLimit)
       return
     }
-    addToAnotherStream(
-      packet, source: source, destination: destination, time: relative, clockRate: rate)
+    addToAnotherStream(packet, source: source, destination: destination, time: relative)
   }
 
   /// ``add(_:source:destination:time:)`` for a packet of another stream than the last one's:
@@ -129,24 +137,40 @@ public struct RTPStreamAnalyzer: Sendable {
   /// the key it does not need.
   @inline(never)
   private mutating func addToAnotherStream(
-    _ packet: RTPPacket, source: Endpoint, destination: Endpoint, time relative: Int64,
-    clockRate rate: Int?
+    _ packet: RTPPacket, source: Endpoint, destination: Endpoint, time relative: Int64
   ) {
     let key = RTPStreamKey(ssrc: packet.ssrc, source: source, destination: destination)
+    let type = Int(packet.payloadType & 0x7F)
     if let found = index[key] {
       writeBack()
       lastIndex = found
       swap(&statistics[found], &hot)
       hotKey = key
-      hot.count(packet, time: relative, clockRate: rate, sampleLimit: sampleLimit)
+      hotRateTable = streamRateTables[found] ?? rateTable
+      hot.count(packet, time: relative, clockRate: hotRateTable[type], sampleLimit: sampleLimit)
     } else if statistics.count < limit {
       writeBack()
       lastIndex = statistics.count
       index[key] = lastIndex
       statistics.append(RTPStreamStatistics(placeholderFor: key))
       hotKey = key
+      let declared = signalled.isEmpty ? [:] : signalled.declarations(forRTPTo: destination)
+      if declared.isEmpty {
+        hotRateTable = rateTable
+      } else {
+        var table = rateTable
+        // The caller's rates (--clock-rate) stay over the signalling's.
+        for (payloadType, declaration) in declared
+        where declaration.clockRate > 0 && clockRates[payloadType] == nil {
+          table[Int(payloadType & 0x7F)] = declaration.clockRate
+        }
+        streamRateTables[lastIndex] = table
+        hotRateTable = table
+      }
       hot = RTPStreamStatistics(
-        key: key, packet: packet, time: relative, clockRate: rate, sampleLimit: sampleLimit)
+        key: key, packet: packet, time: relative, clockRate: hotRateTable[type],
+        sampleLimit: sampleLimit)
+      hot.signalledNames = declared.mapValues(\.name)
     } else {
       untrackedPackets += 1
     }
@@ -183,7 +207,7 @@ public struct RTPStreamAnalyzer: Sendable {
               let relative =
                 CaptureTime(clamping: time) - CaptureTime(clamping: origin ?? time)
               hot.count(
-                packet, time: relative, clockRate: rateTable[Int(packet.payloadType & 0x7F)],
+                packet, time: relative, clockRate: hotRateTable[Int(packet.payloadType & 0x7F)],
                 sampleLimit: sampleLimit)
               continue
             }

@@ -241,7 +241,20 @@ public struct RTPStreamStatistics: Sendable {
   }
 
   /// The payload types as tshark names them, joined with ", ".
-  public var payloadTypeName: String { RTPPayloadTypeRegistry.wiresharkNames(payloadTypes) }
+  public var payloadTypeName: String {
+    guard !signalledNames.isEmpty else {
+      return RTPPayloadTypeRegistry.wiresharkNames(payloadTypes)
+    }
+    // A type without a static assignment is named as the signalling names it, as tshark does.
+    return payloadTypes.map { type in
+      if type >= 35, let name = signalledNames[type] { return name }
+      return RTPPayloadTypeRegistry.wiresharkName(type)
+    }.joined(separator: ", ")
+  }
+
+  /// The names the capture's signalling gives the payload types of RTP sent to this stream's
+  /// destination.
+  public internal(set) var signalledNames: [UInt8: String] = [:]
 
   /// Packets expected from the first sequence number to the last, with Wireshark's count of
   /// cycles.

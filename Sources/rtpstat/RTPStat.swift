@@ -2,6 +2,7 @@ import ArgumentParser
 import RTPAnalysis
 import RTPCaptures
 import RTPIO
+import RTPSignalling
 import RTPToolSupport
 
 @main
@@ -139,6 +140,9 @@ struct RTPStat: ToolCommand {
       tool: "rtpstat", unit: "packets", requested: progress, input: input.descriptor)
     defer { meter?.finish() }
     var inputFailure: CaptureError? = nil
+    if Terminal.isRegularFile(input.descriptor) {
+      analysis.analyzer.signalled = Self.signalledPayloadTypes(in: input)
+    }
     do {
       let source = InputSource(fileDescriptor: input.descriptor)
       meter?.track(source)
@@ -249,5 +253,32 @@ struct RTPStat: ToolCommand {
     guard total > 0 else { return }
     Terminal.printError(
       "rtpstat: \(name): skipped \(total) packets: \(parts.joined(separator: ", "))")
+  }
+
+  /// What the SDP of the SIP calls in the capture `input` holds declares for RTP to each
+  /// destination, read in a pass of its own; `input` is left where it started.
+  private static func signalledPayloadTypes(in input: InputFile) -> SignalledPayloadTypes {
+    var signalled = SignalledPayloadTypes()
+    guard let start = try? input.descriptor.seek(offset: 0, from: .current) else {
+      return signalled
+    }
+    defer { _ = try? input.descriptor.seek(offset: start, from: .start) }
+    var tracker = SIPCallTracker()
+    guard
+      let (messages, _) = try? SIPCaptureReader.messages(
+        in: InputSource(fileDescriptor: input.descriptor))
+    else { return signalled }
+    tracker.add(messages)
+    for call in tracker.calls {
+      for binding in call.media {
+        for mapping in binding.mappings {
+          signalled.declare(
+            mapping.payloadType,
+            .init(name: mapping.format.encodingName, clockRate: mapping.format.clockRate),
+            forRTPTo: binding.destination)
+        }
+      }
+    }
+    return signalled
   }
 }

@@ -72,38 +72,82 @@ struct RTPStatToolTests {
     }
     #expect(expected.count == 8)
     for (file, rows) in expected.sorted(by: { $0.key < $1.key }) {
-      let path = Self.corpus.appendingPathComponent(file).path
-      let result = Shell.run("rtpstat --json '\(path)'")
-      #expect(result.status == 0, "\(file): \(result.stderr)")
-      var streams: [String: [String: Any]] = [:]
-      for object in Self.objects(result.stdout) {
-        let key =
-          "\(object["ssrc"] as! Int) \(object["src"] as! String):\(object["srcPort"] as! Int)"
-          + " \(object["dst"] as! String):\(object["dstPort"] as! Int)"
-        streams[key] = object
+      Self.compare(file, with: rows)
+    }
+  }
+
+  /// File name → tshark's rows for the SIP captures with the RTP heuristic on, from
+  /// tshark-sip-calls.txt: the streams named through their SDP (`opus`, `H264`, `DVI4 16k`)
+  /// and the others.
+  static func tsharkSIPRows() -> [String: [TsharkRow]] {
+    let listing = corpus.appendingPathComponent("tshark-sip-calls.txt")
+    guard let text = try? String(contentsOf: listing, encoding: .utf8) else { return [:] }
+    var rows: [String: [TsharkRow]] = [:]
+    var file: String?
+    var heuristic = false
+    for line in text.split(separator: "\n") {
+      if line.hasPrefix("### ") {
+        file = String(line.dropFirst(4))
+        rows[file!] = []
+        heuristic = false
+      } else if line.hasPrefix("# ") {
+        heuristic = line.contains("heuristic")
+      } else if line.hasPrefix("tshark") {
+        heuristic = false
+      } else if heuristic, let file, let row = TsharkRow(line) {
+        rows[file]!.append(row)
       }
-      #expect(streams.count == rows.count, "\(file)")
-      for row in rows {
-        guard let stream = streams[row.key] else {
-          Issue.record("\(file): no stream \(row.key)")
-          continue
-        }
-        let context = "\(file) \(row.key)"
-        func number(_ key: String) -> Double { (stream[key] as? NSNumber)?.doubleValue ?? .nan }
-        #expect(stream["packets"] as? Int == row.packets, "\(context)")
-        #expect(stream["lost"] as? Int == row.lost, "\(context)")
-        #expect(stream["payloadType"] as? String == row.payload, "\(context)")
-        #expect(stream["problems"] as? Bool == row.problems, "\(context)")
-        #expect(abs(number("start") - Double(row.start)!) < 1e-7, "\(context) start")
-        #expect(abs(number("end") - Double(row.end)!) < 1e-7, "\(context) end")
-        // Whole microseconds, printed with 3 decimals of ms: equal.
-        #expect(abs(number("minDeltaMs") - row.deltas[0]) < 1e-7, "\(context) min delta")
-        #expect(abs(number("maxDeltaMs") - row.deltas[2]) < 1e-7, "\(context) max delta")
-        #expect(abs(number("meanDeltaMs") - row.deltas[1]) < 0.0015, "\(context) mean delta")
-        #expect(abs(number("minJitterMs") - row.jitters[0]) < 0.01, "\(context) min jitter")
-        #expect(abs(number("meanJitterMs") - row.jitters[1]) < 0.01, "\(context) mean jitter")
-        #expect(abs(number("maxJitterMs") - row.jitters[2]) < 0.01, "\(context) max jitter")
+    }
+    return rows
+  }
+
+  @Test("the SIP captures: streams named and clocked by their SDP, as tshark has them")
+  func corpusWithSignalling() throws {
+    let expected = Self.tsharkSIPRows()
+    guard !expected.isEmpty else {
+      print("skipped: no corpus at \(Self.corpus.path)")
+      return
+    }
+    #expect(expected.count == 2)
+    #expect(expected.values.reduce(0) { $0 + $1.count } == 10)
+    for (file, rows) in expected.sorted(by: { $0.key < $1.key }) {
+      Self.compare(file, with: rows)
+    }
+  }
+
+  /// rtpstat's JSON for the corpus capture `file` against tshark's `rows`.
+  static func compare(_ file: String, with rows: [TsharkRow]) {
+    let path = Self.corpus.appendingPathComponent(file).path
+    let result = Shell.run("rtpstat --json '\(path)'")
+    #expect(result.status == 0, "\(file): \(result.stderr)")
+    var streams: [String: [String: Any]] = [:]
+    for object in Self.objects(result.stdout) {
+      let key =
+        "\(object["ssrc"] as! Int) \(object["src"] as! String):\(object["srcPort"] as! Int)"
+        + " \(object["dst"] as! String):\(object["dstPort"] as! Int)"
+      streams[key] = object
+    }
+    #expect(streams.count == rows.count, "\(file)")
+    for row in rows {
+      guard let stream = streams[row.key] else {
+        Issue.record("\(file): no stream \(row.key)")
+        continue
       }
+      let context = "\(file) \(row.key)"
+      func number(_ key: String) -> Double { (stream[key] as? NSNumber)?.doubleValue ?? .nan }
+      #expect(stream["packets"] as? Int == row.packets, "\(context)")
+      #expect(stream["lost"] as? Int == row.lost, "\(context)")
+      #expect(stream["payloadType"] as? String == row.payload, "\(context)")
+      #expect(stream["problems"] as? Bool == row.problems, "\(context)")
+      #expect(abs(number("start") - Double(row.start)!) < 1e-7, "\(context) start")
+      #expect(abs(number("end") - Double(row.end)!) < 1e-7, "\(context) end")
+      // Whole microseconds, printed with 3 decimals of ms: equal.
+      #expect(abs(number("minDeltaMs") - row.deltas[0]) < 1e-7, "\(context) min delta")
+      #expect(abs(number("maxDeltaMs") - row.deltas[2]) < 1e-7, "\(context) max delta")
+      #expect(abs(number("meanDeltaMs") - row.deltas[1]) < 0.0015, "\(context) mean delta")
+      #expect(abs(number("minJitterMs") - row.jitters[0]) < 0.01, "\(context) min jitter")
+      #expect(abs(number("meanJitterMs") - row.jitters[1]) < 0.01, "\(context) mean jitter")
+      #expect(abs(number("maxJitterMs") - row.jitters[2]) < 0.01, "\(context) max jitter")
     }
   }
 
