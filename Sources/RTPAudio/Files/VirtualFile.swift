@@ -59,14 +59,9 @@ final class VirtualFile {
     read: { pointer, count, user in
       let file = VirtualFile.from(user)
       guard let pointer, count > 0 else { return 0 }
-      var done: Int64 = 0
-      while done < count {
-        let got = pread(
-          file.descriptor, pointer + Int(done), Int(count - done),
-          off_t(file.base + file.position + done))
-        if got < 0 && errno == EINTR { continue }
-        if got <= 0 { break }
-        done += Int64(got)
+      let start = file.base + file.position
+      let (done, _) = FileRegionTransfer.transfer(count: count) { done in
+        pread(file.descriptor, pointer + Int(done), Int(count - done), off_t(start + done))
       }
       file.position += done
       return done

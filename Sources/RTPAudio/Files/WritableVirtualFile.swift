@@ -47,14 +47,9 @@ final class WritableVirtualFile {
     read: { pointer, count, user in
       let file = WritableVirtualFile.from(user)
       guard let pointer, count > 0 else { return 0 }
-      var done: Int64 = 0
-      while done < count {
-        let got = pread(
-          file.descriptor, pointer + Int(done), Int(count - done),
-          off_t(file.base + file.position + done))
-        if got < 0 && errno == EINTR { continue }
-        if got <= 0 { break }
-        done += Int64(got)
+      let start = file.base + file.position
+      let (done, _) = FileRegionTransfer.transfer(count: count) { done in
+        pread(file.descriptor, pointer + Int(done), Int(count - done), off_t(start + done))
       }
       file.position += done
       return done
@@ -62,18 +57,11 @@ final class WritableVirtualFile {
     write: { pointer, count, user in
       let file = WritableVirtualFile.from(user)
       guard let pointer, count > 0 else { return 0 }
-      var done: Int64 = 0
-      while done < count {
-        let put = pwrite(
-          file.descriptor, pointer + Int(done), Int(count - done),
-          off_t(file.base + file.position + done))
-        if put < 0 && errno == EINTR { continue }
-        if put <= 0 {
-          if file.failure == 0 { file.failure = errno }
-          break
-        }
-        done += Int64(put)
+      let start = file.base + file.position
+      let (done, failure) = FileRegionTransfer.transfer(count: count) { done in
+        pwrite(file.descriptor, pointer + Int(done), Int(count - done), off_t(start + done))
       }
+      if done < count && file.failure == 0 { file.failure = failure != 0 ? failure : ENOSPC }
       file.position += done
       return done
     },
