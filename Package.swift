@@ -192,7 +192,8 @@ let package = Package(
     .executableTarget(
       name: "rtpstat",
       dependencies: [
-        "RTPAnalysis", "RTPCaptures", "RTPIO", "RTPSignalling", "RTPToolSupport",
+        "RTPAnalysis", "RTPBase", "RTPCaptures", "RTPCodecs", "RTPIO", "RTPPackets", "RTPSignalling",
+        "RTPToolSupport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),

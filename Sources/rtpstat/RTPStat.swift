@@ -29,6 +29,12 @@ struct RTPStat: ToolCommand {
   @Flag(help: "Print a JSON array with one object per stream instead of the table.")
   var json = false
 
+  @Flag(
+    help:
+      "Print one row per SIP call instead: Call-ID, from, to, start, duration, and per direction codec, packets, loss and jitter, and the DTMF digits."
+  )
+  var calls = false
+
   @Option(
     name: .customLong("clock-rate"),
     help: ArgumentHelp(
@@ -72,6 +78,7 @@ struct RTPStat: ToolCommand {
     var counts = Counters()
     var skippedRecords = SkipCounters()
     var failure: ToolFailure?
+    var calls: [CallReport] = []
   }
 
   mutating func execute() throws {
@@ -90,10 +97,16 @@ struct RTPStat: ToolCommand {
       streams += analysis.analyzer.streams
       labels += Array(repeating: analysis.name, count: analysis.analyzer.streams.count)
     }
-    let text =
-      json
-      ? RTPStreamReport.json(streams, labels: labelled ? labels : nil)
-      : RTPStreamReport.table(streams, labels: labelled ? labels : nil)
+    let text: String
+    if calls {
+      let reports = analyses.flatMap(\.calls)
+      text = json ? CallReport.json(reports) : CallReport.table(reports)
+    } else {
+      text =
+        json
+        ? RTPStreamReport.json(streams, labels: labelled ? labels : nil)
+        : RTPStreamReport.table(streams, labels: labelled ? labels : nil)
+    }
     try write(text, to: outputPath)
     if let plot { try write(RTPStreamPlot.svg(streams), to: plot) }
 
@@ -140,8 +153,14 @@ struct RTPStat: ToolCommand {
       tool: "rtpstat", unit: "packets", requested: progress, input: input.descriptor)
     defer { meter?.finish() }
     var inputFailure: CaptureError? = nil
+    var tracker = SIPCallTracker()
     if Terminal.isRegularFile(input.descriptor) {
-      analysis.analyzer.signalled = Self.signalledPayloadTypes(in: input)
+      tracker = Self.calls(in: input)
+      analysis.analyzer.signalled = Self.signalledPayloadTypes(tracker)
+    } else if calls {
+      analysis.failure = ToolFailure(
+        .usage, "\(analysis.name): --calls reads a capture file, not a pipe")
+      return analysis
     }
     do {
       let source = InputSource(fileDescriptor: input.descriptor)
@@ -161,6 +180,16 @@ struct RTPStat: ToolCommand {
     meter?.finish()
     if let inputFailure {
       analysis.failure = ToolFailure(capture: inputFailure, name: analysis.name)
+    }
+    if calls {
+      var digits: [Endpoint: String] = [:]
+      let types = CallReport.eventTypes(tracker)
+      if !types.isEmpty, (try? input.descriptor.seek(offset: 0, from: .start)) != nil {
+        digits = CallReport.digits(in: InputSource(fileDescriptor: input.descriptor), types: types)
+      }
+      analysis.calls = CallReport.reports(
+        tracker: tracker, streams: analysis.analyzer.streams,
+        origin: analysis.analyzer.origin ?? 0, digits: digits)
     }
     return analysis
   }
@@ -255,20 +284,25 @@ struct RTPStat: ToolCommand {
       "rtpstat: \(name): skipped \(total) packets: \(parts.joined(separator: ", "))")
   }
 
-  /// What the SDP of the SIP calls in the capture `input` holds declares for RTP to each
-  /// destination, read in a pass of its own; `input` is left where it started.
-  private static func signalledPayloadTypes(in input: InputFile) -> SignalledPayloadTypes {
-    var signalled = SignalledPayloadTypes()
+  /// The SIP calls of the capture `input` holds, read in a pass of their own; `input` is left
+  /// where it started.
+  private static func calls(in input: InputFile) -> SIPCallTracker {
+    var tracker = SIPCallTracker()
     guard let start = try? input.descriptor.seek(offset: 0, from: .current) else {
-      return signalled
+      return tracker
     }
     defer { _ = try? input.descriptor.seek(offset: start, from: .start) }
-    var tracker = SIPCallTracker()
-    guard
-      let (messages, _) = try? SIPCaptureReader.messages(
-        in: InputSource(fileDescriptor: input.descriptor))
-    else { return signalled }
-    tracker.add(messages)
+    if let (messages, _) = try? SIPCaptureReader.messages(
+      in: InputSource(fileDescriptor: input.descriptor))
+    {
+      tracker.add(messages)
+    }
+    return tracker
+  }
+
+  /// What the SDP of `tracker`'s calls declares for RTP to each destination.
+  private static func signalledPayloadTypes(_ tracker: SIPCallTracker) -> SignalledPayloadTypes {
+    var signalled = SignalledPayloadTypes()
     for call in tracker.calls {
       for binding in call.media {
         for mapping in binding.mappings {
