@@ -97,6 +97,16 @@ struct RTPDec: ToolCommand {
   @Flag(help: "List telephone events (RFC 4733) on standard error: digit, time and duration.")
   var events = false
 
+  @Flag(
+    help: "Decode the two largest opposite audio streams as one stereo file, a channel each.")
+  var both = false
+
+  @Option(
+    help: ArgumentHelp(
+      "Decode the nth SIP call of the capture (as rtpstat --calls lists them) as one stereo file, a channel per direction.",
+      valueName: "n"))
+  var call: Int?
+
   @Flag(help: "Print counters as one JSON object on standard error at the end.")
   var stats = false
 
@@ -111,6 +121,14 @@ struct RTPDec: ToolCommand {
       throw ValidationError("--ssrc and --stream cannot be combined")
     }
     if let stream, stream < 1 { throw ValidationError("--stream counts from 1") }
+    if both && call != nil { throw ValidationError("--both and --call cannot be combined") }
+    if (both || call != nil) && (ssrc != nil || stream != nil) {
+      throw ValidationError("--both and --call choose the streams: they take no --ssrc or --stream")
+    }
+    if (both || call != nil) && events {
+      throw ValidationError("--events lists one stream's: it takes no --both or --call")
+    }
+    if let call, call < 1 { throw ValidationError("--call counts from 1") }
     if let maxDelay, maxDelay.nanoseconds < 0 {
       throw ValidationError("--max-delay must not be negative")
     }
@@ -133,6 +151,19 @@ struct RTPDec: ToolCommand {
     } else {
       let scan = try input.scanStreams(progress: progress, passes: 3)
       signalling.tracker = try CallSignalling.read(from: input).tracker
+      if both || call != nil {
+        let chosen: [RTPStreamSummary?]
+        do {
+          chosen = try directions(scan.table, signalling, name: name)
+        } catch {
+          input.reportSkipped(
+            records: scan.reader.skipped, notRTP: scan.table.notRTP,
+            invalid: scan.table.invalidRTP, unconfirmed: scan.table.unconfirmedPackets)
+          throw error
+        }
+        try decodeBoth(chosen, signalling: signalling, input: input, name: name)
+        return
+      }
       let key: RTPStreamKey
       do {
         key = try chooseStream(scan.table, failure: scan.failure, input: input, signalling)
