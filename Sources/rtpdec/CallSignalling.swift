@@ -70,9 +70,18 @@ struct CallSignalling {
     var result = fileMappings
     var callID: String? = nil
     if let binding = tracker.binding(forDestination: stream.key.destination, at: stream.firstTime) {
-      let given = Set(result.map(\.payloadType))
+      var given = Set(result.map(\.payloadType))
       result += binding.mappings.filter { !given.contains($0.payloadType) }
       callID = binding.callID
+      // A re-INVITE of the call that brings a new payload type for the destination (a codec
+      // change mid-call) adds its mapping; the SDP at the stream's start wins a conflict.
+      given = Set(result.map(\.payloadType))
+      for later in tracker.call(withID: binding.callID)?.media ?? []
+      where later.destination == stream.key.destination {
+        for mapping in later.mappings where given.insert(mapping.payloadType).inserted {
+          result.append(mapping)
+        }
+      }
     }
     return (result, callID)
   }

@@ -77,3 +77,59 @@ struct RTPDecSignallingToolTests {
     #expect(broken.stderr.split(separator: "\n").count == 1, "\(broken.stderr)")
   }
 }
+
+extension RTPDecSignallingToolTests {
+  /// A SIP message over UDP from 127.0.0.2 to 127.0.0.1, with `sdp` as its body.
+  static func message(_ startLine: String, cseq: String, toTag: Bool, sdp: [String]) -> String {
+    let body = sdp.joined(separator: "\r\n") + "\r\n"
+    return [
+      startLine, "Via: SIP/2.0/UDP 127.0.0.2:5060;branch=z9hG4bK\(cseq.count)",
+      "From: <sip:alice@127.0.0.2>;tag=a1", "To: <sip:bob@127.0.0.1>" + (toTag ? ";tag=b1" : ""),
+      "Call-ID: reinvite-1", "CSeq: \(cseq)", "Content-Type: application/sdp",
+      "Content-Length: \(body.utf8.count)", "", body,
+    ].joined(separator: "\r\n")
+  }
+
+  @Test("A re-INVITE that moves the stream to a new payload type: both types decode")
+  func reinvite() throws {
+    guard Shell.has("text2pcap") && Shell.has("mergecap") else {
+      return print("skipped: no text2pcap and mergecap")
+    }
+    let dir = Shell.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    func sdp(_ type: Int) -> [String] {
+      [
+        "v=0", "o=alice 1 \(type) IN IP4 127.0.0.1", "s=call", "c=IN IP4 127.0.0.1", "t=0 0",
+        "m=audio 4000 RTP/AVP \(type)", "a=rtpmap:\(type) L16/8000",
+      ]
+    }
+    try Data(
+      Self.message("INVITE sip:bob@127.0.0.1 SIP/2.0", cseq: "1 INVITE", toTag: false, sdp: sdp(96))
+        .utf8
+    ).write(to: dir.appendingPathComponent("invite.txt"))
+    try Data(
+      Self.message("INVITE sip:bob@127.0.0.1 SIP/2.0", cseq: "2 INVITE", toTag: true, sdp: sdp(97))
+        .utf8
+    ).write(to: dir.appendingPathComponent("reinvite.txt"))
+    // One second of L16 on PT 96, then, after the re-INVITE, one on PT 97: one SSRC, one
+    // sequence, the timestamps running on.
+    let made = Shell.run(
+      """
+      now=$(date +%s)
+      od -Ax -tx1 -v invite.txt > invite.hex
+      text2pcap -q -u 5060,5060 -4 127.0.0.2,127.0.0.1 invite.hex invite.pcap
+      od -Ax -tx1 -v reinvite.txt > reinvite.hex
+      text2pcap -q -u 5060,5060 -4 127.0.0.2,127.0.0.1 reinvite.hex reinvite.pcap
+      rtpgen --codec L16/8000 --pt 96 --tone 440 --duration 1 --src 127.0.0.2:4002 \
+        --dst 127.0.0.1:4000 --ssrc 7 --seq 100 --ts 0 --start $((now + 1)) > a.pcap
+      rtpgen --codec L16/8000 --pt 97 --tone 440 --duration 1 --src 127.0.0.2:4002 \
+        --dst 127.0.0.1:4000 --ssrc 7 --seq 150 --ts 8000 --start $((now + 2)) > b.pcap
+      mergecap -F pcap -w call.pcap invite.pcap reinvite.pcap a.pcap b.pcap
+      rtpdec --stats --format raw call.pcap > out.raw
+      """, in: dir)
+    #expect(made.status == 0, "\(made.stderr)")
+    #expect(RTPJBToolTests.stats(made)["decodedPackets"] == 100, "\(made.stderr)")
+    let samples = AudioTool.samples(try Data(contentsOf: dir.appendingPathComponent("out.raw")))
+    #expect(samples.count == 16000)
+  }
+}
