@@ -178,8 +178,21 @@ struct WaveformConcealer {
     let kept = min(count, historyLength)
     let skipped = count - kept
     shiftHistory(by: kept)
-    for index in 0..<kept {
-      history[historyLength - kept + index] = Float(samples[offset + (skipped + index) * stride])
+    // One exclusive access for the whole packet: no uniqueness or bounds check per sample.
+    let length = historyLength
+    history.withUnsafeMutableBufferPointer { h in
+      guard let base = h.baseAddress, let source = samples.baseAddress else { return }
+      let target = base + (length - kept)
+      var from = source + offset + skipped * stride
+      if stride == 1 {
+        // Mono: contiguous, which the compiler vectorises.
+        for index in 0..<kept { target[index] = Float(from[index]) }
+        return
+      }
+      for index in 0..<kept {
+        target[index] = Float(from.pointee)
+        from += stride
+      }
     }
     filled = min(historyLength, filled + count)
   }

@@ -49,7 +49,10 @@ public final class AudioDecodingWriter: PlayoutHandler {
   @exclusivity(unchecked) public private(set) var decodingFailure: DecodingError?
 
   private let sink: any DecodedAudioSink
-  @exclusivity(unchecked) private var decoders: [UInt8: any AudioDecoder] = [:]
+  /// Per payload type (7 bits), its decoder once made, and what the type means once its first
+  /// packet asked: a packet then costs no dictionary lookup and no string work.
+  @exclusivity(unchecked) private var decoders = [(any AudioDecoder)?](repeating: nil, count: 128)
+  @exclusivity(unchecked) private var resolved = [ResolvedType?](repeating: nil, count: 128)
   @exclusivity(unchecked) private var streamClock = 0
   /// The extended RTP timestamp the next frame written stands for.
   @exclusivity(unchecked) private var position: Int64?
@@ -97,7 +100,7 @@ public final class AudioDecodingWriter: PlayoutHandler {
         // written straight after the last one's audio.
         if ssrc != currentSource {
           currentSource = ssrc
-          for decoder in decoders.values { decoder.reset() }
+          for decoder in decoders { decoder?.reset() }
           position = nil
           lastTimestamp = nil
           pendingLoss = false
@@ -115,15 +118,21 @@ public final class AudioDecodingWriter: PlayoutHandler {
   private func play(_ ready: JitterBufferPacket) throws(DecodingError) {
     let packet = ready.packet
     let type = packet.payloadType
-    guard let format = payloadTypes.format(for: type) else {
-      throw .unmappedPayloadType(type)
+    let index = Int(type & 0x7f)
+    let meaning: ResolvedType
+    if let known = resolved[index] {
+      meaning = known
+    } else {
+      meaning = ResolvedType(payloadTypes.format(for: type))
+      resolved[index] = meaning
     }
+    guard meaning.isMapped else { throw .unmappedPayloadType(type) }
     if firstArrival == nil { firstArrival = ready.arrival }
     latestArrival = max(latestArrival, ready.arrival)
-    switch CodecRegistry.role(of: format) {
+    switch meaning.role {
     case .telephoneEvent:
       statistics.eventPackets += 1
-      eventClockRate = format.clockRate
+      eventClockRate = meaning.clockRate
       if let report = TelephoneEvent(packet.payload) {
         events.observe(
           report, timestamp: packet.timestamp, arrival: CaptureTime(clamping: ready.arrival))
@@ -138,15 +147,16 @@ public final class AudioDecodingWriter: PlayoutHandler {
       break
     }
     let decoder: any AudioDecoder
-    if let known = decoders[type] {
+    if let known = decoders[index] {
       decoder = known
     } else {
+      guard let format = payloadTypes.format(for: type) else { throw .unmappedPayloadType(type) }
       do {
         decoder = try CodecRegistry.makeDecoder(for: format)
       } catch {
         throw .unsupported(payloadType: type, error)
       }
-      decoders[type] = decoder
+      decoders[index] = decoder
     }
     if let audioFormat {
       guard audioFormat.sampleRate == decoder.sampleRate, audioFormat.channels == decoder.channels
@@ -156,7 +166,7 @@ public final class AudioDecodingWriter: PlayoutHandler {
       }
     } else {
       audioFormat = (decoder.sampleRate, decoder.channels)
-      streamClock = format.clockRate
+      streamClock = meaning.clockRate
       try sink.start(sampleRate: decoder.sampleRate, channels: decoder.channels)
     }
     let timestamp = extend(packet.timestamp)
@@ -303,4 +313,18 @@ public final class AudioDecodingWriter: PlayoutHandler {
 
   var notWritten: Int { 0 }
   var silenceNotFilled: UInt64 { 0 }
+}
+
+/// What one payload type means to ``AudioDecodingWriter``: whether it is mapped, its clock rate
+/// and its role (``/RTPCodecs/CodecRegistry/role(of:)``), worked out once.
+private struct ResolvedType {
+  let isMapped: Bool
+  let clockRate: Int
+  let role: PayloadRole?
+
+  init(_ format: PayloadFormat?) {
+    isMapped = format != nil
+    clockRate = format?.clockRate ?? 0
+    role = format.flatMap { CodecRegistry.role(of: $0) }
+  }
 }

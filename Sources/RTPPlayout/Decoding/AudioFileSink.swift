@@ -16,14 +16,18 @@ public final class AudioFileSink: DecodedAudioSink {
   /// The resampler used for ``outputRate``.
   public let quality: ResamplerQuality
   private let descriptor: FileDescriptor
-  private var writer: AudioWriter?
-  private var soundWriter: SoundFileWriter?
-  private var resamplers: [any Resampler] = []
-  private var channelInput: [[Int16]] = []
-  private var channelOutput: [[Int16]] = []
-  private var interleaved: [Int16] = []
+  // Stored state below is exempt from run-time exclusivity checks: only this type's own
+  // methods touch it, on one thread (docs/ARCHITECTURE.md, Performance conventions).
+  @exclusivity(unchecked) private var writer: AudioWriter?
+  @exclusivity(unchecked) private var soundWriter: SoundFileWriter?
+  @exclusivity(unchecked) private var resamplers: [any Resampler] = []
+  @exclusivity(unchecked) private var channelInput: [[Int16]] = []
+  @exclusivity(unchecked) private var channelOutput: [[Int16]] = []
+  @exclusivity(unchecked) private var interleaved: [Int16] = []
+  /// The output's channel count once started (0 before).
+  @exclusivity(unchecked) private var outputChannels = 0
   /// Frames written (at the output rate).
-  public private(set) var framesWritten: Int64 = 0
+  @exclusivity(unchecked) public private(set) var framesWritten: Int64 = 0
 
   /// A sink writing to `fileDescriptor`, which the caller closes after ``finish()``, in
   /// `fileFormat` if given, else in `container`.
@@ -54,6 +58,7 @@ public final class AudioFileSink: DecodedAudioSink {
     } catch {
       throw .audio("\(error)")
     }
+    outputChannels = channels
     guard rate != sampleRate else { return }
     do {
       for _ in 0..<channels {
@@ -68,7 +73,7 @@ public final class AudioFileSink: DecodedAudioSink {
   }
 
   public func write(_ samples: UnsafeBufferPointer<Int16>) throws(DecodingError) {
-    guard format != nil else { return }
+    guard outputChannels > 0 else { return }
     if resamplers.isEmpty {
       try put(samples)
       return
@@ -131,6 +136,6 @@ public final class AudioFileSink: DecodedAudioSink {
     } catch {
       throw .output(error)
     }
-    framesWritten += Int64(samples.count / max(format?.channels ?? 1, 1))
+    framesWritten += Int64(samples.count / max(outputChannels, 1))
   }
 }
