@@ -142,7 +142,8 @@ let package = Package(
     .target(
       name: "RTPToolSupport",
       dependencies: [
-        "RTPAudio", "RTPBase", "RTPCaptures", "RTPIO", "RTPNetwork", "RTPSessions",
+        "RTPAudio", "RTPBase", "RTPCaptures", "RTPCodecs", "RTPIO", "RTPNetwork", "RTPSessions",
+        "RTPSignalling",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "SystemPackage", package: "swift-system"),
       ]

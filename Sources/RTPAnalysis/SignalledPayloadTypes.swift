@@ -19,12 +19,13 @@ public struct SignalledPayloadTypes: Sendable, Hashable {
   }
 
   private var declarations: [Endpoint: [UInt8: Declaration]] = [:]
+  private var everywhere: [UInt8: Declaration] = [:]
 
   /// No declarations.
   public init() {}
 
   /// Whether nothing is declared.
-  public var isEmpty: Bool { declarations.isEmpty }
+  public var isEmpty: Bool { declarations.isEmpty && everywhere.isEmpty }
 
   /// Declares that RTP sent to `destination` with `payloadType` is `declaration`; the first
   /// declaration of a type for a destination stays.
@@ -36,8 +37,15 @@ public struct SignalledPayloadTypes: Sendable, Hashable {
     }
   }
 
+  /// Declares that RTP sent anywhere with `payloadType` is `declaration` (an SDP file given
+  /// for a capture without signalling), unless its destination's own SDP says otherwise.
+  public mutating func declareEverywhere(_ payloadType: UInt8, _ declaration: Declaration) {
+    if everywhere[payloadType] == nil { everywhere[payloadType] = declaration }
+  }
+
   /// What is declared for RTP sent to `destination`, by payload type.
   public func declarations(forRTPTo destination: Endpoint) -> [UInt8: Declaration] {
-    declarations[destination] ?? [:]
+    guard !everywhere.isEmpty else { return declarations[destination] ?? [:] }
+    return everywhere.merging(declarations[destination] ?? [:]) { _, own in own }
   }
 }

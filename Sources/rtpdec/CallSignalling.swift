@@ -30,38 +30,9 @@ struct CallSignalling {
     return signalling
   }
 
-  /// Reads the SDP file at `path`: the mappings of its audio media descriptions, the first of
-  /// a payload type winning.
+  /// Takes the audio mappings of the SDP file at `path` for every stream.
   mutating func readSessionDescription(at path: String) throws(ToolFailure) {
-    let file = try InputFile(path: path)
-    defer { file.close() }
-    let source = InputSource(fileDescriptor: file.descriptor)
-    var bytes: [UInt8] = []
-    do {
-      while bytes.count <= SessionDescription.maximumSize {
-        let chunk = try source.peekAvailable()
-        if chunk.isEmpty { break }
-        bytes += chunk
-        source.consume(chunk.count)
-      }
-    } catch {
-      throw ToolFailure(.ioError, "\(file.displayName): \(error)")
-    }
-    let description: SessionDescription
-    do {
-      description = try SessionDescription(parsing: String(decoding: bytes, as: UTF8.self))
-    } catch {
-      throw ToolFailure(.dataError, "\(file.displayName): \(error)")
-    }
-    var seen: Set<UInt8> = []
-    for media in description.media where media.media.lowercased() == "audio" {
-      for mapping in media.payloadTypeMappings where seen.insert(mapping.payloadType).inserted {
-        fileMappings.append(mapping)
-      }
-    }
-    guard !fileMappings.isEmpty else {
-      throw ToolFailure(.dataError, "\(file.displayName): no audio payload types in the SDP")
-    }
+    fileMappings = try SessionDescriptionFile.audioMappings(at: path)
   }
 
   /// The payload types of `stream`: the `--sdp` file's, then those of the SDP that covers

@@ -29,6 +29,13 @@ struct RTPStat: ToolCommand {
   @Flag(help: "Print a JSON array with one object per stream instead of the table.")
   var json = false
 
+  @Option(
+    help: ArgumentHelp(
+      "Name and clock payload types as this SDP file's audio media do, for captures without their signalling.",
+      valueName: "file"),
+    completion: .file())
+  var sdp: String?
+
   @Flag(
     help:
       "Print one row per SIP call instead: Call-ID, from, to, start, duration, and per direction codec, packets, loss and jitter, and the DTMF digits."
@@ -82,12 +89,21 @@ struct RTPStat: ToolCommand {
   }
 
   mutating func execute() throws {
+    // The --sdp file's declarations hold for every stream.
+    var declared = SignalledPayloadTypes()
+    if let sdp {
+      for mapping in try SessionDescriptionFile.audioMappings(at: sdp) {
+        let format = mapping.format
+        declared.declareEverywhere(
+          mapping.payloadType, .init(name: format.encodingName, clockRate: format.clockRate))
+      }
+    }
     var rates: [UInt8: Int] = [:]
     for argument in clockRates { rates[argument.payloadType] = argument.rate }
     let paths: [String?] = files.isEmpty ? [nil] : files.map { $0 }
     var analyses: [Analysis] = []
     for path in paths {
-      analyses.append(analyse(path, rates: rates))
+      analyses.append(analyse(path, rates: rates, declared: declared))
     }
 
     let labelled = paths.count > 1
@@ -135,7 +151,9 @@ struct RTPStat: ToolCommand {
   }
 
   /// Reads the capture at `path` (standard input for `nil` or `-`) to its end or its damage.
-  private func analyse(_ path: String?, rates: [UInt8: Int]) -> Analysis {
+  private func analyse(_ path: String?, rates: [UInt8: Int], declared: SignalledPayloadTypes)
+    -> Analysis
+  {
     var analysis = Analysis(
       name: path.map { $0 == "-" ? "stdin" : $0 } ?? "stdin",
       analyzer: RTPStreamAnalyzer(
@@ -154,14 +172,16 @@ struct RTPStat: ToolCommand {
     defer { meter?.finish() }
     var inputFailure: CaptureError? = nil
     var tracker = SIPCallTracker()
+    var signalled = declared
     if Terminal.isRegularFile(input.descriptor) {
       tracker = Self.calls(in: input)
-      analysis.analyzer.signalled = Self.signalledPayloadTypes(tracker)
+      Self.declare(tracker, in: &signalled)
     } else if calls {
       analysis.failure = ToolFailure(
         .usage, "\(analysis.name): --calls reads a capture file, not a pipe")
       return analysis
     }
+    analysis.analyzer.signalled = signalled
     do {
       let source = InputSource(fileDescriptor: input.descriptor)
       meter?.track(source)
@@ -300,9 +320,9 @@ struct RTPStat: ToolCommand {
     return tracker
   }
 
-  /// What the SDP of `tracker`'s calls declares for RTP to each destination.
-  private static func signalledPayloadTypes(_ tracker: SIPCallTracker) -> SignalledPayloadTypes {
-    var signalled = SignalledPayloadTypes()
+  /// Declares in `signalled` what the SDP of `tracker`'s calls says of RTP to each destination.
+  private static func declare(_ tracker: SIPCallTracker, in signalled: inout SignalledPayloadTypes)
+  {
     for call in tracker.calls {
       for binding in call.media {
         for mapping in binding.mappings {
@@ -313,6 +333,5 @@ struct RTPStat: ToolCommand {
         }
       }
     }
-    return signalled
   }
 }

@@ -327,3 +327,32 @@ struct RTPStatManualTests {
     #expect(result.status == 0, "\(result.output)\(result.stderr)")
   }
 }
+
+extension RTPStatToolTests {
+  @Test("--sdp FILE names and clocks a dynamic type as --clock-rate clocks it")
+  func sessionDescriptionFile() throws {
+    let dir = Shell.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let sdp =
+      "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=x\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+      + "m=audio 5004 RTP/AVP 97\r\na=rtpmap:97 speex/16000\r\n"
+    try sdp.write(to: dir.appendingPathComponent("call.sdp"), atomically: true, encoding: .utf8)
+    let made = Shell.run(
+      "rtpgen --codec speex/16000 --pt 97 --tone 440 --duration 2 > s.pcap", in: dir)
+    try #require(made.status == 0, "\(made.stderr)")
+    let plain = Self.objects(Shell.run("rtpstat --json s.pcap", in: dir).stdout)
+    let named = Self.objects(Shell.run("rtpstat --sdp call.sdp --json s.pcap", in: dir).stdout)
+    let clocked = Self.objects(
+      Shell.run("rtpstat --clock-rate 97=16000 --json s.pcap", in: dir).stdout)
+    try #require(plain.count == 1 && named.count == 1 && clocked.count == 1)
+    #expect(plain[0]["payloadType"] as? String == "RTPType-97")
+    #expect((plain[0]["maxJitterMs"] as? NSNumber)?.doubleValue == 0)
+    #expect(named[0]["payloadType"] as? String == "speex")
+    #expect(
+      (named[0]["meanJitterMs"] as? NSNumber)?.doubleValue
+        == (clocked[0]["meanJitterMs"] as? NSNumber)?.doubleValue)
+    #expect((named[0]["minJitterMs"] as? NSNumber)?.doubleValue ?? -1 >= 0)
+    let broken = Shell.run("printf 'nope' > bad.sdp && rtpstat --sdp bad.sdp s.pcap", in: dir)
+    #expect(broken.status == 65, "\(broken.stderr)")
+  }
+}
