@@ -164,7 +164,7 @@ let package = Package(
     .executableTarget(
       name: "rtpjb",
       dependencies: [
-        "RTPCaptures", "RTPIO", "RTPPlayout", "RTPToolSupport",
+        "RTPCaptures", "RTPIO", "RTPPlayout", "RTPSecurity", "RTPToolSupport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),

@@ -83,6 +83,12 @@ struct RTPDecSRTPToolTests {
     #expect(samples.count == 32000)
     #expect(samples == Self.file("ref.s16", in: directory))
     // Read as plain RTP, the payload is ciphertext: other samples.
+    // rtpjb --srtp-key writes the plain stream: its payload is GStreamer's PCMU bytes.
+    let payload = Shell.run(
+      "rtpjb --srtp-key \(suite.name):\(key.base64EncodedString()) --output payload recv.pcap "
+        + "> got.g711", in: directory)
+    #expect(payload.status == 0, "\(payload.stderr)")
+    #expect(Self.file("got.g711", in: directory) == Self.file("ref.g711", in: directory))
     let plain = Shell.run("rtpdec --format raw recv.pcap > plain.s16", in: directory)
     #expect(plain.status == 0)
     #expect(Self.file("plain.s16", in: directory) != samples)
