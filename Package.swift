@@ -18,6 +18,7 @@ let package = Package(
     .library(name: "RTPNetwork", targets: ["RTPNetwork"]),
     .library(name: "RTPSessions", targets: ["RTPSessions"]),
     .library(name: "RTPAnalysis", targets: ["RTPAnalysis"]),
+    .library(name: "RTPSecurity", targets: ["RTPSecurity"]),
     .executable(name: "rtpgen", targets: ["rtpgen"]),
     .executable(name: "rtpjb", targets: ["rtpjb"]),
     .executable(name: "rtpulaw", targets: ["rtpulaw"]),
@@ -80,6 +81,11 @@ let package = Package(
       pkgConfig: "opencore-amrnb",
       providers: [.apt(["libopencore-amrnb-dev", "libopencore-amrwb-dev", "libvo-amrwbenc-dev"])]
     ),
+    .systemLibrary(
+      name: "CSRTP",
+      pkgConfig: "libsrtp2",
+      providers: [.apt(["libsrtp2-dev"])]
+    ),
     .target(name: "CNetShim"),
     // The library's layers, lowest first: each imports only layers above it in this list, as
     // the README's Architecture section draws them. RTPCore re-exports them all.
@@ -132,11 +138,12 @@ let package = Package(
       dependencies: ["RTPBase", "RTPPackets", "RTPCaptures", "RTPPlayout", "RTPNetwork"]
     ),
     .target(name: "RTPAnalysis", dependencies: ["RTPBase", "RTPPackets", "RTPCaptures"]),
+    .target(name: "RTPSecurity", dependencies: ["RTPBase", "RTPPackets", "CSRTP"]),
     .target(
       name: "RTPCore",
       dependencies: [
         "RTPBase", "RTPIO", "RTPPackets", "RTPCaptures", "RTPAudio", "RTPCodecs", "RTPSignalling",
-        "RTPGeneration", "RTPPlayout", "RTPNetwork", "RTPSessions", "RTPAnalysis",
+        "RTPGeneration", "RTPPlayout", "RTPNetwork", "RTPSessions", "RTPAnalysis", "RTPSecurity",
       ]
     ),
     .target(
@@ -158,7 +165,7 @@ let package = Package(
     .executableTarget(
       name: "rtpjb",
       dependencies: [
-        "RTPCaptures", "RTPIO", "RTPPlayout", "RTPToolSupport",
+        "RTPCaptures", "RTPIO", "RTPPlayout", "RTPSecurity", "RTPToolSupport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -201,8 +208,8 @@ let package = Package(
     .executableTarget(
       name: "rtpdec",
       dependencies: [
-        "RTPAudio", "RTPBase", "RTPCaptures", "RTPCodecs", "RTPIO", "RTPPlayout", "RTPSignalling",
-        "RTPToolSupport",
+        "RTPAudio", "RTPBase", "RTPCaptures", "RTPCodecs", "RTPIO", "RTPPackets", "RTPPlayout",
+        "RTPSecurity", "RTPSignalling", "RTPToolSupport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),

@@ -10,5 +10,6 @@
 @_exported import RTPNetwork
 @_exported import RTPPackets
 @_exported import RTPPlayout
+@_exported import RTPSecurity
 @_exported import RTPSessions
 @_exported import RTPSignalling

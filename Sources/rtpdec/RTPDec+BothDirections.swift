@@ -107,7 +107,8 @@ extension RTPDec {
       let reader = try input.openReader(progress: progress)
       let pipeline = PlayoutPipeline(
         reader: reader, selection: .stream(summary.key), capacity: capacity,
-        maxDelay: maxDelay?.nanoseconds)
+        maxDelay: maxDelay?.nanoseconds,
+        unprotector: try srtpSession(for: summary, signalling: signalling, name: name))
       do {
         try pipeline.run(into: .audio(writer), progress: input.meter?.handler)
       } catch PlayoutError.decoding(let error) {
@@ -117,6 +118,7 @@ extension RTPDec {
       } catch {
         throw ToolFailure(.ioError, "\(name): \(error)")
       }
+      try Self.checkSRTP(pipeline.statistics, name: name, channel: "channel \(number + 1): ")
       let offset = Int((Int128(summary.firstTime - start) * Int128(outputRate)) / 1_000_000_000)
       channels.append((file, writer.audioFormat?.channels ?? 1, offset))
       Terminal.printError(

@@ -5,6 +5,7 @@ import RTPCaptures
 import RTPCodecs
 import RTPIO
 import RTPPlayout
+import RTPSecurity
 import RTPToolSupport
 
 @main
@@ -21,7 +22,9 @@ struct RTPDec: ToolCommand {
       played. Decodes PCMU, PCMA, L16, L24, DVI4, GSM, G.729, G.722, G.726, AMR, AMR-WB, Opus and \
       Speex. Dynamic payload types are named by the SDP of the capture's SIP calls, by an SDP \
       file given with --sdp, or with --codec PT=NAME/RATE[/CHANNELS][;fmtp] (101 is \
-      telephone-event unless mapped).
+      telephone-event unless mapped). SRTP streams are decrypted with --srtp-key, or with the \
+      key their sender gave in an SDP a=crypto line of the capture's SIP; packets failing \
+      authentication are counted and never decoded.
       """,
     version: ToolVersion.current)
 
@@ -48,6 +51,21 @@ struct RTPDec: ToolCommand {
         + "a capture without its signalling.", valueName: "file"),
     completion: .file())
   var sdp: String?
+
+  @Option(
+    name: .customLong("srtp-key"),
+    help: ArgumentHelp(
+      "Decrypt the stream as SRTP with this suite and base64 master key and salt (RFC 4568 "
+        + "names: AES_CM_128_HMAC_SHA1_80, AES_CM_128_HMAC_SHA1_32, AEAD_AES_128_GCM, "
+        + "AEAD_AES_256_GCM, AES_256_CM_HMAC_SHA1_80).", valueName: "SUITE:BASE64"),
+    transform: { text in
+      do {
+        return try SRTPKey(parsing: text)
+      } catch {
+        throw ValidationError("--srtp-key: \(error)")
+      }
+    })
+  var srtpKey: SRTPKey?
 
   @Option(help: "What fills lost packets: codec (its concealment), silence or none.")
   var plc: ConcealmentMode = .codec
@@ -146,8 +164,10 @@ struct RTPDec: ToolCommand {
     var signalling = CallSignalling()
     if let sdp { try signalling.readSessionDescription(at: sdp) }
     var payloadTypes = CallSignalling.map(signalling.fileMappings, then: codecs)
+    var session: SRTPSession? = nil
     if let ssrc {
       selection = .ssrc(ssrc.value)
+      session = try srtpSession(for: nil, signalling: signalling, name: name)
     } else {
       let scan = try input.scanStreams(progress: progress, passes: 3)
       signalling.tracker = try CallSignalling.read(from: input).tracker
@@ -174,7 +194,9 @@ struct RTPDec: ToolCommand {
         throw error
       }
       selection = .stream(key)
-      if let summary = scan.table.streams.first(where: { $0.key == key }) {
+      let summary = scan.table.streams.first(where: { $0.key == key })
+      session = try srtpSession(for: summary, signalling: signalling, name: name)
+      if let summary {
         let (mappings, callID) = signalling.mappings(for: summary)
         payloadTypes = CallSignalling.map(mappings, then: codecs)
         if let callID, !mappings.isEmpty {
@@ -191,7 +213,7 @@ struct RTPDec: ToolCommand {
     let reader = try input.openReader(progress: progress)
     let pipeline = PlayoutPipeline(
       reader: reader, selection: selection, capacity: capacity,
-      maxDelay: maxDelay?.nanoseconds)
+      maxDelay: maxDelay?.nanoseconds, unprotector: session)
     let outputFile = try OutputFile(path: outputPath, binary: true)
     let sink = AudioFileSink(
       fileDescriptor: outputFile.descriptor, container: outputFormat.container,
@@ -242,6 +264,7 @@ struct RTPDec: ToolCommand {
       printEvents(writer.events.events, origin: reader.firstRecordTime, clock: clock)
     }
     if stats { Terminal.printError(json(counts, writer).description) }
+    try Self.checkSRTP(counts, name: name)
     if let decodingFailure { throw ToolFailure(.dataError, "\(name): \(decodingFailure)") }
     if let inputFailure { throw ToolFailure(capture: inputFailure, name: name) }
     if case .ssrc(let wanted) = selection, counts.jitterBuffer.settled == 0 {
@@ -285,6 +308,8 @@ struct RTPDec: ToolCommand {
     json.add("erasures", counts.jitterBuffer.erasures)
     json.add("erasedPackets", counts.jitterBuffer.erasedPackets)
     json.add("parseErrors", counts.parseErrors)
+    json.add("srtpFailures", counts.srtpFailures)
+    json.add("srtpReplays", counts.srtpReplays)
     json.add("skipped", counts.skipped)
     json.add("otherStreams", counts.otherStreams)
     json.add("truncated", counts.truncated)

@@ -2,6 +2,7 @@ import ArgumentParser
 import RTPCaptures
 import RTPIO
 import RTPPlayout
+import RTPSecurity
 import RTPToolSupport
 import SystemPackage
 
@@ -64,6 +65,20 @@ struct RTPJB: ToolCommand {
       "Release a packet held behind a gap after this many seconds of capture time (decimals allowed).",
       valueName: "seconds"))
   var maxDelay: DecimalSeconds?
+
+  @Option(
+    name: .customLong("srtp-key"),
+    help: ArgumentHelp(
+      "Decrypt the stream as SRTP with this suite and base64 master key and salt "
+        + "(as rtpdec --srtp-key); what is written is plain RTP.", valueName: "SUITE:BASE64"),
+    transform: { text in
+      do {
+        return try SRTPKey(parsing: text)
+      } catch {
+        throw ValidationError("--srtp-key: \(error)")
+      }
+    })
+  var srtpKey: SRTPKey?
 
   @Flag(help: "Print counters as one JSON object on standard error at the end.")
   var stats = false
@@ -184,9 +199,17 @@ struct RTPJB: ToolCommand {
     }
 
     let reader = try openReader(descriptor, name: name, meter: meter)
+    var session: SRTPSession? = nil
+    if let srtpKey {
+      do {
+        session = try SRTPSession(key: srtpKey, direction: .inbound)
+      } catch {
+        throw ToolFailure(.software, "\(name): \(error)")
+      }
+    }
     let pipeline = PlayoutPipeline(
       reader: reader, selection: selection, capacity: capacity,
-      maxDelay: maxDelay?.nanoseconds)
+      maxDelay: maxDelay?.nanoseconds, unprotector: session)
     // Whichever way play-out ends, --stats has the pipeline's counts.
     defer { report.counts = pipeline.statistics }
     let outputFile = try OutputFile(path: outputPath, binary: kind != .events)
@@ -269,6 +292,17 @@ struct RTPJB: ToolCommand {
       Terminal.printError("rtpjb: \(refusal.message)")
     }
     if let inputFailure { throw ToolFailure(capture: inputFailure, name: name) }
+    let srtpRefused = counts.srtpFailures + counts.srtpReplays
+    if srtpRefused > 0 && counts.jitterBuffer.settled == 0 {
+      throw ToolFailure(
+        .dataError,
+        "\(name): all \(srtpRefused) packets failed SRTP authentication (a wrong key?): "
+          + "nothing written")
+    } else if srtpRefused > 0 {
+      Terminal.printError(
+        "rtpjb: \(name): \(counts.srtpFailures) packets failed SRTP authentication and "
+          + "\(counts.srtpReplays) were replays: not written")
+    }
     if counts.jitterBuffer.settled == 0 && counts.truncated > 0 {
       throw ToolFailure(
         .dataError,
@@ -369,6 +403,8 @@ struct RTPJB: ToolCommand {
     json.add("erasures", counts.jitterBuffer.erasures)
     json.add("erasedPackets", counts.jitterBuffer.erasedPackets)
     json.add("parseErrors", counts.parseErrors)
+    json.add("srtpFailures", counts.srtpFailures)
+    json.add("srtpReplays", counts.srtpReplays)
     json.add("skipped", counts.skipped)
     json.add("otherStreams", counts.otherStreams)
     json.add("truncated", counts.truncated)

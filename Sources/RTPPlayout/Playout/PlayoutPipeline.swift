@@ -19,16 +19,26 @@ public final class PlayoutPipeline {
   private let reader: DatagramReader
   private let selection: RTPStreamSelection
   private let jitterBuffer: JitterBuffer
+  private let unprotector: (any RTPPacketUnprotecting)?
+
+  /// The longest datagram an unprotector is given: a UDP payload's limit.
+  static let maximumProtectedLength = 65535
 
   /// Creates a pipeline reading `reader`, taking the packets `selection` chooses, through a
   /// jitter buffer of `capacity` packets (1 to ``JitterBuffer/maximumCapacity``) that releases a
   /// packet held behind a gap after `maxDelay` nanoseconds of capture time, if given.
+  ///
+  /// With an `unprotector` (an SRTP session), each selected packet is unprotected before the
+  /// jitter buffer, into one buffer the pipeline owns; those that fail are counted in
+  /// ``PlayoutStatistics/srtpFailures`` or ``PlayoutStatistics/srtpReplays`` and dropped.
   public init(
-    reader: DatagramReader, selection: RTPStreamSelection, capacity: Int, maxDelay: Int64? = nil
+    reader: DatagramReader, selection: RTPStreamSelection, capacity: Int, maxDelay: Int64? = nil,
+    unprotector: (any RTPPacketUnprotecting)? = nil
   ) {
     self.reader = reader
     self.selection = selection
     self.jitterBuffer = JitterBuffer(capacity: capacity, maxDelay: maxDelay)
+    self.unprotector = unprotector
   }
 
   /// Reads the capture to its end, plays the selected stream out into `output`, flushes the
@@ -72,6 +82,15 @@ public final class PlayoutPipeline {
       context.pointee.emit(event)
     }
 
+    // Decrypted packets are written here, one at a time: the jitter buffer copies what it keeps.
+    let unprotector = self.unprotector
+    let plainBuffer =
+      unprotector == nil
+      ? UnsafeMutableRawBufferPointer(start: nil, count: 0)
+      : UnsafeMutableRawBufferPointer.allocate(
+        byteCount: Self.maximumProtectedLength, alignment: 8)
+    defer { if unprotector != nil { plainBuffer.deallocate() } }
+
     var inputFailure: CaptureError? = nil
     var countdown = progressInterval
     while true {
@@ -90,7 +109,7 @@ public final class PlayoutPipeline {
           progress(UInt64(reader.recordsRead))
         }
       }
-      let packet: RTPPacket
+      var packet: RTPPacket
       switch RTPPayload(sorting: datagram) {
       case .packet(let valid): packet = valid
       case .invalid:
@@ -111,6 +130,11 @@ public final class PlayoutPipeline {
       if datagram.isTruncated {
         counts.truncated += 1
         continue
+      }
+      if let unprotector {
+        guard let plain = Self.unprotect(datagram.payload, unprotector, plainBuffer, &counts)
+        else { continue }
+        packet = plain
       }
       context.pointee.willFeed(packet, datagram: datagram)
       jitterBuffer.feed(packet, arrival: datagram.timestamp, emit)
@@ -139,5 +163,36 @@ public final class PlayoutPipeline {
     if let writeFailure { throw .output(writeFailure) }
     if let failure = handler.decodingFailure { throw .decoding(failure) }
     if let inputFailure { throw .input(inputFailure) }
+  }
+
+  /// The plain packet `unprotector` makes of `protected`, written to `buffer`; `nil`, counted,
+  /// when it fails or the plain packet is not valid RTP.
+  private static func unprotect(
+    _ protected: UnsafeRawBufferPointer, _ unprotector: any RTPPacketUnprotecting,
+    _ buffer: UnsafeMutableRawBufferPointer, _ counts: inout PlayoutStatistics
+  ) -> RTPPacket? {
+    guard protected.count <= buffer.count else {
+      counts.srtpFailures += 1
+      return nil
+    }
+    let work = UnsafeMutableRawBufferPointer(rebasing: buffer[..<protected.count])
+    work.copyMemory(from: protected)
+    switch unprotector.unprotectPacket(work) {
+    case .plain(let length):
+      guard length <= work.count,
+        let packet = try? RTPPacket(
+          validating: UnsafeRawBufferPointer(rebasing: work[..<length]))
+      else {
+        counts.parseErrors += 1
+        return nil
+      }
+      return packet
+    case .authenticationFailure, .rejected:
+      counts.srtpFailures += 1
+      return nil
+    case .replay:
+      counts.srtpReplays += 1
+      return nil
+    }
   }
 }

@@ -1,7 +1,8 @@
 /// What a ``PlayoutPipeline`` did with every record it read.
 ///
 /// Every record is accounted for exactly once:
-/// `read == skippedRecords + fragments + notRTP + parseErrors + otherStreams + truncated` plus the
+/// `read == skippedRecords + fragments + notRTP + parseErrors + otherStreams + truncated +
+/// srtpFailures + srtpReplays` plus the
 /// jitter buffer's settled and held packets (``isBalanced``); none is held once the pipeline has
 /// run to the end.
 public struct PlayoutStatistics: Sendable, Hashable {
@@ -22,6 +23,11 @@ public struct PlayoutStatistics: Sendable, Hashable {
   /// Packets of the selected stream whose payload the capture cut short (a short snaplen, an
   /// rtpdump header-only record): kept out of the jitter buffer and the output.
   public var truncated = 0
+  /// Packets of the selected stream that failed SRTP authentication (a wrong key, a forged or
+  /// damaged packet) or that the SRTP session refused: never played.
+  public var srtpFailures = 0
+  /// Packets of the selected stream that SRTP's replay check refused: never played.
+  public var srtpReplays = 0
   /// What the jitter buffer did with the selected stream's packets: ready, late, duplicates,
   /// out of sequence, erasures, and any still held.
   public var jitterBuffer = JitterBufferStatistics()
@@ -40,7 +46,9 @@ public struct PlayoutStatistics: Sendable, Hashable {
 
   /// Whether every record read is accounted for exactly once.
   public var isBalanced: Bool {
-    UInt64(skippedRecords + fragments + notRTP + parseErrors + otherStreams + truncated)
+    UInt64(
+      skippedRecords + fragments + notRTP + parseErrors + otherStreams + truncated + srtpFailures
+        + srtpReplays)
       + jitterBuffer.settled + jitterBuffer.held == UInt64(read)
   }
 }
