@@ -256,12 +256,9 @@ public final class EncodedStreamGenerator {
         timestamp: time, source: configuration.source, destination: configuration.destination,
         payloadLength: RTPHeader.fixedLength + length
       ) { packet in
-        let base = packet.baseAddress!
-        base.storeBytes(of: 0x80, as: UInt8.self)
-        base.storeBytes(of: (marker ? 0x80 : 0) | payloadType, toByteOffset: 1, as: UInt8.self)
-        base.storeBytes(of: sequence.bigEndian, toByteOffset: 2, as: UInt16.self)
-        base.storeBytes(of: timestamp.bigEndian, toByteOffset: 4, as: UInt32.self)
-        base.storeBytes(of: ssrc.bigEndian, toByteOffset: 8, as: UInt32.self)
+        RTPSynth.writeHeader(
+          marker: marker, payloadType: payloadType, sequenceNumber: sequence,
+          timestamp: timestamp, ssrc: ssrc, into: packet.baseAddress!)
         if length > 0 {
           UnsafeMutableRawBufferPointer(rebasing: packet[RTPHeader.fixedLength...])
             .copyMemory(from: body)

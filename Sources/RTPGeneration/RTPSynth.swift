@@ -90,12 +90,23 @@ public struct RTPSynth: Sendable {
 
   @usableFromInline
   internal mutating func writeNextHeader(payloadType: UInt8, into base: UnsafeMutableRawPointer) {
+    Self.writeHeader(
+      marker: markNext, payloadType: payloadType, sequenceNumber: sequenceNumber,
+      timestamp: timestamp, ssrc: ssrc, into: base)
+    advance()
+  }
+
+  /// Writes a 12-byte RTP header (version 2, no padding, extension or CSRC) at `base`.
+  @inline(__always)
+  static func writeHeader(
+    marker: Bool, payloadType: UInt8, sequenceNumber: UInt16, timestamp: UInt32, ssrc: UInt32,
+    into base: UnsafeMutableRawPointer
+  ) {
     base.storeBytes(of: 0x80, as: UInt8.self)
-    base.storeBytes(of: (markNext ? 0x80 : 0) | payloadType, toByteOffset: 1, as: UInt8.self)
+    base.storeBytes(of: (marker ? 0x80 : 0) | payloadType, toByteOffset: 1, as: UInt8.self)
     base.storeBytes(of: sequenceNumber.bigEndian, toByteOffset: 2, as: UInt16.self)
     base.storeBytes(of: timestamp.bigEndian, toByteOffset: 4, as: UInt32.self)
     base.storeBytes(of: ssrc.bigEndian, toByteOffset: 8, as: UInt32.self)
-    advance()
   }
 
   @usableFromInline

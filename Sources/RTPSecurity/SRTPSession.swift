@@ -118,49 +118,58 @@ public final class SRTPSession {
   /// Unprotects the SRTP packet `packet`, leaving the plain RTP packet in it.
   @discardableResult
   public func unprotect(_ packet: inout [UInt8]) throws(SRTPError) -> Int {
-    let length = try packet.withUnsafeMutableBytes { bytes in
-      Result { () throws(SRTPError) in try unprotect(bytes) }
-    }.get()
-    packet.removeLast(packet.count - length)
-    return length
+    try Self.shrinking(&packet) { bytes throws(SRTPError) in try unprotect(bytes) }
   }
 
   /// Unprotects the SRTCP packet `packet`, leaving the plain RTCP compound in it.
   @discardableResult
   public func unprotectRTCP(_ packet: inout [UInt8]) throws(SRTPError) -> Int {
-    let length = try packet.withUnsafeMutableBytes { bytes in
-      Result { () throws(SRTPError) in try unprotectRTCP(bytes) }
-    }.get()
-    packet.removeLast(packet.count - length)
-    return length
+    try Self.shrinking(&packet) { bytes throws(SRTPError) in try unprotectRTCP(bytes) }
   }
 
   /// Protects the RTP packet `packet`, leaving the SRTP packet in it.
   @discardableResult
   public func protect(_ packet: inout [UInt8]) throws(SRTPError) -> Int {
-    let plain = packet.count
-    packet += repeatElement(0, count: Self.maximumTrailerLength)
-    let result = packet.withUnsafeMutableBytes { bytes in
-      Result { () throws(SRTPError) in try protect(bytes, length: plain) }
+    try Self.growing(&packet) { bytes, plain throws(SRTPError) in
+      try protect(bytes, length: plain)
     }
-    guard case .success(let length) = result else {
-      packet.removeLast(Self.maximumTrailerLength)
-      return try result.get()
-    }
-    packet.removeLast(packet.count - length)
-    return length
   }
 
   /// Protects the RTCP compound `packet`, leaving the SRTCP packet in it.
   @discardableResult
   public func protectRTCP(_ packet: inout [UInt8]) throws(SRTPError) -> Int {
+    try Self.growing(&packet) { bytes, plain throws(SRTPError) in
+      try protectRTCP(bytes, length: plain)
+    }
+  }
+
+  /// Runs the in-place `transform` over `packet`'s bytes and cuts `packet` to the length it
+  /// returns.
+  private static func shrinking(
+    _ packet: inout [UInt8],
+    _ transform: (UnsafeMutableRawBufferPointer) throws(SRTPError) -> Int
+  ) throws(SRTPError) -> Int {
+    let length = try packet.withUnsafeMutableBytes { bytes in
+      Result { () throws(SRTPError) in try transform(bytes) }
+    }.get()
+    packet.removeLast(packet.count - length)
+    return length
+  }
+
+  /// Makes room for the longest trailer after `packet`, runs the in-place `transform` (given
+  /// the buffer and the plain length) and cuts `packet` to the length it returns; on failure
+  /// `packet` is as it was.
+  private static func growing(
+    _ packet: inout [UInt8],
+    _ transform: (UnsafeMutableRawBufferPointer, Int) throws(SRTPError) -> Int
+  ) throws(SRTPError) -> Int {
     let plain = packet.count
-    packet += repeatElement(0, count: Self.maximumTrailerLength)
+    packet += repeatElement(0, count: maximumTrailerLength)
     let result = packet.withUnsafeMutableBytes { bytes in
-      Result { () throws(SRTPError) in try protectRTCP(bytes, length: plain) }
+      Result { () throws(SRTPError) in try transform(bytes, plain) }
     }
     guard case .success(let length) = result else {
-      packet.removeLast(Self.maximumTrailerLength)
+      packet.removeLast(maximumTrailerLength)
       return try result.get()
     }
     packet.removeLast(packet.count - length)

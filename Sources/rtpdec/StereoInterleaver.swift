@@ -18,9 +18,10 @@ enum StereoInterleaver {
       var frames = 0
       for channel in 0..<2 {
         for frame in 0..<blockFrames { block[frame * 2 + channel] = 0 }
-        guard var reader = readers[channel] ?? nil else { continue }
-        let produced = try reader.next(into: &block, channel: channel, frames: blockFrames)
-        readers[channel] = reader
+        // In place, so that the reader's buffer is never shared and copied.
+        guard readers[channel] != nil else { continue }
+        let produced = try readers[channel]!.next(
+          into: &block, channel: channel, frames: blockFrames)
         frames = max(frames, produced)
       }
       guard frames > 0 else { return }
@@ -55,11 +56,11 @@ enum StereoInterleaver {
       }
       guard !ended else { return frame }
       let wanted = (frames - frame) * channels * 2
-      bytes = [UInt8](repeating: 0, count: wanted)
+      if bytes.count < wanted { bytes = [UInt8](repeating: 0, count: wanted) }
       var got = 0
       while got < wanted {
         let count = try bytes.withUnsafeMutableBytes { buffer in
-          try file.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[got...]))
+          try file.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[got..<wanted]))
         }
         if count == 0 { break }
         got += count

@@ -252,21 +252,15 @@ struct AMRCodecTests {
     let concealed = try CodecTests.decode(decoder, damaged)
     let intact = try CodecTests.decode(try Self.primed(format, payloads), payloads[20])
     #expect(concealed.count == size)
-    #expect(Self.rms(concealed) > 1000, "\(text): concealed RMS \(Self.rms(concealed))")
+    #expect(
+      EncoderTests.rms(concealed) > 1000, "\(text): concealed RMS \(EncoderTests.rms(concealed))")
     #expect(concealed != intact, "a damaged frame is not decoded as a good one")
     var lost = [Int16](repeating: 0, count: size + 7)
     let made = lost.withUnsafeMutableBufferPointer {
       decoder.conceal(frames: size + 7, next: nil, into: $0)
     }
     #expect(made == size + 7)
-    #expect(Self.rms(lost) > 100, "\(text): lost-frame RMS \(Self.rms(lost))")
-  }
-
-  /// The RMS of samples.
-  static func rms(_ samples: [Int16]) -> Double {
-    guard !samples.isEmpty else { return 0 }
-    return (samples.reduce(0.0) { $0 + Double($1) * Double($1) } / Double(samples.count))
-      .squareRoot()
+    #expect(EncoderTests.rms(lost) > 100, "\(text): lost-frame RMS \(EncoderTests.rms(lost))")
   }
 
   /// A decoder that has decoded the first 20 of `payloads`.

@@ -46,6 +46,23 @@ struct EncoderTests {
     return (payloads, decoded)
   }
 
+  /// The RMS of `samples`, 0 for none.
+  static func rms(_ samples: some Collection<Int16>) -> Double {
+    let sum = samples.reduce(0.0) { $0 + Double($1) * Double($1) }
+    return (sum / Double(max(samples.count, 1))).squareRoot()
+  }
+
+  /// Sign changes per second of `samples` at `rate`: twice a tone's frequency.
+  static func crossingsPerSecond(_ samples: some Collection<Int16>, rate: Int) -> Double {
+    var crossings = 0
+    var previous = samples.first ?? 0
+    for sample in samples.dropFirst() {
+      if (previous < 0) != (sample < 0) { crossings += 1 }
+      previous = sample
+    }
+    return Double(crossings) * Double(rate) / Double(max(samples.count, 1))
+  }
+
   /// The signal-to-noise ratio in dB of `decoded` against `reference`, `decoded` shifted by
   /// the delay (0 to `maximumDelay` samples) that makes it best.
   static func snr(_ reference: [Int16], _ decoded: [Int16], maximumDelay: Int = 0) -> Double {

@@ -10,13 +10,6 @@ import Testing
 struct G72xCodecTests {
   static func format(_ text: String) throws -> PayloadFormat { try PayloadFormat(parsing: text) }
 
-  /// The RMS level of `samples`.
-  static func rms(_ samples: [Int16]) -> Double {
-    guard !samples.isEmpty else { return 0 }
-    let sum = samples.reduce(0.0) { $0 + Double($1) * Double($1) }
-    return (sum / Double(samples.count)).squareRoot()
-  }
-
   /// Unpacks `payload` into `bits`-bit codewords, from each octet's least significant bit up
   /// (RFC 3551 §4.5.4) or from its most significant bit down (AAL2).
   static func codewords(_ payload: [UInt8], bits: Int, mostSignificantFirst: Bool) -> [Int] {
@@ -197,7 +190,7 @@ struct G72xCodecTests {
       decoder.conceal(frames: rate / 50, next: nil, into: $0)
     }
     #expect(made == rate / 50)
-    #expect(Self.rms(concealed) > 1000, "concealment is near silence")
+    #expect(EncoderTests.rms(concealed) > 1000, "concealment is near silence")
     decoder.reset()
     #expect(try CodecTests.decode(decoder, payloads[0]) == first)
   }

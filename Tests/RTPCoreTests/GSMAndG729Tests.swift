@@ -30,11 +30,6 @@ struct GSMAndG729Tests {
     return total > 0 ? 2 * power / (Double(samples.count) * total) : 0
   }
 
-  static func rms(_ samples: ArraySlice<Int16>) -> Double {
-    let sum = samples.reduce(0.0) { $0 + Double($1) * Double($1) }
-    return (sum / Double(max(samples.count, 1))).squareRoot()
-  }
-
   @Test("The static payload types 3 and 18 are GSM and G.729 at 8000 Hz, both ways")
   func registered() throws {
     for format in [Self.gsm, Self.g729] {
@@ -72,7 +67,7 @@ struct GSMAndG729Tests {
     let settled = decoded[800...]
     #expect(Self.toneShare(settled, hertz: 1000) > 0.99)
     #expect(Self.toneShare(settled, hertz: 1500) < 0.01)
-    let level = 20 * log10(Self.rms(settled) / (8192 / 2.0.squareRoot()))
+    let level = 20 * log10(EncoderTests.rms(settled) / (8192 / 2.0.squareRoot()))
     #expect(abs(level) < 1, "level \(level) dB")
     let snr = EncoderTests.snr(Array(samples[800...]), Array(settled), maximumDelay: 0)
     #expect(snr > 30, "SNR \(snr) dB")
@@ -92,7 +87,7 @@ struct GSMAndG729Tests {
     let settled = decoded[800...]
     #expect(Self.toneShare(settled, hertz: 1000) > 0.99)
     #expect(Self.toneShare(settled, hertz: 1500) < 0.01)
-    let level = 20 * log10(Self.rms(settled) / (8192 / 2.0.squareRoot()))
+    let level = 20 * log10(EncoderTests.rms(settled) / (8192 / 2.0.squareRoot()))
     #expect(abs(level) < 1, "level \(level) dB")
     let snr = EncoderTests.snr(Array(samples[800...]), Array(settled), maximumDelay: 0)
     #expect(snr > 9, "SNR \(snr) dB")
@@ -176,7 +171,7 @@ struct GSMAndG729Tests {
     let noise = try CodecTests.decode(decoder, sid)
     #expect(noise.contains { $0 != 0 })
     // Noise of about the level the encoder heard, not speech.
-    #expect(Self.rms(noise[...]) < 200, "RMS \(Self.rms(noise[...]))")
+    #expect(EncoderTests.rms(noise[...]) < 200, "RMS \(EncoderTests.rms(noise[...]))")
     let strict = try CodecRegistry.makeDecoder(
       for: try PayloadFormat(parsing: "G729/8000;annexb=no"))
     #expect(try CodecTests.decode(strict, speech).count == 160)
@@ -218,9 +213,9 @@ struct GSMAndG729Tests {
     let whole = try Self.concealed(Self.gsm, frames: 1600, piece: 160)
     // The first 20 ms continue the tone at its level, the next quieter, then silence.
     #expect(Self.toneShare(whole[0..<160], hertz: 1000) > 0.9)
-    let first = Self.rms(whole[0..<160])
+    let first = EncoderTests.rms(whole[0..<160])
     #expect(first > 3000)
-    #expect(Self.rms(whole[480..<640]) < first * 0.4)
+    #expect(EncoderTests.rms(whole[480..<640]) < first * 0.4)
     #expect(whole[800...].allSatisfy { $0 == 0 })
     // Odd pieces give the same audio.
     #expect(try Self.concealed(Self.gsm, frames: 1600, piece: 37) == whole)
@@ -231,9 +226,9 @@ struct GSMAndG729Tests {
     let whole = try Self.concealed(Self.g729, frames: 800, piece: 160)
     // The first 10 ms continue the tone; bcg729 then attenuates.
     #expect(Self.toneShare(whole[0..<80], hertz: 1000) > 0.8)
-    let first = Self.rms(whole[0..<80])
+    let first = EncoderTests.rms(whole[0..<80])
     #expect(first > 3000)
-    #expect(Self.rms(whole[240..<800]) < first / 4)
+    #expect(EncoderTests.rms(whole[240..<800]) < first / 4)
     #expect(try Self.concealed(Self.g729, frames: 800, piece: 50) == whole)
   }
 

@@ -4,23 +4,6 @@ import Testing
 
 @Suite("Speex (RFC 5574) through libspeex")
 struct SpeexTests {
-  /// The RMS of `samples`.
-  static func rms(_ samples: ArraySlice<Int16>) -> Double {
-    let sum = samples.reduce(0.0) { $0 + Double($1) * Double($1) }
-    return (sum / Double(max(samples.count, 1))).squareRoot()
-  }
-
-  /// Sign changes per second of `samples` at `rate`: twice a tone's frequency.
-  static func crossingsPerSecond(_ samples: ArraySlice<Int16>, rate: Int) -> Double {
-    var crossings = 0
-    var previous = samples.first ?? 0
-    for sample in samples.dropFirst() {
-      if (previous < 0) != (sample < 0) { crossings += 1 }
-      previous = sample
-    }
-    return Double(crossings) * Double(rate) / Double(max(samples.count, 1))
-  }
-
   @Test(
     "Narrowband, wideband and ultra-wideband give a tone back at its frequency and level",
     arguments: [(8000, 160), (16000, 320), (32000, 640)])
@@ -35,10 +18,10 @@ struct SpeexTests {
     #expect(payloads.allSatisfy { $0.count >= 38 && $0.count <= 128 })
     #expect(decoded.count == rate)
     let tail = decoded[(rate / 4)...]
-    let crossings = Self.crossingsPerSecond(tail, rate: rate)
+    let crossings = EncoderTests.crossingsPerSecond(tail, rate: rate)
     #expect(abs(crossings - 2000) < 60, "\(rate) Hz: \(crossings) crossings a second")
     // A quarter of full scale: RMS 8192 / √2.
-    let level = Self.rms(tail)
+    let level = EncoderTests.rms(tail)
     #expect(abs(level - 5793) < 900, "\(rate) Hz: RMS \(level)")
   }
 
@@ -84,7 +67,7 @@ struct SpeexTests {
       decoder.conceal(frames: 500, next: nil, into: $0)
     }
     #expect(made == 500)
-    #expect(Self.rms(concealed[...]) > 100)
+    #expect(EncoderTests.rms(concealed[...]) > 100)
     #expect(throws: CodecError.self) { try CodecTests.decode(decoder, []) }
     for text in ["speex/44100", "speex/8000/2"] {
       #expect(throws: CodecError.self) {

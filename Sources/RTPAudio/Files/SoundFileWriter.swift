@@ -18,7 +18,7 @@ public final class SoundFileWriter {
   /// The file format.
   public let fileFormat: SoundFileFormat
   private let handle: OpaquePointer
-  private let file: WritableVirtualFile
+  private let file: VirtualFile
   private var frames: UInt64 = 0
   private var finished = false
 
@@ -50,8 +50,8 @@ public final class SoundFileWriter {
     info.samplerate = Int32(format.sampleRate)
     info.channels = Int32(format.channels)
     info.format = fileFormat.libraryFormat
-    let file = WritableVirtualFile(descriptor: fileDescriptor.rawValue, base: Int64(offset))
-    var callbacks = WritableVirtualFile.callbacks
+    let file = VirtualFile(writingTo: fileDescriptor.rawValue, base: Int64(offset))
+    var callbacks = VirtualFile.callbacks
     let user = Unmanaged.passUnretained(file).toOpaque()
     guard let handle = sf_open_virtual(&callbacks, Int32(SFM_WRITE), &info, user) else {
       throw .invalidParameters(
