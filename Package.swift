@@ -203,6 +203,7 @@ let package = Package(
         "RTPAnalysis", "RTPBase", "RTPCaptures", "RTPCodecs", "RTPIO", "RTPPackets", "RTPSignalling",
         "RTPToolSupport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "SystemPackage", package: "swift-system"),
       ]
     ),
     .executableTarget(

@@ -4,6 +4,7 @@ import RTPCaptures
 import RTPIO
 import RTPSignalling
 import RTPToolSupport
+import SystemPackage
 
 @main
 struct RTPStat: ToolCommand {
@@ -171,19 +172,28 @@ struct RTPStat: ToolCommand {
       tool: "rtpstat", unit: "packets", requested: progress, input: input.descriptor)
     defer { meter?.finish() }
     var inputFailure: CaptureError? = nil
-    var tracker = SIPCallTracker()
-    var signalled = declared
-    if Terminal.isRegularFile(input.descriptor) {
-      tracker = Self.calls(in: input)
-      Self.declare(tracker, in: &signalled)
-    } else if calls {
-      analysis.failure = ToolFailure(
-        .usage, "\(analysis.name): --calls reads a capture file, not a pipe")
-      return analysis
+    // The signalling is read in a pass before the streams', so a pipe is spooled first, as
+    // rtpjb and rtpdec spool theirs: a capture gives the same figures from a file or a pipe.
+    var descriptor = input.descriptor
+    var spool: SpoolFile? = nil
+    defer { spool?.close() }
+    if !Terminal.isRegularFile(descriptor) {
+      do {
+        let copy = try SpoolFile(copyingCapture: descriptor, inputName: analysis.name)
+        spool = copy
+        descriptor = copy.descriptor
+      } catch {
+        analysis.failure = error
+        return analysis
+      }
     }
+    let start = (try? descriptor.seek(offset: 0, from: .current)) ?? 0
+    let tracker = Self.calls(in: descriptor, from: start)
+    var signalled = declared
+    Self.declare(tracker, in: &signalled)
     analysis.analyzer.signalled = signalled
     do {
-      let source = InputSource(fileDescriptor: input.descriptor)
+      let source = InputSource(fileDescriptor: descriptor)
       meter?.track(source)
       // Packets cut short by the snaplen still have headers to count, as tshark counts them.
       let reader = try DatagramReader(source: source, keepsTruncatedDatagrams: true)
@@ -204,8 +214,8 @@ struct RTPStat: ToolCommand {
     if calls {
       var digits: [Endpoint: String] = [:]
       let types = CallReport.eventTypes(tracker)
-      if !types.isEmpty, (try? input.descriptor.seek(offset: 0, from: .start)) != nil {
-        digits = CallReport.digits(in: InputSource(fileDescriptor: input.descriptor), types: types)
+      if !types.isEmpty, (try? descriptor.seek(offset: start, from: .start)) != nil {
+        digits = CallReport.digits(in: InputSource(fileDescriptor: descriptor), types: types)
       }
       analysis.calls = CallReport.reports(
         tracker: tracker, streams: analysis.analyzer.streams,
@@ -304,16 +314,13 @@ struct RTPStat: ToolCommand {
       "rtpstat: \(name): skipped \(total) packets: \(parts.joined(separator: ", "))")
   }
 
-  /// The SIP calls of the capture `input` holds, read in a pass of their own; `input` is left
-  /// where it started.
-  private static func calls(in input: InputFile) -> SIPCallTracker {
+  /// The SIP calls of the capture `descriptor` holds from byte `start`, read in a pass of
+  /// their own; the descriptor is left at `start`.
+  private static func calls(in descriptor: FileDescriptor, from start: Int64) -> SIPCallTracker {
     var tracker = SIPCallTracker()
-    guard let start = try? input.descriptor.seek(offset: 0, from: .current) else {
-      return tracker
-    }
-    defer { _ = try? input.descriptor.seek(offset: start, from: .start) }
+    defer { _ = try? descriptor.seek(offset: start, from: .start) }
     if let (messages, _) = try? SIPCaptureReader.messages(
-      in: InputSource(fileDescriptor: input.descriptor))
+      in: InputSource(fileDescriptor: descriptor))
     {
       tracker.add(messages)
     }

@@ -74,10 +74,15 @@ struct RTPStatCallsToolTests {
     #expect(calls.lines[2].contains("1-2189@10.0.2.20") && calls.lines[2].contains("DVI4 16k"))
   }
 
-  @Test("--calls on a pipe is one line and 64")
-  func pipe() {
-    let run = Shell.run("rtpgen --count 10 | rtpstat --calls")
-    #expect(run.status == 64)
-    #expect(run.stderr.contains("--calls reads a capture file"), "\(run.stderr)")
+  @Test("--calls and the SDP naming read a pipe as they read the file")
+  func pipe() throws {
+    guard let path = RTPJBToolTests.corpusFile("wss_cisco_sip_tcp_opus_h264.pcap") else { return }
+    for options in ["--calls", "--json"] {
+      let file = Shell.run("rtpstat \(options) '\(path)'")
+      let piped = Shell.run("cat '\(path)' | rtpstat \(options)")
+      #expect(piped.status == 0, "\(piped.stderr)")
+      #expect(piped.stdout == file.stdout, "\(options)")
+    }
   }
+
 }
