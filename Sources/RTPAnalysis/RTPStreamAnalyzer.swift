@@ -7,7 +7,10 @@ import RTPPackets
 ///
 /// Streams are told apart by SSRC and UDP endpoints. At most ``limit`` streams are tracked;
 /// packets of others are counted in ``untrackedPackets``.
-public struct RTPStreamAnalyzer: Sendable {
+///
+/// Not `Sendable`: it may hold its ``signalling`` observer, an object used by the reading
+/// thread.
+public struct RTPStreamAnalyzer {
   /// The most distinct streams tracked by default.
   public static let defaultLimit = 65536
 
@@ -57,6 +60,10 @@ public struct RTPStreamAnalyzer: Sendable {
   /// The payload types the capture's signalling declares for RTP to each destination; set
   /// before reading, it names and clocks the streams sent there.
   public var signalled = SignalledPayloadTypes()
+  /// What reads the capture's signalling as the packets come, if anything: it is given every
+  /// datagram that is not RTP, and what it has declared for a destination when a stream to it
+  /// starts names and clocks that stream (over ``signalled``).
+  public var signalling: (any SignallingObserver)?
   /// The rate tables of streams whose destination has declarations, by stream index.
   private var streamRateTables: [Int: [Int?]] = [:]
   /// The rate table of the last packet's stream: ``rateTable`` or its own.
@@ -106,6 +113,7 @@ public struct RTPStreamAnalyzer: Sendable {
       return
     case .notRTP:
       notRTP += 1
+      signalling?.observe(datagram)
       return
     }
     add(
@@ -154,7 +162,10 @@ public struct RTPStreamAnalyzer: Sendable {
       index[key] = lastIndex
       statistics.append(RTPStreamStatistics(placeholderFor: key))
       hotKey = key
-      let declared = signalled.isEmpty ? [:] : signalled.declarations(forRTPTo: destination)
+      var declared = signalled.isEmpty ? [:] : signalled.declarations(forRTPTo: destination)
+      if let signalling {
+        declared.merge(signalling.declarations(forRTPTo: destination)) { _, observed in observed }
+      }
       if declared.isEmpty {
         hotRateTable = rateTable
       } else {

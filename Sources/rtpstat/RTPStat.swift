@@ -172,12 +172,12 @@ struct RTPStat: ToolCommand {
       tool: "rtpstat", unit: "packets", requested: progress, input: input.descriptor)
     defer { meter?.finish() }
     var inputFailure: CaptureError? = nil
-    // The signalling is read in a pass before the streams', so a pipe is spooled first, as
-    // rtpjb and rtpdec spool theirs: a capture gives the same figures from a file or a pipe.
+    // The signalling is read in the streams' own pass; only --calls reads the capture again
+    // (for its DTMF digits), so only then is a pipe spooled first, as rtpjb spools one.
     var descriptor = input.descriptor
     var spool: SpoolFile? = nil
     defer { spool?.close() }
-    if !Terminal.isRegularFile(descriptor) {
+    if calls && !Terminal.isRegularFile(descriptor) {
       do {
         let copy = try SpoolFile(copyingCapture: descriptor, inputName: analysis.name)
         spool = copy
@@ -188,15 +188,17 @@ struct RTPStat: ToolCommand {
       }
     }
     let start = (try? descriptor.seek(offset: 0, from: .current)) ?? 0
-    let tracker = Self.calls(in: descriptor, from: start)
-    var signalled = declared
-    Self.declare(tracker, in: &signalled)
-    analysis.analyzer.signalled = signalled
+    let signalling = CaptureSignalling()
+    analysis.analyzer.signalled = declared
+    analysis.analyzer.signalling = signalling
     do {
       let source = InputSource(fileDescriptor: descriptor)
       meter?.track(source)
       // Packets cut short by the snaplen still have headers to count, as tshark counts them.
       let reader = try DatagramReader(source: source, keepsTruncatedDatagrams: true)
+      reader.skippedRecordObserver = { record, reason in
+        signalling.observe(skipped: record, reason: reason)
+      }
       do {
         try analysis.analyzer.read(from: reader, progress: meter?.handler)
       } catch {
@@ -207,6 +209,8 @@ struct RTPStat: ToolCommand {
     } catch {
       inputFailure = error
     }
+    signalling.finish()
+    let tracker = signalling.tracker
     meter?.finish()
     if let inputFailure {
       analysis.failure = ToolFailure(capture: inputFailure, name: analysis.name)
@@ -312,33 +316,5 @@ struct RTPStat: ToolCommand {
     guard total > 0 else { return }
     Terminal.printError(
       "rtpstat: \(name): skipped \(total) packets: \(parts.joined(separator: ", "))")
-  }
-
-  /// The SIP calls of the capture `descriptor` holds from byte `start`, read in a pass of
-  /// their own; the descriptor is left at `start`.
-  private static func calls(in descriptor: FileDescriptor, from start: Int64) -> SIPCallTracker {
-    var tracker = SIPCallTracker()
-    defer { _ = try? descriptor.seek(offset: start, from: .start) }
-    if let (messages, _) = try? SIPCaptureReader.messages(
-      in: InputSource(fileDescriptor: descriptor))
-    {
-      tracker.add(messages)
-    }
-    return tracker
-  }
-
-  /// Declares in `signalled` what the SDP of `tracker`'s calls says of RTP to each destination.
-  private static func declare(_ tracker: SIPCallTracker, in signalled: inout SignalledPayloadTypes)
-  {
-    for call in tracker.calls {
-      for binding in call.media {
-        for mapping in binding.mappings {
-          signalled.declare(
-            mapping.payloadType,
-            .init(name: mapping.format.encodingName, clockRate: mapping.format.clockRate),
-            forRTPTo: binding.destination)
-        }
-      }
-    }
   }
 }

@@ -24,6 +24,9 @@ public final class DatagramReader {
   /// Unix epoch): what tshark counts relative times from. `nil` until a record has been read.
   public var firstRecordTime: Int64? { firstTime }
   @usableFromInline @exclusivity(unchecked) internal var firstTime: Int64?
+  /// Called with each record that held no datagram and why, for a reader of what else a
+  /// capture holds (SIP over TCP) in the same pass; only records off the fast path pay for it.
+  public var skippedRecordObserver: ((CaptureRecord, SkipReason) -> Void)?
 
   /// Identifies the capture format from the first bytes of `source` and reads its header.
   ///
@@ -82,6 +85,7 @@ public final class DatagramReader {
         return datagram
       case .skipped(let reason):
         recordsSkipped.count(reason)
+        skippedRecordObserver?(record, reason)
       case .held:
         break
       }

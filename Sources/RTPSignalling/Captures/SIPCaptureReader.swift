@@ -45,11 +45,17 @@ public final class SIPCaptureReader {
     }
   }
 
+  /// The SIP messages that `record`, one that held no UDP datagram, completes over TCP: for a
+  /// reader of a capture's datagrams that hands this reader the records it skipped.
+  public func add(skipped record: CaptureRecord) -> [CapturedSIPMessage] {
+    guard let segment = decoder.tcpSegment(record) else { return [] }
+    return reassembler.add(segment)
+  }
+
   /// The SIP message of one UDP datagram, `nil` when it is not SIP or not readable.
   public func add(_ datagram: UDPDatagram) -> CapturedSIPMessage? {
-    let ports: Set<UInt16> = [5060, 5061]
     guard
-      ports.contains(datagram.source.port) || ports.contains(datagram.destination.port)
+      Self.isSIPPort(datagram.source.port) || Self.isSIPPort(datagram.destination.port)
         || SIPStartLine.begins(datagram.payload)
     else { return nil }
     do {
@@ -63,6 +69,10 @@ public final class SIPCaptureReader {
       return nil
     }
   }
+
+  /// Whether `port` is SIP's (5060, or 5061 for TLS), checked for every datagram of a capture.
+  @inline(__always)
+  private static func isSIPPort(_ port: UInt16) -> Bool { port == 5060 || port == 5061 }
 
   /// The messages still held in TCP streams with gaps, once the capture has ended.
   public func finish() -> [CapturedSIPMessage] {
